@@ -1,0 +1,46 @@
+# Bering: the README's commands.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run install install-test migrate demo serve test lint typecheck unit browser bench clean
+
+run: install migrate demo serve
+
+install:
+	@scripts/bootstrap.sh
+
+install-test:
+	@scripts/bootstrap.sh --test
+
+migrate:
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py collectstatic --no-input -v0
+
+demo:
+	$(PY) manage.py seed_demo
+
+serve:
+	@scripts/serve.sh $(HOST) $(PORT)
+
+lint: install-test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+typecheck: install-test
+	.venv/bin/mypy .
+
+unit: install-test
+	scripts/test.sh
+
+test: lint typecheck unit
+
+bench: install-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var .venv

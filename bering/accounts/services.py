@@ -1,0 +1,57 @@
+"""Writes of the accounts app."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bering.accounts.models import ApiToken, User
+from bering.core.errors import DomainError
+
+
+class AuthenticationFailed(DomainError):
+    status_code = 400
+    code = "authentication_failed"
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_issue(
+    *, username: str, password: str, name: str = "", request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
+    """Check the password once and issue a token; the raw token is returned only here."""
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        raise AuthenticationFailed(_("Wrong username or password."))
+    assert isinstance(user, User)
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, key_hash=token_hash(raw), name=name[:100])
+    return token, raw
+
+
+def api_token_resolve(raw: str) -> ApiToken | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def user_deactivate(*, user: User) -> None:
+    """Disable a user: every session and every API token ends now."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user).delete()
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()

@@ -1,0 +1,76 @@
+"""Writing the audit log. Services call ``record`` inside their own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+
+from bering.audit.models import AuditChainHead, AuditEvent
+from bering.core import clock
+from bering.orgs.actor import Actor
+
+GENESIS = "0" * 64
+
+
+def event_digest(event: AuditEvent) -> str:
+    """The SHA-256 of an event's content and the previous event's hash."""
+    payload = {
+        "prev": event.prev_hash,
+        "at": event.occurred_at.isoformat(timespec="microseconds"),
+        "verb": event.verb,
+        "user": event.actor_user_id,
+        "post": event.actor_post_id,
+        "for": event.on_behalf_of_id,
+        "org": event.organization_id,
+        "type": event.object_type,
+        "id": event.object_id,
+        "data": event.data,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def record(
+    *,
+    actor: Actor | None,
+    verb: str,
+    object_type: str,
+    object_id: int | None,
+    organization_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event to the chain. Must run inside the caller's transaction.
+
+    If this fails, the caller's transaction fails with it: no action without its
+    event. The chain head row is locked, so appends are serialised.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must be called inside a transaction")
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event = AuditEvent(
+        occurred_at=clock.now(),
+        verb=verb,
+        actor_user=actor.user if actor else None,
+        actor_post=actor.post if actor else None,
+        on_behalf_of=actor.on_behalf_of if actor else None,
+        organization_id=organization_id
+        if organization_id is not None
+        else (actor.organization_id if actor else None),
+        object_type=object_type,
+        object_id=object_id,
+        data=json.loads(json.dumps(data or {}, default=str)),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_digest(event)
+    event.save()
+    head.last_hash = event.hash
+    head.last_event_id = event.pk
+    head.save(update_fields=["last_hash", "last_event_id"])
+    return event

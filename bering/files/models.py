@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredFile(models.Model):
+    """Bytes as uploaded, never modified. Renditions (text, preview) live beside them.
+
+    The bytes are kept under a generated name (``storage_name``); the uploader's
+    name is only shown, after cleaning (``original_name``).
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+        ODT = "odt", "ODT"
+        PNG = "png", "PNG"
+        JPEG = "jpeg", "JPEG"
+        TIFF = "tiff", "TIFF"
+
+    class Processing(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        NOT_APPLICABLE = "n/a", _("not applicable")
+
+    storage_name = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    text_status = models.CharField(
+        max_length=10, choices=Processing.choices, default=Processing.PENDING
+    )
+    preview_name = models.CharField(max_length=200, blank=True)
+    preview_status = models.CharField(
+        max_length=10, choices=Processing.choices, default=Processing.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=0), name="storedfile_size_nonneg")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from bering.core import clock
+from bering.orgs.current import request_actor
+from bering.orgs.selectors import posts_for_user, substitutions_active
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    """The acting post and the posts to switch to, for the page header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    actor = request_actor(request)
+
+    def switch_choices() -> list[dict[str, object]]:
+        choices: list[dict[str, object]] = [
+            {"post": p, "on_behalf_of": None}
+            for p in posts_for_user(user)  # type: ignore[arg-type]
+        ]
+        for s in substitutions_active(user=user, on=clock.now().date()):  # type: ignore[arg-type]
+            choices.append({"post": s.substitute, "on_behalf_of": s.absent})
+        return choices
+
+    return {"actor": actor, "switch_choices": switch_choices}

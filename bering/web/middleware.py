@@ -1,0 +1,28 @@
+"""Turns domain errors raised in HTML views into pages a clerk understands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bering.core.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/") or not isinstance(exception, DomainError):
+            return None
+        return render(
+            request,
+            "web/error.html",
+            {"message": exception.message, "status": exception.status_code},
+            status=exception.status_code,
+        )

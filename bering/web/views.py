@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from bering.core import clock
+from bering.core.errors import NotFound
+from bering.orgs.current import SESSION_ON_BEHALF, SESSION_POST
+from bering.orgs.selectors import actor_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("documents:list")
+    return redirect("login")
+
+
+@login_required
+@require_POST
+def switch_post(request: HttpRequest) -> HttpResponse:
+    """Act in another post of mine, or for a colleague I substitute today."""
+    try:
+        post_id = int(request.POST.get("post", ""))
+        raw_behalf = request.POST.get("on_behalf_of") or ""
+        on_behalf = int(raw_behalf) if raw_behalf else None
+    except ValueError:
+        return HttpResponseBadRequest("Неверный выбор должности.")
+    actor = actor_for(
+        user=request.user,  # type: ignore[arg-type]
+        post_id=post_id,
+        on_behalf_of_id=on_behalf,
+        on=clock.now().date(),
+    )
+    if actor is None or actor.post.pk != post_id:
+        raise NotFound("Post not found.")
+    request.session[SESSION_POST] = post_id
+    if on_behalf:
+        request.session[SESSION_ON_BEHALF] = on_behalf
+    else:
+        request.session.pop(SESSION_ON_BEHALF, None)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target or "/")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

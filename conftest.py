@@ -1,0 +1,122 @@
+"""Personas shared by every test: the people of two organizations of the region.
+
+Kamchatka's Ministry of Health: Alice the registrar, Boris the head (Минздрав),
+Vera an executor, Dmitry the controller. Another organization, the Ministry of
+Education: Oleg, an outsider who must never see the Ministry of Health's papers.
+Citizen Galina has no post at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from bering.orgs.actor import Actor
+from bering.orgs.models import Employee, Organization
+from bering.orgs.tests.factories import (
+    PASSWORD,
+    EmployeeFactory,
+    OrganizationFactory,
+    PositionFactory,
+    UserFactory,
+)
+
+FIXTURES = Path(__file__).parent / "bering" / "files" / "tests" / "fixtures"
+
+
+@dataclass
+class Persona:
+    employee: Employee
+
+    @property
+    def user(self):  # type: ignore[no-untyped-def]
+        return self.employee.user
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user=self.employee.user, post=self.employee)
+
+    @property
+    def org(self) -> Organization:
+        return self.employee.organization
+
+    def client(self) -> Client:
+        client = Client()
+        client.force_login(self.employee.user)
+        return client
+
+
+def _persona(
+    org: Organization, username: str, last: str, first: str, position: str, **roles: bool
+) -> Persona:
+    user = UserFactory(username=username, last_name=last, first_name=first)
+    pos = PositionFactory(organization=org, name=position)
+    return Persona(EmployeeFactory(user=user, organization=org, position=pos, **roles))
+
+
+@pytest.fixture
+def health(db: None) -> Organization:
+    return OrganizationFactory(
+        name="Министерство здравоохранения Камчатского края", short_name="Минздрав", code="MZ"
+    )
+
+
+@pytest.fixture
+def education(db: None) -> Organization:
+    return OrganizationFactory(
+        name="Министерство образования Камчатского края", short_name="Минобр", code="MO"
+    )
+
+
+@pytest.fixture
+def registrar(health: Organization) -> Persona:
+    return _persona(health, "alice", "Алексеева", "Алиса", "Делопроизводитель", is_registrar=True)
+
+
+@pytest.fixture
+def head(health: Organization) -> Persona:
+    return _persona(health, "boris", "Борисов", "Борис", "Министр", is_head=True)
+
+
+@pytest.fixture
+def executor(health: Organization) -> Persona:
+    return _persona(health, "vera", "Васильева", "Вера", "Консультант")
+
+
+@pytest.fixture
+def controller(health: Organization) -> Persona:
+    return _persona(health, "dmitry", "Дмитриев", "Дмитрий", "Референт", is_controller=True)
+
+
+@pytest.fixture
+def outsider(education: Organization) -> Persona:
+    return _persona(
+        education, "oleg", "Олегов", "Олег", "Делопроизводитель", is_registrar=True, is_head=True
+    )
+
+
+@pytest.fixture
+def citizen(db: None):  # type: ignore[no-untyped-def]
+    return UserFactory(username="galina", last_name="Гусева", first_name="Галина")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+
+
+__all__ = ["PASSWORD"]

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts the task worker and the web server; stops both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOST="${1:-127.0.0.1}"; PORT="${2:-8000}"
+.venv/bin/python manage.py db_worker --interval 1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+echo "== Bering: http://$HOST:$PORT/  (task worker pid $WORKER)"
+.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
+  --timeout 60 --access-logfile -
