@@ -105,9 +105,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000; "
         "PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(DATA_DIR / f"test{env('BERING_TEST_DB_SUFFIX')}.sqlite3")
+    }
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["TEST"] = {"NAME": f"test_bering{env('BERING_TEST_DB_SUFFIX')}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------

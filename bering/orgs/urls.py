@@ -1,0 +1,2 @@
+app_name = "orgs"
+urlpatterns: list[object] = []
