@@ -1,5 +1,219 @@
-from django.http import HttpRequest, HttpResponse
+"""Staff pages of documents. Thin: parse, get through the getter, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bering.audit.selectors import history_for
+from bering.core.errors import DomainError, Forbidden
+from bering.documents import permissions, selectors, services
+from bering.documents.forms import DraftForm, FileForm, FilterForm, IncomingForm, RegisterForm
+from bering.documents.models import Document
+from bering.files.services import file_open, preview_open
+from bering.orgs.current import require_actor
+
+PAGE_SIZE = 25
 
 
+def _form_error(form: object, exc: DomainError) -> None:
+    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    form.add_error(field, str(exc.message))  # type: ignore[attr-defined]
+
+
+@login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    actor = require_actor(request)
+    form = FilterForm(request.GET or None)
+    documents = selectors.document_list(actor, form.to_filter())
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+        return render(request, "documents/_results.html", context)
+    return render(request, "documents/list.html", context)
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    document = selectors.document_get_for_user(actor, pk)
+    files = selectors.document_files(document)
+    current = [f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot]
+    main = next((f for f in current if f.role == "main"), None)
+    context = {
+        "document": document,
+        "files": files,
+        "current_files": current,
+        "main": main,
+        "can_edit": permissions.can_edit(actor.employee, document),
+        "can_register": document.status == Document.Status.DRAFT
+        and permissions.can_register(actor.employee),
+        "register_form": RegisterForm(document=document),
+        "file_form": FileForm(),
+        "history": history_for(object_type="document", object_id=document.pk),
+    }
+    return render(request, "documents/detail.html", context)
+
+
+@login_required
+def register_incoming(request: HttpRequest) -> HttpResponse:
+    actor = require_actor(request)
+    if not permissions.can_register(actor.employee):
+        raise Forbidden(_("Only a registrar may register documents."))
+    form = IncomingForm(
+        request.POST or None, request.FILES or None, organization_id=actor.organization_id
+    )
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        card = services.Card(
+            doc_type=data["doc_type"],
+            title=data["title"],
+            access=data["access"],
+            addressee=data["addressee"],
+            pages=data["pages"],
+            attachments_note=data["attachments_note"],
+            correspondent=data["correspondent"],
+            correspondent_number=data["correspondent_number"],
+            correspondent_date=data["correspondent_date"],
+            executor=data["executor"],
+            allowed=list(data["allowed"]),
+        )
+        uploads = [
+            services.Upload(name=f.name or "scan", stream=f) for f in request.FILES.getlist("scan")
+        ]
+        try:
+            document = services.document_register_incoming(
+                actor=actor,
+                card=card,
+                journal=data["journal"],
+                uploads=uploads,
+                confirm_duplicate=data["confirm_duplicate"],
+            )
+        except services.PossibleDuplicate as exc:
+            duplicate = exc.duplicates
+            _form_error(form, exc)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("Registered: № %(number)s") % {"number": document.reg_number}
+            )
+            return redirect("documents:detail", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "documents/register_incoming.html",
+        {"form": form, "duplicates": duplicate},
+        status=status,
+    )
+
+
+@login_required
+def draft_create(request: HttpRequest) -> HttpResponse:
+    actor = require_actor(request)
+    form = DraftForm(
+        request.POST or None, request.FILES or None, organization_id=actor.organization_id
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        card = services.Card(
+            doc_type=data["doc_type"],
+            title=data["title"],
+            access=data["access"],
+            addressee=data["addressee"],
+            signer=data["signer"],
+            allowed=list(data["allowed"]),
+        )
+        uploads = [
+            services.Upload(name=f.name or "document", stream=f)
+            for f in request.FILES.getlist("main_file")
+        ]
+        try:
+            document = services.document_create(
+                actor=actor, card=card, flow=data["doc_type"].flow, uploads=uploads
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Draft created."))
+            return redirect("documents:detail", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "documents/draft_create.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def document_register(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    document = selectors.document_get_for_user(actor, pk)
+    form = RegisterForm(request.POST, document=document)
+    if not form.is_valid():
+        messages.error(request, _("Choose a journal."))
+        return redirect("documents:detail", pk=pk)
+    document = services.document_register(
+        actor=actor, document=document, journal=form.cleaned_data["journal"]
+    )
+    messages.success(request, _("Registered: № %(number)s") % {"number": document.reg_number})
+    return redirect("documents:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def file_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    document = selectors.document_get_for_user(actor, pk, for_write=True)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("documents:detail", pk=pk)
+    upload = form.cleaned_data["file"]
+    try:
+        services.document_file_add(
+            actor=actor,
+            document=document,
+            upload=services.Upload(name=upload.name or "file", stream=upload),
+            replaces_slot=form.cleaned_data["replaces_slot"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("documents:detail", pk=pk)
+    messages.success(request, _("File added."))
+    return redirect("documents:detail", pk=pk)
+
+
+@login_required
+def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    actor = require_actor(request)
+    item = selectors.document_file_get(actor, pk, file_id)
+    response = FileResponse(
+        file_open(item.stored),
+        as_attachment=True,
+        filename=item.stored.original_name,
+        content_type=item.stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def file_preview(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    actor = require_actor(request)
+    item = selectors.document_file_get(actor, pk, file_id)
+    stream = preview_open(item.stored)
+    if stream is None:
+        return HttpResponse(
+            _("The preview is not ready yet."), status=404, content_type="text/plain; charset=utf-8"
+        )
+    response = FileResponse(stream, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -37,3 +37,15 @@ def _actor_from_session(request: HttpRequest) -> Actor | None:
     except NotFound:
         request.session.pop(SESSION_ON_BEHALF, None)
         return actor_for(user=user, post_id=post_id, on_behalf_of_id=None, on=today)
+
+
+def require_actor(request: HttpRequest) -> Actor:
+    """The actor of a signed-in request; a person without any post may do nothing here."""
+    from django.utils.translation import gettext_lazy as _
+
+    from bering.core.errors import Forbidden
+
+    actor = request_actor(request)
+    if actor is None:
+        raise Forbidden(_("You have no post in any organization. Ask your administrator."))
+    return actor
