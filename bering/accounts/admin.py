@@ -5,7 +5,7 @@ from bering.accounts.models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         ("Bering", {"fields": ("middle_name", "is_region_admin")}),
@@ -15,6 +15,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("user", "name", "created_at", "last_used_at")
     readonly_fields = ("key_hash",)

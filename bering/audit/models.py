@@ -50,3 +50,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -42,14 +42,14 @@ class FilterForm(forms.Form):
         )
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Employee) -> str:  # type: ignore[override]
+class PeopleChoiceField(forms.ModelMultipleChoiceField[Employee]):
+    def label_from_instance(self, obj: Employee) -> str:
         position = f", {obj.position.name}" if obj.position_id and obj.position else ""
         return f"{obj.user.display_name}{position}"
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Employee) -> str:  # type: ignore[override]
+class PersonChoiceField(forms.ModelChoiceField[Employee]):
+    def label_from_instance(self, obj: Employee) -> str:
         position = f", {obj.position.name}" if obj.position_id and obj.position else ""
         return f"{obj.user.display_name}{position}"
 

@@ -75,6 +75,9 @@ class JournalCounter(models.Model):
             models.UniqueConstraint(fields=["journal", "year"], name="counter_unique_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.journal_id}/{self.year}: {self.last_seq}"
+
 
 class Document(models.Model):
     """The registration card (РКК) of a document, with the requisites of ГОСТ Р 7.0.97."""

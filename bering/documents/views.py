@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -190,7 +191,7 @@ def file_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     actor = require_actor(request)
     item = selectors.document_file_get(actor, pk, file_id)
     response = FileResponse(
@@ -205,7 +206,7 @@ def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
 
 
 @login_required
-def file_preview(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+def file_preview(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     actor = require_actor(request)
     item = selectors.document_file_get(actor, pk, file_id)
     stream = preview_open(item.stored)

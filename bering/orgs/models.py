@@ -140,7 +140,7 @@ class Employee(models.Model):
         ]
 
     def __str__(self) -> str:
-        position = f", {self.position.name}" if self.position_id else ""
+        position = f", {self.position.name}" if self.position is not None else ""
         return f"{self.user.display_name}{position} ({self.organization.short_name})"
 
     @property

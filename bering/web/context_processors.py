@@ -16,10 +16,9 @@ def shell(request: HttpRequest) -> dict[str, object]:
 
     def switch_choices() -> list[dict[str, object]]:
         choices: list[dict[str, object]] = [
-            {"post": p, "on_behalf_of": None}
-            for p in posts_for_user(user)  # type: ignore[arg-type]
+            {"post": p, "on_behalf_of": None} for p in posts_for_user(user)
         ]
-        for s in substitutions_active(user=user, on=clock.now().date()):  # type: ignore[arg-type]
+        for s in substitutions_active(user=user, on=clock.now().date()):
             choices.append({"post": s.substitute, "on_behalf_of": s.absent})
         return choices
 
