@@ -121,3 +121,40 @@ def _media_root(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-
 
 
 __all__ = ["PASSWORD"]
+
+
+# --- Browser tests: Debian's chromium, never a downloaded browser ------------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--lang=ru-RU",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):  # type: ignore[no-untyped-def]
+    """A tablet held upright (iPad-sized), in Russian."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 820, "height": 1180},
+        "locale": "ru-RU",
+        "timezone_id": "Asia/Kamchatka",
+        "has_touch": True,
+    }

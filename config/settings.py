@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "bering.web.middleware.OrganizationTimeZoneMiddleware",
     "bering.web.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

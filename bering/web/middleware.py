@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from bering.core.errors import DomainError
+from bering.orgs.current import request_actor
 
 
 class DomainErrorMiddleware:
@@ -26,3 +28,19 @@ class DomainErrorMiddleware:
             {"message": exception.message, "status": exception.status_code},
             status=exception.status_code,
         )
+
+
+class OrganizationTimeZoneMiddleware:
+    """Show times in the time zone of the organization the person acts for."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor = request_actor(request) if request.user.is_authenticated else None
+        if actor is not None:
+            timezone.activate(actor.organization.tz)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

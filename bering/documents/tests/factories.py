@@ -4,10 +4,12 @@ import factory
 from factory.django import DjangoModelFactory
 
 from bering.documents.models import Document, DocumentType, Journal
+from bering.documents.reference import ensure_document_types
 from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory
 
 
 def doc_type(code: str = "incoming-letter") -> DocumentType:
+    ensure_document_types()
     return DocumentType.objects.get(code=code)
 
 

@@ -26,19 +26,20 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from bering.audit.models import AuditEvent
 from bering.audit.selectors import chain_verify
-from bering.core import clock
+from bering.core import clock, db
 from bering.core.errors import Busy
 from bering.documents import services
-from bering.documents.models import Document, JournalCounter
-from bering.documents.tests.factories import JournalFactory, doc_type
+from bering.documents.models import Document, DocumentType, JournalCounter
+from bering.documents.tests.factories import JournalFactory
 from bering.orgs.actor import Actor
 from bering.orgs.tests.factories import EmployeeFactory, PositionFactory, UserFactory
 
@@ -49,10 +50,26 @@ SEED = 20261231
 FROZEN_NOW = dt.datetime(2026, 6, 15, 3, 0, tzinfo=dt.UTC)  # 15:00 in Kamchatka
 WALL_CLOCK_BUDGET = 30.0
 
+# serialized_rollback: the flush after each test then leaves the tables empty
+# (no post_migrate), so the snapshot below goes back in without clashes.
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _keep_seed_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Put the migrations' data back after the flush that ends a transactional test.
+
+    Without this a later run with ``--reuse-db`` would find no document types.
+    """
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(snapshot)
+        connection.close()
 
 
 class InjectedFailure(Exception):
@@ -108,7 +125,9 @@ def _register_concurrently(
     monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
     journal = JournalFactory(organization=org, index="01-15", template="{index}/{seq}")
     actors = _registrars(org)
-    letter = doc_type("incoming-letter")
+    letter, _ = DocumentType.objects.get_or_create(
+        code="incoming-letter", defaults={"name": "Входящее письмо", "flow": "incoming"}
+    )
     jobs = list(range(REGISTRARS * LETTERS_EACH))
     failing = set(random.Random(SEED).sample(jobs, k=round(len(jobs) * FAILURE_RATE)))
     run = Run()
@@ -275,3 +294,162 @@ def test_sqlite_transactions_begin_immediate() -> None:
         assert cursor.fetchone()[0].lower() == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+# --- Lock waits become a clear 503, never a 500 (QUALITY.md item 3) -----------------
+
+
+def _no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    sleeps: list[float] = []
+    monkeypatch.setattr(db.time, "sleep", sleeps.append)
+    return sleeps
+
+
+def test_a_database_that_stays_locked_ends_in_busy_after_bounded_attempts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sleeps = _no_sleep(monkeypatch)
+    calls = 0
+
+    def always_locked() -> None:
+        nonlocal calls
+        calls += 1
+        raise OperationalError("database is locked")
+
+    with pytest.raises(Busy) as caught:
+        db.atomic_with_retry(always_locked, attempts=4)
+    assert calls == 4
+    assert len(sleeps) == 3, "no pause after the last attempt: the client waits for nothing"
+    assert all(0 < pause <= 1.5 for pause in sleeps)
+    assert caught.value.status_code == 503
+    assert caught.value.code == "busy"
+    assert "busy" in str(caught.value.message).lower() or "занят" in str(caught.value.message)
+    assert isinstance(caught.value.__cause__, OperationalError)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "database is locked",
+        "deadlock detected",
+        "could not serialize access due to concurrent update",
+        "canceling statement due to lock timeout",
+    ],
+)
+def test_every_lock_error_is_retried(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
+    _no_sleep(monkeypatch)
+    calls = 0
+
+    def locked_twice() -> str:
+        nonlocal calls
+        calls += 1
+        if calls <= 2:
+            raise OperationalError(message)
+        return "done"
+
+    assert db.atomic_with_retry(locked_twice) == "done"
+    assert calls == 3
+
+
+def test_other_operational_errors_are_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    sleeps = _no_sleep(monkeypatch)
+    calls = 0
+
+    def broken() -> None:
+        nonlocal calls
+        calls += 1
+        raise OperationalError("no such table: documents_journalcounter")
+
+    with pytest.raises(OperationalError, match="no such table"):
+        db.atomic_with_retry(broken)
+    assert (calls, sleeps) == (1, [])
+
+
+def test_inside_an_outer_transaction_the_function_runs_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the outermost level may run a transaction again."""
+    _no_sleep(monkeypatch)
+    calls = 0
+
+    def locked() -> None:
+        nonlocal calls
+        calls += 1
+        raise OperationalError("database is locked")
+
+    with pytest.raises(OperationalError), transaction.atomic():
+        db.atomic_with_retry(locked)
+    assert calls == 1
+
+
+def test_busy_is_a_503_with_a_message_in_the_api() -> None:
+    from bering.api.errors import exception_handler
+
+    response = exception_handler(Busy("The system is busy right now."), {})
+    assert response is not None
+    assert response.status_code == 503
+    assert response.data["code"] == "busy"
+
+
+def test_a_registration_interrupted_by_a_lock_runs_again_from_scratch(
+    monkeypatch: pytest.MonkeyPatch, registrar: Any, health: Any
+) -> None:
+    """The first attempt allocated number 1 and wrote its audit event, then the
+    lock was lost: the retry gets number 1 again and nothing of the first stays."""
+    _no_sleep(monkeypatch)
+    journal = JournalFactory(organization=health)
+    letter, _ = DocumentType.objects.get_or_create(
+        code="incoming-letter", defaults={"name": "Входящее письмо", "flow": "incoming"}
+    )
+    real_record = services.record
+    attempts: list[str] = []
+
+    def record_then_lose_the_lock(**kwargs: Any) -> AuditEvent:
+        event = real_record(**kwargs)
+        attempts.append(str(kwargs["data"]["number"]))
+        if len(attempts) == 1:
+            raise OperationalError("database is locked")
+        return event
+
+    monkeypatch.setattr(services, "record", record_then_lose_the_lock)
+    card = services.Card(
+        doc_type=letter,
+        title="О вакцинации",
+        correspondent="ГБУЗ «Камчатская краевая больница»",
+        correspondent_number="77",
+        correspondent_date=dt.date(2026, 1, 10),
+    )
+    doc = services.document_register_incoming(actor=registrar.actor, card=card, journal=journal)
+    assert attempts == ["01-15/1", "01-15/1"]
+    assert doc.reg_number == "01-15/1"
+    assert Document.objects.count() == 1
+    assert AuditEvent.objects.count() == 1
+    assert JournalCounter.objects.get(journal=journal).last_seq == 1
+    assert chain_verify() is None
+
+
+def test_a_registration_that_never_gets_the_lock_is_busy_and_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch, registrar: Any, health: Any
+) -> None:
+    _no_sleep(monkeypatch)
+    journal = JournalFactory(organization=health)
+    letter, _ = DocumentType.objects.get_or_create(
+        code="incoming-letter", defaults={"name": "Входящее письмо", "flow": "incoming"}
+    )
+
+    def locked(**kwargs: Any) -> AuditEvent:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "record", locked)
+    card = services.Card(
+        doc_type=letter,
+        title="О вакцинации",
+        correspondent="ГБУЗ «Камчатская краевая больница»",
+        correspondent_number="78",
+        correspondent_date=dt.date(2026, 1, 10),
+    )
+    with pytest.raises(Busy):
+        services.document_register_incoming(actor=registrar.actor, card=card, journal=journal)
+    assert not Document.objects.exists()
+    assert not AuditEvent.objects.exists()
+    assert not JournalCounter.objects.filter(journal=journal, last_seq__gt=0).exists()
