@@ -196,6 +196,8 @@ TASKS: dict[str, dict[str, object]] = {
     }
 }
 RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+if _tasks == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 # --- Mail -----------------------------------------------------------------------
 EMAIL_BACKEND = env("BERING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
