@@ -1,2 +1,8 @@
+from django.urls import path
+
+from bering.orgs import views
+
 app_name = "orgs"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("import/", views.import_page, name="import"),
+]
