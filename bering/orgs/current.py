@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from bering.accounts.models import User
-from bering.core import clock
 from bering.core.errors import NotFound
 from bering.orgs.actor import Actor
 from bering.orgs.selectors import actor_for
@@ -31,12 +30,11 @@ def _actor_from_session(request: HttpRequest) -> Actor | None:
         return None
     post_id = request.session.get(SESSION_POST)
     on_behalf = request.session.get(SESSION_ON_BEHALF)
-    today = clock.now().date()
     try:
-        return actor_for(user=user, post_id=post_id, on_behalf_of_id=on_behalf, on=today)
+        return actor_for(user=user, post_id=post_id, on_behalf_of_id=on_behalf)
     except NotFound:
         request.session.pop(SESSION_ON_BEHALF, None)
-        return actor_for(user=user, post_id=post_id, on_behalf_of_id=None, on=today)
+        return actor_for(user=user, post_id=post_id, on_behalf_of_id=None)
 
 
 def require_actor(request: HttpRequest) -> Actor:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from bering.core import clock
 from bering.orgs.current import request_actor
 from bering.orgs.selectors import posts_for_user, substitutions_active
 
@@ -18,7 +17,7 @@ def shell(request: HttpRequest) -> dict[str, object]:
         choices: list[dict[str, object]] = [
             {"post": p, "on_behalf_of": None} for p in posts_for_user(user)
         ]
-        for s in substitutions_active(user=user, on=clock.now().date()):
+        for s in substitutions_active(user=user):
             choices.append({"post": s.substitute, "on_behalf_of": s.absent})
         return choices
 

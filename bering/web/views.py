@@ -7,7 +7,6 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from bering.core import clock
 from bering.core.errors import NotFound
 from bering.orgs.current import SESSION_ON_BEHALF, SESSION_POST
 from bering.orgs.selectors import actor_for
@@ -33,7 +32,6 @@ def switch_post(request: HttpRequest) -> HttpResponse:
         user=request.user,  # type: ignore[arg-type]
         post_id=post_id,
         on_behalf_of_id=on_behalf,
-        on=clock.now().date(),
     )
     if actor is None or actor.post.pk != post_id:
         raise NotFound("Post not found.")

@@ -1,0 +1,72 @@
+"""The page shell: post switcher, page weight, security headers, open redirects."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from bering.orgs.models import Substitution
+from bering.orgs.tests.factories import EmployeeFactory, PositionFactory
+
+
+def test_person_with_two_posts_switches_organization(registrar, education):
+    second = EmployeeFactory(
+        user=registrar.user,
+        organization=education,
+        position=PositionFactory(organization=education, name="Советник"),
+    )
+    client = registrar.client()
+    page = client.get(reverse("documents:list")).content.decode()
+    assert "Минздрав" in page and "Минобр" in page
+    response = client.post(reverse("switch-post"), {"post": second.pk, "next": "/documents/"})
+    assert response.status_code == 302
+    page = client.get(reverse("documents:list")).content.decode()
+    assert "Алексеева А. · Минобр" in page
+
+
+def test_cannot_switch_to_someone_elses_post(registrar, outsider):
+    response = registrar.client().post(reverse("switch-post"), {"post": outsider.employee.pk})
+    assert response.status_code == 404
+
+
+def test_substitute_acts_for_absent_head(registrar, head):
+    today = dt.date.today()
+    Substitution.objects.create(
+        absent=head.employee, substitute=registrar.employee, starts_on=today, ends_on=today
+    )
+    client = registrar.client()
+    client.post(
+        reverse("switch-post"),
+        {"post": registrar.employee.pk, "on_behalf_of": head.employee.pk},
+    )
+    assert "Алексеева А. за Борисов Б." in client.get(reverse("documents:list")).content.decode()
+
+
+def test_switch_refuses_open_redirect(registrar):
+    response = registrar.client().post(
+        reverse("switch-post"), {"post": registrar.employee.pk, "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_first_load_is_small_and_headers_are_strict(registrar):
+    response = registrar.client().get(reverse("documents:list"))
+    assert len(response.content) < 50_000
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_login_redirect_is_not_open(registrar):
+    from django.test import Client
+
+    from bering.orgs.tests.factories import PASSWORD
+
+    response = Client().post(
+        reverse("login") + "?next=https://evil.example/",
+        {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://evil")
