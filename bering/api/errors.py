@@ -1,16 +1,25 @@
-"""The API's one exception handler: domain errors become JSON with a message."""
+"""The API's one exception handler: every error is JSON ``{code, detail, field?}``.
+
+Domain errors carry their own message; DRF's errors (bad input, bad token, not
+found, throttled) are put in the same shape, with all field messages under
+``errors``. Lock waits and timeouts become 503 with ``Retry-After``, never 500.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 from django.utils.translation import gettext as _
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bering.core.db import is_lock_error
 from bering.core.errors import DomainError
+from bering.documents.services import PossibleDuplicate
+
+_TIMEOUT_MARKERS = ("statement timeout", "canceling statement", "lock timeout")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -18,11 +27,62 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field
-        return Response(body, status=exc.status_code)
-    if isinstance(exc, OperationalError) and is_lock_error(exc):
+        if isinstance(exc, PossibleDuplicate):
+            body["duplicates"] = [
+                {"id": d.pk, "reg_number": d.reg_number, "reg_date": d.reg_date}
+                for d in exc.duplicates
+            ]
+        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        return Response(body, status=exc.status_code, headers=headers)
+    if isinstance(exc, OperationalError) and (
+        is_lock_error(exc) or any(m in str(exc).lower() for m in _TIMEOUT_MARKERS)
+    ):
         return Response(
             {"code": "busy", "detail": _("The system is busy right now. Please try again.")},
             status=503,
             headers={"Retry-After": "5"},
         )
-    return drf_exception_handler(exc, context)
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {
+                "code": "conflict",
+                "detail": _("The data changed meanwhile. Reload it and try again."),
+            },
+            status=409,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        response.data = _shape(exc)
+    return response
+
+
+def _shape(exc: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail
+        field, message = _first_message(errors)
+        body: dict[str, Any] = {"code": "invalid", "detail": message}
+        if field:
+            body["field"] = field
+        body["errors"] = errors
+        return body
+    detail = exc.detail
+    code = getattr(detail, "code", None) or exc.default_code
+    return {"code": str(code), "detail": str(detail)}
+
+
+def _first_message(errors: Any, field: str = "") -> tuple[str, str]:
+    """The first field (dotted path) and message of a nested DRF error structure."""
+    if isinstance(errors, dict):
+        for name, value in errors.items():
+            path = str(name) if not field else f"{field}.{name}"
+            if name == "non_field_errors":
+                path = field
+            return _first_message(value, path)
+    if isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if isinstance(value, dict | list):
+                return _first_message(value, f"{field}.{index}" if field else str(index))
+            return field, str(value)
+    if errors:
+        return field, str(errors)
+    return field, _("The request is not valid.")

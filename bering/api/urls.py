@@ -1,6 +1,48 @@
+"""/api/v1/: the versioned REST API."""
+
+from __future__ import annotations
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from bering.api.views import auth, documents, files, reference
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("auth/token", auth.TokenView.as_view(), name="api-token"),
+    path("me", auth.MeView.as_view(), name="api-me"),
+    path("journals/", reference.JournalListView.as_view(), name="api-journals"),
+    path("document-types/", reference.DocumentTypeListView.as_view(), name="api-document-types"),
+    path("documents/", documents.DocumentListView.as_view(), name="api-documents"),
+    path(
+        "documents/register-incoming",
+        documents.RegisterIncomingView.as_view(),
+        name="api-register-incoming",
+    ),
+    path("documents/<int:pk>/", documents.DocumentView.as_view(), name="api-document"),
+    path(
+        "documents/<int:pk>/register",
+        documents.DocumentRegisterView.as_view(),
+        name="api-document-register",
+    ),
+    path(
+        "documents/<int:pk>/history",
+        documents.DocumentHistoryView.as_view(),
+        name="api-document-history",
+    ),
+    path(
+        "documents/<int:pk>/files",
+        files.DocumentFilesView.as_view(),
+        name="api-document-files",
+    ),
+    path(
+        "documents/<int:pk>/files/<int:file_id>/download",
+        files.FileDownloadView.as_view(),
+        name="api-file-download",
+    ),
+    path(
+        "documents/<int:pk>/files/<int:file_id>/preview",
+        files.FilePreviewView.as_view(),
+        name="api-file-preview",
+    ),
 ]

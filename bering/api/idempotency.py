@@ -1,0 +1,190 @@
+"""``Idempotency-Key`` for state-changing API calls (QUALITY.md item 2).
+
+The key row is inserted first, in the same transaction as the call's effect,
+so a concurrent duplicate waits on the unique constraint and then replays the
+first answer. A call that fails (an error response or an exception) rolls
+back and leaves no key behind: the client may retry with the same key. See
+docs/decisions/0002-idempotency.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bering.accounts.models import User
+from bering.api.actor import ON_BEHALF_HEADER, POST_HEADER
+from bering.api.models import IdempotencyKey
+from bering.core.db import atomic_with_retry
+from bering.core.errors import Conflict, DomainError, ValidationFailed
+
+KEY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+IN_PROGRESS = 0
+_KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")
+
+V = TypeVar("V", bound=APIView)
+P = ParamSpec("P")
+
+
+class KeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+def idempotent(
+    handler: Callable[Concatenate[V, Request, P], Response],
+) -> Callable[Concatenate[V, Request, P], Response]:
+    """Run a state-changing handler in one transaction, once per ``Idempotency-Key``.
+
+    Without a key the handler still runs in one transaction, retried as a whole
+    when the database was locked (the services' own atomic blocks nest in it).
+    """
+
+    def wrapper(view: V, request: Request, /, *args: P.args, **kwargs: P.kwargs) -> Response:
+        key = idempotency_key(request)
+        # Read the whole body before the transaction: a slow upload must not hold a lock.
+        request.data  # noqa: B018
+        fingerprint = request_fingerprint(request) if key is not None else ""
+
+        def once() -> Response:
+            row = None
+            if key is not None:
+                row, replay = _claim(request, key, fingerprint)
+                if replay is not None:
+                    return replay
+            response = handler(view, request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+                return response
+            if row is not None:
+                row.status = response.status_code
+                row.response = _as_json(response.data)
+                row.save(update_fields=["status", "response"])
+            return response
+
+        return atomic_with_retry(once)
+
+    functools.update_wrapper(wrapper, handler)
+    wrapper.idempotent = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def is_idempotent(handler: object) -> bool:
+    return bool(getattr(handler, "idempotent", False))
+
+
+def idempotency_key(request: Request) -> str | None:
+    raw = request.headers.get(KEY_HEADER)
+    if raw is None:
+        return None
+    if not _KEY_RE.fullmatch(raw):
+        raise ValidationFailed(
+            _(
+                "The Idempotency-Key header must be 1 to 255 visible ASCII characters, "
+                "for example a UUID."
+            ),
+            code="bad_idempotency_key",
+            field=KEY_HEADER,
+        )
+    return raw
+
+
+def request_fingerprint(request: Request) -> str:
+    """SHA-256 over what makes two requests the same: method, path, acting post, body."""
+    data = request.data
+    body: object
+    if isinstance(data, QueryDict):
+        body = sorted(
+            (name, [v for v in values if not isinstance(v, UploadedFile)])
+            for name, values in data.lists()
+        )
+    else:
+        body = data
+    files = sorted(
+        (name, [(f.name, f.size, _file_sha256(f)) for f in request.FILES.getlist(name)])
+        for name in request.FILES
+    )
+    payload = {
+        "method": request.method,
+        "path": request.path,
+        "query": sorted(request.query_params.lists()),
+        "post": request.headers.get(POST_HEADER, ""),
+        "on_behalf_of": request.headers.get(ON_BEHALF_HEADER, ""),
+        "body": body,
+        "files": files,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _file_sha256(upload: UploadedFile[bytes]) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _claim(
+    request: Request, key: str, fingerprint: str
+) -> tuple[IdempotencyKey | None, Response | None]:
+    """Insert the key row, or find the earlier call's answer."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        with transaction.atomic():
+            row = IdempotencyKey.objects.create(
+                user=user,
+                key=key,
+                method=request.method or "",
+                path=request.path[:500],
+                fingerprint=fingerprint,
+                status=IN_PROGRESS,
+            )
+        return row, None
+    except IntegrityError:
+        pass
+    earlier = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if earlier is None or earlier.status == IN_PROGRESS:
+        raise Conflict(_("A request with this Idempotency-Key is in progress. Try again."))
+    if earlier.fingerprint != fingerprint:
+        raise KeyReused(
+            _(
+                "This Idempotency-Key was already used for a different request. "
+                "Use a new key for a new request."
+            )
+        )
+    return None, Response(
+        earlier.response, status=earlier.status, headers={REPLAYED_HEADER: "true"}
+    )
+
+
+def _as_json(data: Any) -> Any:
+    if data is None:
+        return None
+    return json.loads(JSONRenderer().render(data))
+
+
+def idempotency_keys_purge(*, older_than: dt.timedelta) -> int:
+    """Forget answers older than ``older_than``; returns how many were deleted."""
+    deleted, _by_model = IdempotencyKey.objects.filter(
+        created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

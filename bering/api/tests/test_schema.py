@@ -1,0 +1,68 @@
+"""The OpenAPI description: valid, complete, with every error answer documented."""
+
+from __future__ import annotations
+
+import pytest
+from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIClient
+
+PATHS = {
+    "/api/v1/auth/token": {"post", "delete"},
+    "/api/v1/me": {"get"},
+    "/api/v1/documents/": {"get", "post"},
+    "/api/v1/documents/register-incoming": {"post"},
+    "/api/v1/documents/{id}/": {"get"},
+    "/api/v1/documents/{id}/register": {"post"},
+    "/api/v1/documents/{id}/history": {"get"},
+    "/api/v1/documents/{id}/files": {"post"},
+    "/api/v1/documents/{id}/files/{file_id}/download": {"get"},
+    "/api/v1/documents/{id}/files/{file_id}/preview": {"get"},
+    "/api/v1/journals/": {"get"},
+    "/api/v1/document-types/": {"get"},
+}
+ERRORS = {"400", "401", "403", "404", "409", "429", "503"}
+
+
+@pytest.fixture
+def schema(db):
+    response = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_valid_openapi_3(schema):
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)
+
+
+def test_schema_has_every_path_and_method(schema):
+    found = {path: set(ops) - {"parameters"} for path, ops in schema["paths"].items()}
+    assert found == PATHS
+
+
+def test_every_operation_documents_the_error_answers(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert codes >= ERRORS, (path, method, ERRORS - codes)
+            for code in ERRORS:
+                content = operation["responses"][code]["content"]["application/json"]
+                assert "$ref" in content["schema"]
+            if method in {"post", "put", "patch", "delete"} and path != "/api/v1/auth/token":
+                assert "422" in codes, (path, method)
+                names = {p["name"] for p in operation.get("parameters", [])}
+                assert "Idempotency-Key" in names, (path, method)
+
+
+def test_schema_describes_headers_bearer_and_duplicates(schema):
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    listing = schema["paths"]["/api/v1/documents/"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"X-Bering-Post", "X-Bering-On-Behalf-Of", "limit", "offset", "q", "status"} <= names
+    conflict = schema["paths"]["/api/v1/documents/register-incoming"]["post"]["responses"]["409"]
+    ref = conflict["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("/DuplicateErrorOut")
+    token = schema["paths"]["/api/v1/auth/token"]["post"]
+    assert token.get("security") in (None, [], [{}])
+    error = schema["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) == {"code", "detail"}
