@@ -1,20 +1,54 @@
-"""What an upload really is: the extension must agree with the content.
+"""What an upload really is, and whether it is safe to keep and to hand out.
 
-First version: extension and libmagic must agree. Hardening against hostile
-files (bombs, scripts in PDFs, pixel floods) lives here too.
+The extension chooses the kind; the content must then prove it: the right
+signature, and a structure the kind's parser accepts within fixed limits. Every
+refusal carries a message naming the reason. Hostile files are refused rather than
+repaired, because originals are never modified (docs/decisions/0003-hostile-uploads.md):
+
+- zip bombs (DOCX, ODT): the central directory is read, nothing is extracted;
+  too many entries, too many unpacked bytes, or a bomb-like ratio are refused;
+- XML bombs: a document type declaration in any XML part is refused, so no entity
+  is ever expanded;
+- macros and scripts: VBA projects, macro-enabled types, ActiveX, ODF Basic and
+  script event listeners; PDF JavaScript, launch actions, embedded files, rich media;
+- type confusion (HTML saved as .pdf): the signature must match the extension;
+- pixel floods: image dimensions are read from the header and checked before any
+  pixel is decoded;
+- encrypted or damaged PDFs.
+
+Names are display-only (``clean_name``); files are stored under generated names.
 """
 
 from __future__ import annotations
 
+import io
+import logging
+import struct
 import unicodedata
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from xml.parsers import expat
 
 import magic
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
+from bering.files import pdf
 from bering.files.models import StoredFile
+
+log = logging.getLogger(__name__)
+
+MAX_PIXELS = 50_000_000  # an A0 scan at 300 dpi is 140 MP; an A3 one at 600 dpi is 70 MP
+MAX_IMAGE_PAGES = 1_000
+MAX_PDF_PAGES = 10_000
+MAX_ZIP_ENTRIES = 5_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 100  # ordinary Office XML packs 5-20 times
+RATIO_FLOOR_BYTES = 10 * 1024 * 1024  # below this, no ratio makes a bomb
+NAME_LENGTH = 200
 
 KIND_BY_EXTENSION = {
     "pdf": StoredFile.Kind.PDF,
@@ -26,18 +60,6 @@ KIND_BY_EXTENSION = {
     "tif": StoredFile.Kind.TIFF,
     "tiff": StoredFile.Kind.TIFF,
 }
-MIME_BY_KIND = {
-    StoredFile.Kind.PDF: {"application/pdf"},
-    StoredFile.Kind.DOCX: {
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/zip",
-        "application/octet-stream",
-    },
-    StoredFile.Kind.ODT: {"application/vnd.oasis.opendocument.text", "application/zip"},
-    StoredFile.Kind.PNG: {"image/png"},
-    StoredFile.Kind.JPEG: {"image/jpeg"},
-    StoredFile.Kind.TIFF: {"image/tiff"},
-}
 CONTENT_TYPE = {
     StoredFile.Kind.PDF: "application/pdf",
     StoredFile.Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -46,6 +68,122 @@ CONTENT_TYPE = {
     StoredFile.Kind.JPEG: "image/jpeg",
     StoredFile.Kind.TIFF: "image/tiff",
 }
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SIGNATURES: dict[str, Callable[[bytes], bool]] = {
+    StoredFile.Kind.PDF: lambda head: head.lstrip(b"\x00\t\n\x0c\r ").startswith(b"%PDF-"),
+    StoredFile.Kind.DOCX: lambda head: head.startswith(_ZIP),
+    StoredFile.Kind.ODT: lambda head: head.startswith(_ZIP),
+    StoredFile.Kind.PNG: lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    StoredFile.Kind.JPEG: lambda head: head.startswith(b"\xff\xd8\xff"),
+    StoredFile.Kind.TIFF: lambda head: head[:4] in (b"II*\x00", b"MM\x00*"),
+}
+_PILLOW_FORMATS: dict[str, list[str]] = {
+    StoredFile.Kind.PNG: ["PNG"],
+    StoredFile.Kind.JPEG: ["JPEG", "MPO"],
+    StoredFile.Kind.TIFF: ["TIFF"],
+}
+# What libmagic's verdict means to a clerk, for the "it looks like ..." message.
+_LOOKS_LIKE: dict[str, str | Promise] = {
+    "text/html": _("a web page (HTML)"),
+    "application/xhtml+xml": _("a web page (HTML)"),
+    "image/svg+xml": _("an SVG image"),
+    "text/xml": _("an XML file"),
+    "application/xml": _("an XML file"),
+    "text/plain": _("plain text"),
+    "text/javascript": _("a script"),
+    "application/javascript": _("a script"),
+    "text/x-shellscript": _("a script"),
+    "text/x-python": _("a script"),
+    "application/x-dosexec": _("a Windows program"),
+    "application/x-executable": _("a program"),
+    "application/x-sharedlib": _("a program"),
+    "application/x-pie-executable": _("a program"),
+    "application/zip": _("a ZIP archive"),
+    "application/x-rar": _("a RAR archive"),
+    "application/x-7z-compressed": _("a 7-Zip archive"),
+    "application/gzip": _("a gzip archive"),
+    "application/x-ole-storage": _("an old-format Office file"),
+    "application/msword": _("an old-format Word file (.doc)"),
+    "application/vnd.ms-excel": _("an Excel file"),
+    "application/rtf": _("an RTF document"),
+    "text/rtf": _("an RTF document"),
+    "application/pdf": _("a PDF document"),
+    CONTENT_TYPE[StoredFile.Kind.DOCX]: _("a Word document (.docx)"),
+    CONTENT_TYPE[StoredFile.Kind.ODT]: _("an OpenDocument text (.odt)"),
+    "image/png": _("a PNG image"),
+    "image/jpeg": _("a JPEG image"),
+    "image/tiff": _("a TIFF image"),
+    "image/gif": _("a GIF image"),
+    "image/webp": _("a WebP image"),
+    "image/bmp": _("a BMP image"),
+    "application/octet-stream": _("unrecognised binary data"),
+}
+
+# Messages. The msgids are English; the Russian catalog translates them.
+NOT_ACCEPTED = _("Files of this type are not accepted. Allowed: PDF, DOCX, ODT, PNG, JPEG, TIFF.")
+MISMATCH = _("The file content does not match its extension .%(ext)s: it looks like %(what)s.")
+OFFICE_PROTECTED = _(
+    "The document is protected by a password or saved in the old .doc format. "
+    "Save it as .docx without a password and upload it again."
+)
+DAMAGED = _("The file is damaged and cannot be read as %(kind)s. Save it again and upload it.")
+PDF_PASSWORD = _(
+    "The PDF is protected by a password. Save a copy without the password and upload it."
+)
+PDF_ENCRYPTED = _(
+    "The PDF is encrypted (it restricts printing or copying). "
+    "Save a copy without protection and upload it."
+)
+PDF_NO_PAGES = _("The PDF has no pages.")
+PDF_TOO_MANY_PAGES = _("The PDF has %(pages)s pages; at most %(limit)s are accepted.")
+PDF_TOO_COMPLEX = _(
+    "The PDF is built too intricately to be checked. Print it to a new PDF and upload that."
+)
+PDF_ACTIVE = {
+    pdf.Active.JAVASCRIPT: _(
+        "The PDF contains JavaScript, which is not accepted. Print it to a new PDF and upload that."
+    ),
+    pdf.Active.LAUNCH: _(
+        "The PDF contains an action that starts programs, which is not accepted. "
+        "Print it to a new PDF and upload that."
+    ),
+    pdf.Active.EMBEDDED_FILE: _(
+        "The PDF contains embedded files, which are not accepted. "
+        "Upload them as separate attachments."
+    ),
+    pdf.Active.RICH_MEDIA: _(
+        "The PDF contains multimedia (Flash, video or 3D), which is not accepted. "
+        "Print it to a new PDF and upload that."
+    ),
+}
+ZIP_TOO_MANY_PARTS = _(
+    "The document consists of too many parts (more than %(limit)s). It may be a zip bomb."
+)
+ZIP_TOO_LARGE = _("The document would unpack to more than %(limit)s MB. It may be a zip bomb.")
+ZIP_RATIO = _(
+    "The document is compressed %(ratio)s times, far more than real documents are. "
+    "It may be a zip bomb."
+)
+NOT_DOCX = _("This is not a Word document (.docx): the part %(part)s is missing.")
+NOT_ODT = _("This is not an OpenDocument text (.odt): %(reason)s.")
+ODT_NO_MIMETYPE = _("the mimetype entry is missing")
+ODT_WRONG_MIMETYPE = _("its declared type is %(type)s")
+ODT_NO_CONTENT = _("the part content.xml is missing")
+XML_DOCTYPE = _(
+    "The document contains an XML document type declaration (in %(part)s), the means of "
+    "XML bombs. Save it again in a word processor and upload it."
+)
+MACROS = _(
+    "The document contains macros or active content, which are not accepted. "
+    "Save it as a document without macros and upload it."
+)
+IMAGE_TOO_LARGE = _(
+    "The image is %(width)s × %(height)s pixels; at most %(limit)s megapixels are accepted."
+)
+IMAGE_TOO_MANY_PIXELS = _("The image is larger than %(limit)s megapixels, the most accepted.")
+IMAGE_TOO_MANY_PAGES = _("The image has more than %(limit)s pages.")
 
 
 class Refused(Exception):
@@ -64,29 +202,268 @@ class Checked:
 
 
 def clean_name(name: str) -> str:
-    """A display name without paths, control or bidi-override characters."""
+    """A display name: no directories, no control, format (bidi override) or private characters.
+
+    The extension is read from this cleaned name, so ``invoice\\u202efdp.exe`` (shown
+    by a browser as ``invoiceexe.pdf``) is an ``.exe``, and refused.
+    """
     base = PurePosixPath(name.replace("\\", "/")).name
     base = "".join(
         ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C"
     )
     base = base.strip(" .")
-    return base[:200] or "file"
+    if len(base) > NAME_LENGTH:
+        stem, dot, extension = base.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            base = stem[: NAME_LENGTH - len(extension) - 1].rstrip(" .") + "." + extension
+        else:
+            base = base[:NAME_LENGTH]
+    return base or "file"
 
 
 def check(*, data: bytes, name: str) -> Checked:
+    """Decide whether ``data`` uploaded as ``name`` is accepted; raise ``Refused`` if not."""
     display = clean_name(name)
     extension = display.rsplit(".", 1)[-1].lower() if "." in display else ""
     kind = KIND_BY_EXTENSION.get(extension)
     if kind is None:
-        raise Refused(
-            _("Files of this type are not accepted. Allowed: PDF, DOCX, ODT, PNG, JPEG, TIFF.")
-        )
-    sniffed = magic.from_buffer(data[:65536], mime=True)
-    if sniffed not in MIME_BY_KIND[kind]:
-        raise Refused(
-            _("The file content does not match its extension .%(ext)s (it looks like %(mime)s).")
-            % {"ext": extension, "mime": sniffed}
-        )
+        raise Refused(NOT_ACCEPTED)
+    head = data[:1024]
+    if not _SIGNATURES[kind](head):
+        if kind == StoredFile.Kind.DOCX and head.startswith(_OLE):
+            raise Refused(OFFICE_PROTECTED)
+        raise Refused(MISMATCH % {"ext": extension, "what": looks_like(data)})
+    try:
+        pages = _CHECKS[kind](data, kind)
+    except Refused:
+        raise
+    except Exception as exc:  # whatever a parser throws at hostile bytes, the answer is 4xx
+        log.info("refused a %s upload that failed its check: %r", kind, exc)
+        raise Refused(DAMAGED % {"kind": kind.upper()}) from exc
     return Checked(
-        kind=kind, extension=extension, content_type=CONTENT_TYPE[kind], clean_name=display
+        kind=kind,
+        extension=extension,
+        content_type=CONTENT_TYPE[kind],
+        clean_name=display,
+        page_count=pages,
     )
+
+
+def looks_like(data: bytes) -> str | Promise:
+    mime = magic.from_buffer(data[:65536], mime=True)
+    return _LOOKS_LIKE.get(mime, mime)
+
+
+# PDF
+
+
+def _check_pdf(data: bytes, kind: str) -> int:
+    try:
+        pages = pdf.page_count(data)
+    except pdf.NeedsPassword as exc:
+        raise Refused(PDF_PASSWORD) from exc
+    except pdf.Unreadable as exc:
+        raise Refused(DAMAGED % {"kind": "PDF"}) from exc
+    if pages < 1:
+        raise Refused(PDF_NO_PAGES)
+    if pages > MAX_PDF_PAGES:
+        raise Refused(PDF_TOO_MANY_PAGES % {"pages": pages, "limit": MAX_PDF_PAGES})
+    try:
+        found = pdf.scan(data)
+    except pdf.TooComplex as exc:
+        raise Refused(PDF_TOO_COMPLEX) from exc
+    if found.encrypted:
+        raise Refused(PDF_ENCRYPTED)
+    for active, message in PDF_ACTIVE.items():  # the most dangerous first
+        if active in found.active:
+            raise Refused(message)
+    return pages
+
+
+# DOCX and ODT: ZIP packages of XML parts
+
+
+def _open_package(data: bytes) -> zipfile.ZipFile:
+    """Open the ZIP after checking its central directory's size, without extracting."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        raise zipfile.BadZipFile("no end of central directory")
+    entries, directory_size = struct.unpack_from("<HI", data, end + 10)
+    if entries > MAX_ZIP_ENTRIES or directory_size > MAX_ZIP_ENTRIES * 1024:
+        raise Refused(ZIP_TOO_MANY_PARTS % {"limit": MAX_ZIP_ENTRIES})
+    package = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        _check_entries(package, len(data))
+    except BaseException:
+        package.close()
+        raise
+    return package
+
+
+def _check_entries(package: zipfile.ZipFile, packed: int) -> None:
+    infos = package.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise Refused(ZIP_TOO_MANY_PARTS % {"limit": MAX_ZIP_ENTRIES})
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Refused(ZIP_TOO_LARGE % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
+    if unpacked > RATIO_FLOOR_BYTES and unpacked > MAX_ZIP_RATIO * packed:
+        raise Refused(ZIP_RATIO % {"ratio": unpacked // packed})
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Refused(OFFICE_PROTECTED)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise zipfile.BadZipFile(f"compression method {info.compress_type}")
+
+
+def _is_xml_part(filename: str) -> bool:
+    return filename.lower().endswith((".xml", ".rels", ".vml", ".rdf"))
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _read_xml(
+    package: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    on_element: Callable[[str, dict[str, str]], None] | None = None,
+) -> None:
+    """Parse one XML part with expat, refusing any DOCTYPE (so no entity is ever defined).
+
+    Without ``on_element`` only the prolog is read: parsing stops at the root element,
+    the last place a DOCTYPE may stand. Element names are ``namespace local``.
+    """
+
+    def doctype(*args: object) -> None:
+        raise Refused(XML_DOCTYPE % {"part": info.filename})
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if on_element is None:
+            raise _RootReached
+        on_element(name, attributes)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = start
+    with package.open(info) as stream:
+        try:
+            while chunk := stream.read(65536):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _RootReached:
+            return
+
+
+def _check_docx(data: bytes, kind: str) -> None:
+    with _open_package(data) as package:
+        names = {info.filename for info in package.infolist()}
+        for required in ("[Content_Types].xml", "word/document.xml"):
+            if required not in names:
+                raise Refused(NOT_DOCX % {"part": required})
+        if any(
+            name.lower().endswith("vbaproject.bin") or name.lower().startswith("word/activex/")
+            for name in names
+        ):
+            raise Refused(MACROS)
+
+        def content_type(name: str, attributes: dict[str, str]) -> None:
+            if "macroenabled" in attributes.get("ContentType", "").lower():
+                raise Refused(MACROS)
+
+        for info in package.infolist():
+            if info.filename == "[Content_Types].xml":
+                _read_xml(package, info, content_type)
+            elif _is_xml_part(info.filename):
+                _read_xml(package, info)
+
+
+_ODF_SCRIPT_NS = "urn:oasis:names:tc:opendocument:xmlns:script:1.0"
+_ODF_MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+_MACRO_URLS = ("vnd.sun.star.script:", "vnd.sun.star.basic:", "macro:", "service:")
+
+
+def _odf_scripts(name: str, attributes: dict[str, str]) -> None:
+    """Event listeners run macros (also the application's own ones, with crafted arguments)."""
+    if name.startswith(_ODF_SCRIPT_NS + " ") or name.endswith(" event-listener"):
+        raise Refused(MACROS)
+    for value in attributes.values():
+        if value.strip().lower().startswith(_MACRO_URLS):
+            raise Refused(MACROS)
+
+
+def _odf_manifest(name: str, attributes: dict[str, str]) -> None:
+    if name == f"{_ODF_MANIFEST_NS} encryption-data":
+        raise Refused(OFFICE_PROTECTED)
+
+
+def _check_odt(data: bytes, kind: str) -> None:
+    with _open_package(data) as package:
+        infos = {info.filename: info for info in package.infolist()}
+        if "mimetype" not in infos:
+            raise Refused(NOT_ODT % {"reason": ODT_NO_MIMETYPE})
+        if infos["mimetype"].file_size > 200:
+            raise Refused(NOT_ODT % {"reason": ODT_WRONG_MIMETYPE % {"type": "?"}})
+        declared = package.read("mimetype").strip()
+        if declared != ODT_MIMETYPE:
+            shown = declared.decode("ascii", "replace")[:100] or "?"
+            raise Refused(NOT_ODT % {"reason": ODT_WRONG_MIMETYPE % {"type": shown}})
+        if "content.xml" not in infos:
+            raise Refused(NOT_ODT % {"reason": ODT_NO_CONTENT})
+        if any(name.startswith(("Basic/", "Scripts/")) for name in infos):
+            raise Refused(MACROS)
+        for filename, info in infos.items():
+            if filename == "META-INF/manifest.xml":
+                _read_xml(package, info, _odf_manifest)
+            elif filename in ("content.xml", "styles.xml"):
+                _read_xml(package, info, _odf_scripts)
+            elif _is_xml_part(filename):
+                _read_xml(package, info)
+
+
+# Images
+
+
+def _check_image(data: bytes, kind: str) -> int:
+    """Dimensions come from the header; no pixel is decoded here."""
+    try:
+        with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[kind]) as image:
+            pages = 0
+            for index in range(MAX_IMAGE_PAGES + 1):
+                try:
+                    image.seek(index)
+                except EOFError:
+                    break
+                if kind != StoredFile.Kind.TIFF and index > 0:
+                    break  # an animated PNG or a camera's MPO: only the first frame is shown
+                check_pixels(*image.size)
+                pages = index + 1
+            else:
+                raise Refused(IMAGE_TOO_MANY_PAGES % {"limit": MAX_IMAGE_PAGES})
+        with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[kind]) as image:
+            image.verify()  # checksums (PNG) and structure, still without decoding
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise Refused(IMAGE_TOO_MANY_PIXELS % {"limit": MAX_PIXELS // 1_000_000}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Refused(DAMAGED % {"kind": kind.upper()}) from exc
+    return pages
+
+
+def check_pixels(width: int, height: int) -> None:
+    if width < 1 or height < 1:
+        raise ValueError("empty image")
+    if width * height > MAX_PIXELS:
+        raise Refused(
+            IMAGE_TOO_LARGE % {"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000}
+        )
+
+
+_CHECKS: dict[str, Callable[[bytes, str], int | None]] = {
+    StoredFile.Kind.PDF: _check_pdf,
+    StoredFile.Kind.DOCX: _check_docx,
+    StoredFile.Kind.ODT: _check_odt,
+    StoredFile.Kind.PNG: _check_image,
+    StoredFile.Kind.JPEG: _check_image,
+    StoredFile.Kind.TIFF: _check_image,
+}
