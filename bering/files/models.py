@@ -45,6 +45,10 @@ class StoredFile(models.Model):
     preview_status = models.CharField(
         max_length=10, choices=Processing.choices, default=Processing.PENDING
     )
+    # A worker's claim on the pending renditions (see processing.py): set by a
+    # conditional UPDATE, cleared when done; an old one marks a worker that died.
+    processing_claimed_at = models.DateTimeField(null=True, blank=True)
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("stored file")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from bering.core.errors import ValidationFailed
-from bering.files import inspect
+from bering.files import inspect, processing
 from bering.files.models import StoredFile
 
 
@@ -51,9 +51,7 @@ def file_store(*, stream: IO[bytes], name: str, uploaded_by_id: int | None) -> S
         uploaded_by_id=uploaded_by_id,
         page_count=checked.page_count,
         text_status=StoredFile.Processing.PENDING,
-        preview_status=StoredFile.Processing.PENDING
-        if checked.kind == StoredFile.Kind.PDF
-        else StoredFile.Processing.NOT_APPLICABLE,
+        preview_status=processing.preview_status_for(checked.kind),
     )
     transaction.on_commit(lambda: _schedule_processing(stored.pk))
     return stored

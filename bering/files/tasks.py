@@ -8,6 +8,6 @@ from bering.files import processing
 
 
 @task()
-def file_process(stored_id: int) -> None:
-    """Idempotent: a file already processed is left as it is."""
-    processing.process(stored_id)
+def file_process(stored_id: int) -> bool:
+    """Idempotent: the file is claimed first, so a repeat or a second worker does nothing."""
+    return processing.process(stored_id)
