@@ -16,6 +16,7 @@ BAD_BODIES = [
     (b'{"title": "\\u0000"}', "application/json"),
     (b'{"title": "\\ud800"}', "application/json"),
     (b'{"doc_type": 1e400}', "application/json"),
+    (b'{"doc_type": NaN, "pages": Infinity}', "application/json"),
     (b'{"doc_type": "1", "title": {"a": 1}}', "application/json"),
     (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
     (b"whatever", "multipart/form-data"),
