@@ -1,0 +1,1 @@
+"""The demo region of Kamchatka: its data (``data``) and how it is seeded (``seed``)."""
