@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
 from bering.accounts.models import User
-from bering.core import clock
 from bering.core.errors import Forbidden, NotFound, ValidationFailed
 from bering.orgs.actor import Actor
 from bering.orgs.selectors import actor_for
@@ -38,7 +37,7 @@ def api_actor(request: Request) -> Actor:
         raise Forbidden(_("Sign in first."))
     post_id = header_id(request, POST_HEADER)
     on_behalf_of_id = header_id(request, ON_BEHALF_HEADER)
-    actor = actor_for(user=user, post_id=post_id, on_behalf_of_id=None, on=clock.now().date())
+    actor = actor_for(user=user, post_id=post_id, on_behalf_of_id=None)
     if actor is None:
         raise Forbidden(
             _(
@@ -55,11 +54,9 @@ def api_actor(request: Request) -> Actor:
         )
     if on_behalf_of_id is None:
         return actor
-    today = actor.post.organization.local_today(clock.now())
     try:
-        substituting = actor_for(
-            user=user, post_id=actor.post.pk, on_behalf_of_id=on_behalf_of_id, on=today
-        )
+        # "Today" is the absent colleague's organization's date (Kamchatka is UTC+12).
+        substituting = actor_for(user=user, post_id=actor.post.pk, on_behalf_of_id=on_behalf_of_id)
     except NotFound as exc:
         raise Forbidden(
             _("You do not substitute for this colleague today."),

@@ -12,7 +12,6 @@ from bering.accounts.models import ApiToken, User
 from bering.accounts.services import api_token_issue
 from bering.api.base import ApiView, parse
 from bering.api.serializers import MeOut, TokenIn, TokenOut
-from bering.core import clock
 from bering.core.errors import ValidationFailed
 from bering.orgs.selectors import posts_for_user, substitutions_active
 
@@ -68,10 +67,8 @@ class MeView(ApiView):
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
-        now = clock.now()
         posts = list(posts_for_user(user))
-        days = {post.organization.local_today(now) for post in posts}
-        acting = {s.pk: s for day in days for s in substitutions_active(user=user, on=day)}
+        acting = substitutions_active(user=user)  # each in its organization's today
         body = {
             "user": user,
             "posts": [
@@ -87,9 +84,8 @@ class MeView(ApiView):
                             "name": s.absent.user.display_name,
                             "until": s.ends_on,
                         }
-                        for s in acting.values()
+                        for s in acting
                         if s.substitute_id == post.pk
-                        and s.starts_on <= post.organization.local_today(now) <= s.ends_on
                     ],
                 }
                 for post in posts
