@@ -158,3 +158,13 @@ def browser_context_args(browser_context_args):  # type: ignore[no-untyped-def]
         "timezone_id": "Asia/Kamchatka",
         "has_touch": True,
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests empty every table when they end; restore the data
+    migrations' rows (document types) afterwards, so later tests still see them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
