@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -31,11 +31,33 @@ from bering.documents.models import Document, DocumentType, Journal  # noqa: E40
 from bering.documents.reference import ensure_document_types  # noqa: E402
 from bering.orgs.models import Employee, Organization  # noqa: E402
 
-WORDS = (
-    "о ремонте дорог завозе топлива подготовке к отопительному сезону выделении средств "
-    "проведении совещания предоставлении информации бюджете здравоохранении образовании "
-    "культуре транспорте переселении граждан из аварийного жилья"
-).split()
+WORDS = [
+    "о",
+    "ремонте",
+    "дорог",
+    "завозе",
+    "топлива",
+    "подготовке",
+    "к",
+    "отопительному",
+    "сезону",
+    "выделении",
+    "средств",
+    "проведении",
+    "совещания",
+    "предоставлении",
+    "информации",
+    "бюджете",
+    "здравоохранении",
+    "образовании",
+    "культуре",
+    "транспорте",
+    "переселении",
+    "граждан",
+    "из",
+    "аварийного",
+    "жилья",
+]
 
 
 def generate(*, organizations: int, employees: int, documents: int, seed: int = 7) -> None:
@@ -117,6 +139,4 @@ if __name__ == "__main__":
     parser.add_argument("--employees", type=int, default=4200)
     parser.add_argument("--documents", type=int, default=100_000)
     args = parser.parse_args()
-    generate(
-        organizations=args.organizations, employees=args.employees, documents=args.documents
-    )
+    generate(organizations=args.organizations, employees=args.employees, documents=args.documents)
