@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
-import time
 import zipfile
 from pathlib import Path
 
@@ -13,7 +11,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from PIL import Image
@@ -445,42 +442,6 @@ def test_a_rendition_finished_elsewhere_is_not_overwritten(db, settings, monkeyp
     stored.refresh_from_db()
     assert stored.preview_name == "files/t/theirs.preview.png"
     assert not [p for p in media_files(settings) if p.name.endswith(".preview.png")]
-
-
-@pytest.mark.concurrency
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_given_the_same_file_process_it_once(monkeypatch):
-    stored = stored_file(sample_files.docx(), "docx")
-    calls: list[int] = []
-    real = processing.extract_text
-
-    def slow(kind, data):
-        calls.append(1)
-        time.sleep(0.5)
-        return real(kind, data)
-
-    monkeypatch.setattr(processing, "extract_text", slow)
-    results: list[bool] = []
-    start = threading.Barrier(2)
-
-    def worker() -> None:
-        try:
-            start.wait()
-            results.append(processing.process(stored.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(results) == [False, True]
-    assert len(calls) == 1
-    stored.refresh_from_db()
-    assert stored.text_status == Processing.DONE
-    assert stored.processing_attempts == 1
 
 
 # Entry points: the task and the sweep
