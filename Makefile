@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run install install-test migrate demo serve test lint typecheck unit browser bench clean
+.PHONY: run install install-test migrate demo serve test lint typecheck unit bench clean messages
 
 run: install migrate demo serve
 
@@ -44,3 +44,7 @@ bench: install-test
 
 clean:
 	rm -rf var .venv
+
+messages: install-test
+	$(PY) manage.py makemessages -l ru --no-location -i ".venv/*" -i "var/*"
+	$(PY) manage.py compilemessages -l ru
