@@ -16,6 +16,7 @@ from bering.core.errors import DomainError, Forbidden
 from bering.documents import permissions, selectors, services
 from bering.documents.forms import DraftForm, FileForm, FilterForm, IncomingForm, RegisterForm
 from bering.documents.models import Document
+from bering.files.selectors import preview_missing
 from bering.files.services import file_open, preview_open
 from bering.orgs.current import require_actor
 
@@ -211,9 +212,7 @@ def file_preview(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBas
     item = selectors.document_file_get(actor, pk, file_id)
     stream = preview_open(item.stored)
     if stream is None:
-        return HttpResponse(
-            _("The preview is not ready yet."), status=404, content_type="text/plain; charset=utf-8"
-        )
+        raise preview_missing(item.stored)
     response = FileResponse(stream, content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"

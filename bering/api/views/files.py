@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.http import FileResponse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -18,10 +17,9 @@ from bering.api.base import ApiView, parse
 from bering.api.idempotency import idempotent
 from bering.api.lookups import uploads_from
 from bering.api.serializers import FileAddIn, FileVersionOut
-from bering.core.errors import NotFound
 from bering.documents import selectors, services
 from bering.documents.models import DocumentFile
-from bering.files.models import StoredFile
+from bering.files.selectors import preview_missing
 from bering.files.services import file_open, preview_open
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-() ")
@@ -112,18 +110,8 @@ class FilePreviewView(ApiView):
         stored = selectors.document_file_get(actor, pk, file_id).stored
         stream = preview_open(stored)
         if stream is None:
-            raise _no_preview(stored)
+            raise preview_missing(stored)
         name = stored.original_name.rsplit(".", 1)[0] + ".png"
         return _bytes_response(
             stream, content_type="image/png", disposition=content_disposition("inline", name)
         )
-
-
-def _no_preview(stored: StoredFile) -> NotFound:
-    if stored.preview_status == StoredFile.Processing.PENDING:
-        return NotFound(
-            _("The preview is not ready yet. Try again in a minute."), code="preview_not_ready"
-        )
-    if stored.preview_status == StoredFile.Processing.FAILED:
-        return NotFound(_("No preview could be made of this file."), code="preview_failed")
-    return NotFound(_("Files of this type have no preview."), code="no_preview")
