@@ -36,13 +36,16 @@ def atomic_with_retry(fn: Callable[[], T], *, attempts: int = 6) -> T:
     if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
             return fn()
+    last_error: OperationalError | None = None
     for attempt in range(attempts):
+        if last_error is not None:
+            time.sleep(min(0.05 * 2 ** (attempt - 1), 1.0) * (0.5 + random.random()))
         try:
             with transaction.atomic():
                 return fn()
         except OperationalError as exc:
             if not is_lock_error(exc):
                 raise
-            log.info("lock contention, attempt %s: %s", attempt + 1, exc)
-            time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
-    raise Busy(_("The system is busy right now. Please try again in a minute."))
+            log.info("lock contention, attempt %s of %s: %s", attempt + 1, attempts, exc)
+            last_error = exc
+    raise Busy(_("The system is busy right now. Please try again in a minute.")) from last_error

@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -52,10 +53,9 @@ WALL_CLOCK_BUDGET = 30.0
 
 # serialized_rollback: the flush after each test then leaves the tables empty
 # (no post_migrate), so the snapshot below goes back in without clashes.
-pytestmark = [
-    pytest.mark.concurrency,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Tests that need no real commit run inside the test's transaction (quick to undo).
+unit = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -198,9 +198,13 @@ def _assert_gap_free(run: Run, journal: Any, failing: set[int], *, busy_allowed:
     assert run.unexpected == [], run.unexpected
     assert len(run.outcomes) == REGISTRARS * LETTERS_EACH
     counts = Counter(run.outcomes.values())
-    assert counts["injected"] == len(failing)
+    injected = {job for job, outcome in run.outcomes.items() if outcome == "injected"}
+    assert injected <= failing
+    # A doomed registration may give up busy before it reaches its failure.
+    assert all(run.outcomes[job] in {"injected", "busy"} for job in failing)
     if not busy_allowed:
         assert counts["busy"] == 0
+        assert injected == failing
     committed = {job for job, outcome in run.outcomes.items() if outcome == "ok"}
     n = len(committed)
     assert n == counts["ok"] > 0
@@ -236,9 +240,10 @@ def _assert_gap_free(run: Run, journal: Any, failing: set[int], *, busy_allowed:
     assert sorted(events.values_list("object_id", flat=True)) == sorted(
         documents.values_list("pk", flat=True)
     )
-    # The numbers held by the failed registrations were given again: no hole.
-    assert len(run.numbers_rolled_back) == len(failing)
-    assert all(int(number.split("/")[1]) <= n for number in run.numbers_rolled_back)
+    # The numbers held by the failed registrations went back: each was given
+    # again, or was the next number when the runs ended. No hole either way.
+    assert len(run.numbers_rolled_back) == len(injected)
+    assert all(int(number.split("/")[1]) <= n + 1 for number in run.numbers_rolled_back)
     # Concurrent appends kept the audit chain intact.
     assert chain_verify() is None
     return n
@@ -258,6 +263,7 @@ def _retries(caplog: pytest.LogCaptureFixture) -> int:
     return sum(1 for r in caplog.records if r.name == "bering.core.db" and "lock" in r.message)
 
 
+@pytest.mark.concurrency
 def test_twenty_registrars_with_injected_failures_leave_no_gap(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, health: Any
 ) -> None:
@@ -268,6 +274,7 @@ def test_twenty_registrars_with_injected_failures_leave_no_gap(
     assert run.elapsed < WALL_CLOCK_BUDGET
 
 
+@pytest.mark.concurrency
 def test_lock_waits_that_time_out_are_retried_without_gaps(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, health: Any
 ) -> None:
@@ -282,10 +289,12 @@ def test_lock_waits_that_time_out_are_retried_without_gaps(
     assert run.elapsed < WALL_CLOCK_BUDGET
 
 
+@unit
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL locks the counter row FOR UPDATE"
+)
 def test_sqlite_transactions_begin_immediate() -> None:
     """On SQLite the lock is the database's write lock, taken at BEGIN."""
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL locks the counter row with SELECT ... FOR UPDATE")
     connection.ensure_connection()
     assert connection.transaction_mode == "IMMEDIATE"  # type: ignore[attr-defined]
     assert not connection.features.has_select_for_update
@@ -305,10 +314,20 @@ def _no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return sleeps
 
 
+def _as_outermost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Show ``atomic_with_retry`` the connection as if at the outermost level."""
+    shim = SimpleNamespace(
+        get_connection=lambda: SimpleNamespace(in_atomic_block=False), atomic=transaction.atomic
+    )
+    monkeypatch.setattr(db, "transaction", shim)
+
+
+@unit
 def test_a_database_that_stays_locked_ends_in_busy_after_bounded_attempts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sleeps = _no_sleep(monkeypatch)
+    _as_outermost(monkeypatch)
     calls = 0
 
     def always_locked() -> None:
@@ -327,6 +346,7 @@ def test_a_database_that_stays_locked_ends_in_busy_after_bounded_attempts(
     assert isinstance(caught.value.__cause__, OperationalError)
 
 
+@unit
 @pytest.mark.parametrize(
     "message",
     [
@@ -338,6 +358,7 @@ def test_a_database_that_stays_locked_ends_in_busy_after_bounded_attempts(
 )
 def test_every_lock_error_is_retried(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
     _no_sleep(monkeypatch)
+    _as_outermost(monkeypatch)
     calls = 0
 
     def locked_twice() -> str:
@@ -351,8 +372,10 @@ def test_every_lock_error_is_retried(monkeypatch: pytest.MonkeyPatch, message: s
     assert calls == 3
 
 
+@unit
 def test_other_operational_errors_are_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     sleeps = _no_sleep(monkeypatch)
+    _as_outermost(monkeypatch)
     calls = 0
 
     def broken() -> None:
@@ -365,6 +388,7 @@ def test_other_operational_errors_are_not_retried(monkeypatch: pytest.MonkeyPatc
     assert (calls, sleeps) == (1, [])
 
 
+@unit
 def test_inside_an_outer_transaction_the_function_runs_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -382,6 +406,7 @@ def test_inside_an_outer_transaction_the_function_runs_once(
     assert calls == 1
 
 
+@unit
 def test_busy_is_a_503_with_a_message_in_the_api() -> None:
     from bering.api.errors import exception_handler
 
