@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import math
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +21,8 @@ def event_digest(event: AuditEvent) -> str:
     """The SHA-256 of an event's content and the previous event's hash."""
     payload = {
         "prev": event.prev_hash,
-        "at": event.occurred_at.isoformat(timespec="microseconds"),
+        # In UTC: the database gives the moment back in UTC whatever zone it came in.
+        "at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "verb": event.verb,
         "user": event.actor_user_id,
         "post": event.actor_post_id,
@@ -31,6 +34,25 @@ def event_digest(event: AuditEvent) -> str:
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _as_stored(value: Any) -> Any:
+    """JSON as every database gives it back, so the hash survives the round trip.
+
+    PostgreSQL's jsonb keeps numbers as decimals: ``1e16`` comes back as the
+    integer 10000000000000000 and ``-0.0`` as 0, which would change the hash.
+    Integral floats are therefore stored as integers; NaN and infinities, which
+    JSON cannot carry, as text.
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {key: _as_stored(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_stored(item) for item in value]
+    return value
 
 
 def record(
@@ -65,7 +87,7 @@ def record(
         else (actor.organization_id if actor else None),
         object_type=object_type,
         object_id=object_id,
-        data=json.loads(json.dumps(data or {}, default=str)),
+        data=_as_stored(json.loads(json.dumps(data or {}, default=str))),
         prev_hash=head.last_hash,
     )
     event.hash = event_digest(event)
