@@ -74,7 +74,12 @@ def record(
         raise RuntimeError("audit.record must be called inside a transaction")
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS)
+        # The very first event. Two first appends may race to create the head:
+        # the loser's insert waits for the winner and then does nothing, and
+        # the lock below gives it the winner's head.
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(pk=1, last_hash=GENESIS)], ignore_conflicts=True
+        )
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     event = AuditEvent(
         occurred_at=clock.now(),

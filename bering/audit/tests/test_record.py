@@ -1,0 +1,229 @@
+"""Writing audit events: inside the action's transaction, or not at all (QUALITY.md item 8).
+
+These tests commit for real (``transaction=True``): the rules are about what a
+committed transaction leaves behind, and about appends from many connections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from bering.audit import services as audit_services
+from bering.audit.models import AuditChainHead, AuditEvent
+from bering.audit.selectors import ChainBreak, chain_verify
+from bering.audit.services import GENESIS, record
+from bering.core.db import atomic_with_retry
+from bering.documents import services as document_services
+from bering.documents.models import Document, DocumentType, JournalCounter
+from bering.documents.tests.factories import JournalFactory
+from bering.orgs.actor import Actor
+from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory
+
+APPENDERS = 10
+EVENTS_EACH = 20
+
+# serialized_rollback: the flush after each test then leaves the tables empty
+# (no post_migrate), so the snapshot below goes back in without clashes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _keep_seed_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Put the migrations' data back after the flush that ends a transactional test."""
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(snapshot)
+        connection.close()
+
+
+def _card(number: str = "125-ОД") -> document_services.Card:
+    letter, _ = DocumentType.objects.get_or_create(
+        code="incoming-letter", defaults={"name": "Входящее письмо", "flow": "incoming"}
+    )
+    return document_services.Card(
+        doc_type=letter,
+        title="О ремонте фельдшерско-акушерского пункта в с. Никольское",
+        correspondent="Администрация Алеутского муниципального округа",
+        correspondent_number=number,
+        correspondent_date=dt.date(2026, 11, 20),
+    )
+
+
+def test_record_outside_a_transaction_is_refused(registrar: Any) -> None:
+    assert not connection.in_atomic_block
+    with pytest.raises(RuntimeError, match="inside a transaction"):
+        record(actor=registrar.actor, verb="document.viewed", object_type="document", object_id=1)
+    assert not AuditEvent.objects.exists()
+
+
+def test_record_inside_a_transaction_commits_with_it(registrar: Any) -> None:
+    with transaction.atomic():
+        event = record(
+            actor=registrar.actor, verb="document.viewed", object_type="document", object_id=1
+        )
+    assert AuditEvent.objects.get().pk == event.pk
+    assert AuditChainHead.objects.get().last_event_id == event.pk
+
+
+def test_an_event_rolled_back_with_its_action_leaves_the_chain_intact(registrar: Any) -> None:
+    with transaction.atomic():
+        kept = record(actor=registrar.actor, verb="a", object_type="document", object_id=1)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        record(actor=registrar.actor, verb="b", object_type="document", object_id=2)
+        _ = 1 / 0
+    with transaction.atomic():
+        after = record(actor=registrar.actor, verb="c", object_type="document", object_id=3)
+    assert after.prev_hash == kept.hash
+    assert list(AuditEvent.objects.values_list("verb", flat=True).order_by("pk")) == ["a", "c"]
+    assert chain_verify() is None
+
+
+@pytest.mark.parametrize("where", ["at the start", "at the end"])
+def test_if_the_audit_event_cannot_be_written_the_registration_fails(
+    monkeypatch: pytest.MonkeyPatch, registrar: Any, health: Any, where: str
+) -> None:
+    """No action without its event: the document, its number and its files all go."""
+    journal = JournalFactory(organization=health)
+    real_record = audit_services.record
+
+    def failing_record(**kwargs: Any) -> AuditEvent:
+        if where == "at the end":
+            real_record(**kwargs)
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(document_services, "record", failing_record)
+    with pytest.raises(DatabaseError):
+        document_services.document_register_incoming(
+            actor=registrar.actor, card=_card(), journal=journal
+        )
+    assert not Document.objects.exists()
+    assert not AuditEvent.objects.exists()
+    assert not JournalCounter.objects.filter(last_seq__gt=0).exists()
+
+    monkeypatch.setattr(document_services, "record", real_record)
+    doc = document_services.document_register_incoming(
+        actor=registrar.actor, card=_card(), journal=journal
+    )
+    assert doc.reg_seq == 1, "the failed registration must not have used up number 1"
+    assert AuditEvent.objects.get().object_id == doc.pk
+    assert chain_verify() is None
+
+
+@pytest.mark.concurrency
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serialises every write at BEGIN IMMEDIATE"
+)
+def test_the_chain_head_lock_serialises_appends(registrar: Any) -> None:
+    """A second writer waits for the head until the first one commits."""
+    first_locked = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                record(actor=None, verb="first", object_type="system", object_id=None)
+                first_locked.set()
+                release.wait(timeout=10)
+                order.append("first commits")
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_locked.wait(timeout=10)
+            with transaction.atomic():
+                record(actor=None, verb="second", object_type="system", object_id=None)
+                order.append("second appended")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_locked.wait(timeout=10)
+    time.sleep(0.3)
+    assert order == [], "the second append did not wait for the chain head"
+    release.set()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert order == ["first commits", "second appended"]
+    assert chain_verify() is None
+
+
+@pytest.mark.concurrency
+def test_concurrent_appends_keep_one_valid_chain(health: Any, education: Any) -> None:
+    """Many connections append at once, from an empty log (the head does not exist
+    yet), while an auditor verifies the chain again and again."""
+    actors = []
+    for i in range(APPENDERS):
+        org = (health, education, OrganizationFactory())[i % 3]
+        employee = EmployeeFactory(organization=org, is_registrar=True)
+        actors.append(Actor(user=employee.user, post=employee))
+    assert not AuditChainHead.objects.exists()
+    barrier = threading.Barrier(APPENDERS + 1)
+    errors: list[BaseException] = []
+    verdicts: list[ChainBreak | None] = []
+    done = threading.Event()
+
+    def appender(actor: Actor) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for k in range(EVENTS_EACH):
+
+                def append(k: int = k) -> AuditEvent:
+                    return record(
+                        actor=actor,
+                        verb="document.viewed",
+                        object_type="document",
+                        object_id=k,
+                        data={"k": k, "who": actor.user.username},
+                    )
+
+                atomic_with_retry(append)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def auditor() -> None:
+        try:
+            barrier.wait(timeout=30)
+            while not done.is_set():
+                verdicts.append(chain_verify(batch=7))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=appender, args=(a,)) for a in actors]
+    watcher = threading.Thread(target=auditor)
+    for thread in [*threads, watcher]:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    done.set()
+    watcher.join(timeout=60)
+
+    assert errors == []
+    assert verdicts, "the auditor never ran"
+    assert [v for v in verdicts if v is not None] == [], "verification cried wolf mid-append"
+    events = list(AuditEvent.objects.order_by("pk"))
+    assert len(events) == APPENDERS * EVENTS_EACH
+    assert events[0].prev_hash == GENESIS
+    # One chain, no fork: every event follows exactly one other.
+    assert len({e.prev_hash for e in events}) == len(events)
+    assert all(after.prev_hash == before.hash for before, after in itertools.pairwise(events))
+    head = AuditChainHead.objects.get()
+    assert (head.last_event_id, head.last_hash) == (events[-1].pk, events[-1].hash)
+    assert chain_verify() is None
