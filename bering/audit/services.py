@@ -6,13 +6,15 @@ import datetime as dt
 import hashlib
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from bering.audit.models import AuditChainHead, AuditEvent
 from bering.core import clock
-from bering.orgs.actor import Actor
+
+if TYPE_CHECKING:  # audit sits below orgs: it reads an Actor's ids, never imports orgs
+    from bering.orgs.actor import Actor
 
 GENESIS = "0" * 64
 

@@ -77,7 +77,8 @@ def _check_card(actor: Actor, card: Card) -> None:
         raise ValidationFailed(_("Choose people of your organization."), field="allowed")
     if card.in_reply_to is not None and card.in_reply_to.organization_id != org_id:
         raise ValidationFailed(_("Document not found."), field="in_reply_to")
-    if card.correspondent_date and card.correspondent_date > clock.now().date() + dt.timedelta(1):
+    local_today = actor.organization.local_today(clock.now())
+    if card.correspondent_date and card.correspondent_date > local_today:
         raise ValidationFailed(_("Their date cannot be in the future."), field="correspondent_date")
     if card.access == Document.Access.RESTRICTED and not card.allowed:
         raise ValidationFailed(

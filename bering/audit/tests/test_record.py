@@ -170,7 +170,7 @@ def test_concurrent_appends_keep_one_valid_chain(health: Any, education: Any) ->
         org = (health, education, OrganizationFactory())[i % 3]
         employee = EmployeeFactory(organization=org, is_registrar=True)
         actors.append(Actor(user=employee.user, post=employee))
-    assert not AuditChainHead.objects.exists()
+    AuditChainHead.objects.all().delete()  # the migration made one; test the race anyway
     barrier = threading.Barrier(APPENDERS + 1)
     errors: list[BaseException] = []
     verdicts: list[ChainBreak | None] = []

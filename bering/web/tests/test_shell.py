@@ -70,3 +70,18 @@ def test_login_redirect_is_not_open(registrar):
     )
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil")
+
+
+def test_locked_database_gives_a_503_page_not_a_500(registrar, monkeypatch):
+    from django.db import OperationalError
+
+    from bering.documents import views
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views.selectors, "document_list", locked)
+    response = registrar.client().get(reverse("documents:list"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "Система сейчас занята" in response.content.decode()
