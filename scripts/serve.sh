@@ -5,7 +5,9 @@ cd "$(dirname "$0")/.."
 HOST="${1:-127.0.0.1}"; PORT="${2:-8000}"
 .venv/bin/python manage.py db_worker --interval 1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+( while sleep 300; do .venv/bin/python manage.py sweep -v0 || true; done ) &
+SWEEP=$!
+trap 'kill $WORKER $SWEEP 2>/dev/null || true' EXIT INT TERM
 echo "== Bering: http://$HOST:$PORT/  (task worker pid $WORKER)"
 .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
   --timeout 60 --access-logfile -

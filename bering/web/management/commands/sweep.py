@@ -1,0 +1,26 @@
+"""The periodic sweep: every housekeeping job, each safe to run twice at once.
+
+`make run` runs it every five minutes beside the task worker; in production run
+it from cron or a systemd timer. Each job claims its work with conditional
+UPDATEs, so two sweeps never do the same thing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+JOBS = [
+    ("files_process_pending", {}),  # text and previews a lost task left pending
+    ("api_purge_idempotency_keys", {}),  # idempotency keys older than 30 days
+]
+
+
+class Command(BaseCommand):
+    help = "Run the periodic housekeeping jobs once."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name, kwargs in JOBS:
+            call_command(name, verbosity=options["verbosity"], **kwargs)
