@@ -12,9 +12,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-JOBS = [
-    ("files_process_pending", {}),  # text and previews a lost task left pending
-    ("api_purge_idempotency_keys", {}),  # idempotency keys older than 30 days
+JOBS: list[str] = [
+    "files_process_pending",  # text and previews a lost task left pending
+    "api_purge_idempotency_keys",  # idempotency keys older than 30 days
 ]
 
 
@@ -22,5 +22,5 @@ class Command(BaseCommand):
     help = "Run the periodic housekeeping jobs once."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for name, kwargs in JOBS:
-            call_command(name, verbosity=options["verbosity"], **kwargs)
+        for name in JOBS:
+            call_command(name, verbosity=options["verbosity"])
