@@ -53,7 +53,12 @@ INSTALLED_APPS = [
     "bering.orgs",
     "bering.audit",
     "bering.files",
+    "bering.deadlines",
+    "bering.notifications",
     "bering.documents",
+    "bering.approvals",
+    "bering.assignments",
+    "bering.exchange",
     "bering.api",
     "bering.web",
 ]

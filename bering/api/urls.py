@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from bering.api.views import auth, documents, files, reference
@@ -45,4 +45,9 @@ urlpatterns = [
         files.FilePreviewView.as_view(),
         name="api-file-preview",
     ),
+    path("", include("bering.api.routes.deadlines")),
+    path("", include("bering.api.routes.approvals")),
+    path("", include("bering.api.routes.assignments")),
+    path("", include("bering.api.routes.exchange")),
+    path("", include("bering.api.routes.notifications")),
 ]

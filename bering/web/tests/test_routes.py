@@ -59,6 +59,23 @@ ROUTES: dict[str, str] = {
 }
 
 
+def _collect_app_routes() -> dict[str, str]:
+    """Apps classify their own routes in ``bering/<app>/tests/routes.py`` (``ROUTES``)
+    and test isolation of their object routes in their own tests."""
+    import importlib
+    from pathlib import Path
+
+    found: dict[str, str] = {}
+    for routes_file in sorted(Path(__file__).resolve().parents[2].glob("*/tests/routes.py")):
+        module = importlib.import_module(f"bering.{routes_file.parent.parent.name}.tests.routes")
+        found.update(module.ROUTES)
+    return found
+
+
+APP_ROUTES = _collect_app_routes()
+ROUTES.update(APP_ROUTES)
+
+
 def _walk(resolver: URLResolver, prefix: str = "") -> list[str]:
     found = []
     for entry in resolver.url_patterns:
@@ -131,7 +148,7 @@ def _snapshot(doc: Document) -> tuple[object, ...]:
     )
 
 
-OBJECT_ROUTES = sorted(r for r, c in ROUTES.items() if c == OBJECT)
+OBJECT_ROUTES = sorted(r for r, c in ROUTES.items() if c == OBJECT and r not in APP_ROUTES)
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES)

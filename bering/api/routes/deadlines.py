@@ -1,0 +1,3 @@
+"""API routes of the deadlines app (included under /api/v1/)."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,3 @@
+"""Routes of the approvals app, classified for the isolation matrix (bering/web/tests/test_routes.py)."""
+
+ROUTES: dict[str, str] = {}

@@ -1,0 +1,2 @@
+app_name = "approvals"
+urlpatterns: list[object] = []

@@ -1,0 +1,2 @@
+app_name = "exchange"
+urlpatterns: list[object] = []
