@@ -1,3 +1,6 @@
-"""Routes of the notifications app, classified for the isolation matrix (bering/web/tests/test_routes.py)."""
+"""Routes of the notifications app, classified for the isolation matrix.
+
+See bering/web/tests/test_routes.py.
+"""
 
 ROUTES: dict[str, str] = {}
