@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bering.deadlines",
     "bering.notifications",
     "bering.documents",
+    "bering.signatures",
     "bering.approvals",
     "bering.assignments",
     "bering.exchange",

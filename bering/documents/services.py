@@ -323,3 +323,31 @@ def document_file_add(
         return item
 
     return atomic_with_retry(work)
+
+
+def document_grant_access(
+    *, actor: Actor | None, document: Document, employees: Sequence[Employee], reason: str
+) -> None:
+    """Name more people on a restricted document (an executor, an approver).
+
+    Called by higher layers inside their own transaction; people of another
+    organization are refused. General documents need no grant.
+    """
+    if document.access != Document.Access.RESTRICTED:
+        return
+    strangers = [e for e in employees if e.organization_id != document.organization_id]
+    if strangers:
+        raise ValidationFailed(_("Choose people of your organization."), field="allowed")
+    existing = set(document.allowed.values_list("pk", flat=True))
+    new = [e for e in employees if e.pk not in existing]
+    if not new:
+        return
+    document.allowed.add(*new)
+    record(
+        actor=actor,
+        verb="document.access_granted",
+        object_type="document",
+        object_id=document.pk,
+        organization_id=document.organization_id,
+        data={"employees": [e.pk for e in new], "reason": reason},
+    )
