@@ -84,6 +84,10 @@ class Document(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        ON_APPROVAL = "on_approval", _("on approval")
+        REWORK = "rework", _("returned for rework")
+        ON_SIGNING = "on_signing", _("on signing")
+        SIGNED = "signed", _("signed")
         REGISTERED = "registered", _("registered")
         CANCELLED = "cancelled", _("cancelled")
 
@@ -116,6 +120,12 @@ class Document(models.Model):
     registered_at = models.DateTimeField(null=True, blank=True)
     registered_by = models.ForeignKey(
         "orgs.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(
+        _("signed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the draft is signed: its files never change after that."),
     )
     # People
     author = models.ForeignKey(

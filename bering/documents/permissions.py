@@ -44,7 +44,19 @@ def can_edit(employee: Employee, document: Document) -> bool:
         return False
     if employee.is_registrar:
         return True
-    return document.status == Document.Status.DRAFT and document.author_id == employee.pk
+    return document.status in EDITABLE_BY_AUTHOR and document.author_id == employee.pk
+
+
+EDITABLE_BY_AUTHOR = (Document.Status.DRAFT, Document.Status.REWORK)
+"""Statuses in which the author still changes a draft (a returned draft is reworked)."""
+
+FILES_FROZEN = (Document.Status.ON_APPROVAL, Document.Status.ON_SIGNING, Document.Status.SIGNED)
+"""Statuses in which the files may not change: approvers and the signer see fixed bytes."""
+
+
+def files_frozen(document: Document) -> bool:
+    """True while a draft is on approval or signing, and forever once it is signed."""
+    return document.status in FILES_FROZEN or document.signed_at is not None
 
 
 def can_register(employee: Employee) -> bool:

@@ -21,6 +21,9 @@ from bering.files.services import file_store
 from bering.orgs.actor import Actor
 from bering.orgs.models import Employee
 
+REGISTRABLE = (Document.Status.DRAFT, Document.Status.SIGNED)
+"""A draft outside approval (the old one-step way) or a signed one gets its number."""
+
 
 class PossibleDuplicate(Conflict):
     code = "possible_duplicate"
@@ -259,11 +262,13 @@ def document_register(*, actor: Actor, document: Document, journal: Journal) -> 
         locked = (
             Document.objects.select_for_update().select_related("organization").get(pk=document.pk)
         )
-        if locked.status != Document.Status.DRAFT:
+        if locked.status == Document.Status.REGISTERED:
             raise Conflict(
                 _("The document is already registered as № %(number)s.")
                 % {"number": locked.reg_number}
             )
+        if locked.status not in REGISTRABLE:
+            raise Conflict(_("The draft is not signed yet: it can be registered after signing."))
         _assign_number(actor, locked, journal)
         record(
             actor=actor,
@@ -286,7 +291,16 @@ def document_file_add(
 
     def work() -> DocumentFile:
         upload.stream.seek(0)
-        Document.objects.select_for_update().filter(pk=document.pk).first()
+        locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+        if locked is not None and permissions.files_frozen(locked):
+            raise Conflict(
+                _(
+                    "The files of this document cannot change now: it is on approval or "
+                    "signing, or already signed. Recall it from approval first."
+                )
+                if locked.signed_at is None
+                else _("The document is signed: its signed files never change.")
+            )
         if replaces_slot is None:
             item = _attach(actor, document, [upload])[0]
         else:
