@@ -1,0 +1,100 @@
+"""A notification: one message to one post, shown in the app and sent by e-mail."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bering.orgs.models import Employee
+
+URL_MAX = 500
+
+
+def is_relative_url(value: str) -> bool:
+    """A path on this site: starts with one "/", never "//" or "/\\" (an open redirect),
+    and holds no whitespace or control characters (browsers drop them, then read "//")."""
+    if not value.startswith("/") or value[1:2] in ("/", "\\"):
+        return False
+    return not any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)
+
+
+def validate_relative_url(value: str) -> None:
+    if value and not is_relative_url(value):
+        raise ValidationError(
+            _("The link must be a path on this site starting with a single “/”."),
+            code="not_relative",
+        )
+
+
+class Kind(models.TextChoices):
+    """What a notification is about; ``Notification.Kind`` as well."""
+
+    TASK_NEW = "task_new", _("new task")
+    REMINDER = "reminder", _("reminder")
+    OVERDUE = "overdue", _("overdue")
+    ESCALATION = "escalation", _("escalation")
+    RETURNED = "returned", _("returned for rework")
+    SIGNED = "signed", _("signed")
+    ASSIGNMENT_NEW = "assignment_new", _("new assignment")
+    REPORT = "report", _("report")
+    DELIVERY = "delivery", _("delivery")
+    OTHER = "other", _("other")
+
+
+class Notification(models.Model):
+    Kind = Kind
+
+    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(
+        _("link"), max_length=URL_MAX, blank=True, validators=[validate_relative_url]
+    )
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    dedupe_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The same key is stored once per recipient (e.g. one reminder per task)."),
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_unique_dedupe_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(url="")
+                | (Q(url__startswith="/") & ~Q(url__startswith="//") & ~Q(url__startswith="/\\")),
+                name="notification_url_relative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="notification_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
