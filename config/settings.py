@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bering.approvals",
     "bering.assignments",
     "bering.exchange",
+    "bering.reports",
     "bering.api",
     "bering.web",
 ]
@@ -263,6 +264,10 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BERING_BEHIND_TLS_PROXY") else None
 )
+
+# --- Reports ---------------------------------------------------------------------
+BERING_REGION_NAME = env("BERING_REGION_NAME", "Камчатский край")
+BERING_REGION_TARGET_ORGS = int(env("BERING_REGION_TARGET_ORGS", "380"))
 
 # --- Demo -----------------------------------------------------------------------
 BERING_DEMO_PASSWORD = env("BERING_DEMO_PASSWORD", "bering-demo-2026")

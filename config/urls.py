@@ -10,6 +10,7 @@ urlpatterns = [
     path("assignments/", include("bering.assignments.urls")),
     path("exchange/", include("bering.exchange.urls")),
     path("notifications/", include("bering.notifications.urls")),
+    path("reports/", include("bering.reports.urls")),
     path("api/v1/", include("bering.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -50,4 +50,5 @@ urlpatterns = [
     path("", include("bering.api.routes.assignments")),
     path("", include("bering.api.routes.exchange")),
     path("", include("bering.api.routes.notifications")),
+    path("", include("bering.api.routes.reports")),
 ]

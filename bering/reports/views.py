@@ -1,0 +1,81 @@
+"""Report pages: filters, tables, inline SVG charts; every table exports to XLSX and PDF."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from bering.core import clock
+from bering.orgs.current import require_actor
+from bering.reports import charts, exports, selectors
+from bering.reports.permissions import require_organization_scope
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = require_actor(request)
+    scope = require_organization_scope(actor)
+    data = selectors.coverage(scope=scope, now=clock.now())
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"coverage": data, "region": settings.BERING_REGION_NAME, "scope": scope},
+    )
+
+
+def coverage_table(data: selectors.Coverage) -> tuple[list[str], list[list[object]]]:
+    headers = [
+        _("Organization"),
+        _("Kind"),
+        _("Municipality"),
+        _("Connected since"),
+        _("Active users, 30 days"),
+        _("Registered documents"),
+        _("Registered, 30 days"),
+    ]
+    rows: list[list[object]] = [
+        [
+            o["name"],
+            o["kind"],
+            o["municipality"],
+            o["connected_on"].strftime("%d.%m.%Y") if o["connected_on"] else "",  # type: ignore[attr-defined]
+            o["active_users"],
+            o["registered"],
+            o["registered_30d"],
+        ]
+        for o in data.organizations
+    ]
+    return headers, rows
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    actor = require_actor(request)
+    scope = require_organization_scope(actor)
+    data = selectors.coverage(scope=scope, now=clock.now())
+    headers, rows = coverage_table(data)
+    fmt = request.GET.get("format", "")
+    if fmt == "xlsx":
+        return exports.xlsx_response(
+            filename="coverage.xlsx", title=_("Coverage"), headers=headers, rows=rows
+        )
+    context = {
+        "coverage": data,
+        "headers": headers,
+        "rows": rows,
+        "region": settings.BERING_REGION_NAME,
+        "kind_chart": charts.bar_chart(data.by_kind),
+        "municipality_chart": charts.bar_chart(data.by_municipality),
+        "now": clock.now(),
+    }
+    if fmt == "pdf":
+        return exports.pdf_response(
+            request=request,
+            filename="coverage.pdf",
+            template="reports/coverage_print.html",
+            context=context,
+        )
+    return render(request, "reports/coverage.html", context)
