@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bering.approvals.models import Visa
+from bering.orgs.models import Employee
+
+OUTCOME_CHOICES = [
+    (Visa.Status.AGREED, _("Agreed")),
+    (Visa.Status.REMARKS, _("Agreed with remarks")),
+    (Visa.Status.REJECTED, _("Not agreed")),
+]
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
+    comment = forms.CharField(
+        label=_("Remarks"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    remark_file = forms.FileField(label=_("File with remarks"), required=False)
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What must be corrected"), max_length=5000)
+
+
+class StartForm(forms.Form):
+    template = forms.IntegerField(required=False, min_value=1)
+    keep = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    add = forms.TypedMultipleChoiceField(coerce=int, required=False, label=_("Add approvers"))
+
+    def __init__(self, *args: Any, people: list[Employee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(p.pk, str(p.pk)) for p in people]
+        self.fields["keep"].choices = choices  # type: ignore[attr-defined]
+        self.fields["add"].choices = choices  # type: ignore[attr-defined]
