@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bering.web.context_processors.shell",
+                "bering.notifications.context_processors.unread",
             ],
         },
     },
