@@ -1,0 +1,254 @@
+"""Reads of resolutions and assignments, scoped to what the actor may see.
+
+An organization sees only its own resolutions; a resolution or assignment is
+visible to whoever may see its document (the executors, controller and author
+of a restricted document are named on it when the resolution is issued).
+Overdue marks are computed here, when read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bering.assignments.models import Assignment, Extension, Report, Resolution
+from bering.assignments.terms import ON_TIME, Lateness, lateness
+from bering.core import clock
+from bering.core.errors import NotFound
+from bering.documents import permissions as document_permissions
+from bering.documents.models import Document, Flow
+from bering.orgs.actor import Actor
+
+_RELATED = (
+    "document__organization",
+    "document__doc_type",
+    "executor__user",
+    "executor__position",
+    "resolution__author__user",
+    "resolution__controller__user",
+    "organization",
+)
+
+
+def _visible_documents(actor: Actor) -> QuerySet[Document]:
+    return Document.objects.filter(document_permissions.visibility_q(actor.employee))
+
+
+def resolution_get_for_user(actor: Actor, resolution_id: int) -> Resolution:
+    """404 if missing, of another organization, or on a document the actor cannot see."""
+    resolution = (
+        Resolution.objects.select_related(
+            "document__organization", "author__user", "controller__user", "organization"
+        )
+        .filter(pk=resolution_id, organization_id=actor.organization_id)
+        .first()
+    )
+    if resolution is None or not document_permissions.can_view(actor.employee, resolution.document):
+        raise NotFound(_("Resolution not found."))
+    return resolution
+
+
+def assignment_get_for_user(actor: Actor, assignment_id: int) -> Assignment:
+    item = (
+        Assignment.objects.select_related(*_RELATED, "resolution__document__organization")
+        .filter(pk=assignment_id, organization_id=actor.organization_id)
+        .first()
+    )
+    if item is None or not document_permissions.can_view(actor.employee, item.document):
+        raise NotFound(_("Assignment not found."))
+    return item
+
+
+def report_get_for_user(actor: Actor, report_id: int) -> Report:
+    report = (
+        Report.objects.select_related(
+            "assignment__resolution", "assignment__document__organization", "author__user"
+        )
+        .filter(pk=report_id, assignment__organization_id=actor.organization_id)
+        .first()
+    )
+    if report is None or not document_permissions.can_view(
+        actor.employee, report.assignment.document
+    ):
+        raise NotFound(_("Report not found."))
+    return report
+
+
+def extension_get_for_user(actor: Actor, extension_id: int) -> Extension:
+    extension = (
+        Extension.objects.select_related(
+            "assignment__resolution", "assignment__document__organization", "requested_by__user"
+        )
+        .filter(pk=extension_id, assignment__organization_id=actor.organization_id)
+        .first()
+    )
+    if extension is None or not document_permissions.can_view(
+        actor.employee, extension.assignment.document
+    ):
+        raise NotFound(_("Extension request not found."))
+    return extension
+
+
+@dataclass
+class Row:
+    """An assignment as listed, with its overdue mark computed now."""
+
+    assignment: Assignment
+    late: Lateness
+    pending_report: Report | None = None
+    pending_extension: Extension | None = None
+
+
+def _rows(items: list[Assignment]) -> list[Row]:
+    now = clock.now()
+    rows = []
+    for item in items:
+        done = item.status == Assignment.Status.DONE
+        mark = lateness(due_at=item.due_at, done=done, now=now, tz=item.organization.time_zone)
+        pending = [r for r in item.reports.all() if r.decision == Report.Decision.PENDING]
+        asked = [e for e in item.extensions.all() if e.status == Extension.Status.PENDING]
+        rows.append(
+            Row(
+                assignment=item,
+                late=mark,
+                pending_report=pending[0] if pending else None,
+                pending_extension=asked[0] if asked else None,
+            )
+        )
+    return rows
+
+
+def _with_related(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return qs.select_related(*_RELATED).prefetch_related(
+        Prefetch("reports", queryset=Report.objects.select_related("author__user", "reply")),
+        "reports__files__stored",
+        "extensions",
+    )
+
+
+def assignments_mine(actor: Actor) -> list[Row]:
+    """ "Мои поручения": the actor's open assignments, soonest due first."""
+    qs = Assignment.objects.filter(
+        executor=actor.employee,
+        status__in=(Assignment.Status.IN_PROGRESS, Assignment.Status.REPORTED),
+    ).order_by("due_at", "id")
+    return _rows(list(_with_related(qs)[:200]))
+
+
+def assignments_on_control(actor: Actor) -> list[Row]:
+    """ "На контроле": open responsible assignments of resolutions the actor controls,
+    and co-executors' reports awaiting the actor as responsible executor."""
+    mine_responsible = Assignment.objects.filter(
+        executor=actor.employee, role=Assignment.Role.RESPONSIBLE
+    ).values("resolution_id")
+    qs = Assignment.objects.filter(organization_id=actor.organization_id).filter(
+        Q(
+            resolution__controller=actor.employee,
+            role=Assignment.Role.RESPONSIBLE,
+            resolution__status=Resolution.Status.ACTIVE,
+        )
+        | Q(
+            resolution_id__in=mine_responsible,
+            role=Assignment.Role.CO_EXECUTOR,
+            status=Assignment.Status.REPORTED,
+        )
+    )
+    return _rows(list(_with_related(qs.order_by("due_at", "id"))[:200]))
+
+
+def extensions_to_decide(actor: Actor) -> QuerySet[Extension]:
+    return (
+        Extension.objects.filter(
+            status=Extension.Status.PENDING,
+            assignment__resolution__author=actor.employee,
+        )
+        .select_related("assignment__document", "requested_by__user")
+        .order_by("created_at")
+    )
+
+
+def drafts_for_head(actor: Actor) -> QuerySet[Resolution]:
+    """Draft resolutions prepared for the actor to confirm."""
+    return (
+        Resolution.objects.filter(author=actor.employee, status=Resolution.Status.DRAFT)
+        .select_related("document__doc_type", "prepared_by__user", "controller__user")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("executor__user")),
+            "document__files__stored",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def awaiting_resolution(actor: Actor) -> QuerySet[Document]:
+    """Registered incoming and internal documents of the organization with no
+    resolution yet (a draft, an active or a closed one)."""
+    has_resolution = Resolution.objects.filter(
+        document_id=OuterRef("pk"),
+        parent__isnull=True,
+        status__in=(
+            Resolution.Status.DRAFT,
+            Resolution.Status.ACTIVE,
+            Resolution.Status.CLOSED,
+        ),
+    )
+    return (
+        _visible_documents(actor)
+        .filter(status=Document.Status.REGISTERED, flow__in=(Flow.INCOMING, Flow.INTERNAL))
+        .filter(~Exists(has_resolution))
+        .select_related("doc_type")
+        .prefetch_related("files__stored")
+        .order_by("-registered_at", "-id")
+    )
+
+
+@dataclass
+class Node:
+    """A resolution in the document's tree, with its assignments and sub-resolutions."""
+
+    resolution: Resolution
+    rows: list[Row]
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def responsible_id(self) -> int | None:
+        for row in self.rows:
+            if row.assignment.role == Assignment.Role.RESPONSIBLE:
+                return row.assignment.executor_id
+        return None
+
+
+def resolution_tree(actor: Actor, document: Document) -> list[Node]:
+    """The resolutions of a document (already got through its getter), as a tree."""
+    resolutions = list(
+        Resolution.objects.filter(document=document, organization_id=actor.organization_id)
+        .select_related("author__user", "controller__user", "prepared_by__user")
+        .order_by("created_at", "id")
+    )
+    items = _rows(
+        list(_with_related(Assignment.objects.filter(document=document)).order_by("-role", "id"))
+    )
+    by_resolution: dict[int, list[Row]] = {}
+    for row in items:
+        by_resolution.setdefault(row.assignment.resolution_id, []).append(row)
+    nodes = {r.pk: Node(resolution=r, rows=by_resolution.get(r.pk, [])) for r in resolutions}
+    assignment_to_resolution = {row.assignment.pk: row.assignment.resolution_id for row in items}
+    roots = []
+    for resolution in resolutions:
+        node = nodes[resolution.pk]
+        parent_resolution = (
+            assignment_to_resolution.get(resolution.parent_id) if resolution.parent_id else None
+        )
+        if parent_resolution is not None and parent_resolution in nodes:
+            nodes[parent_resolution].children.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def document_lateness(item: Assignment) -> Lateness:
+    if item.status == Assignment.Status.DONE:
+        return ON_TIME
+    return lateness(due_at=item.due_at, done=False, now=clock.now(), tz=item.organization.time_zone)

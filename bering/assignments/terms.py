@@ -1,0 +1,128 @@
+"""Due times of resolutions and assignments, from the deadlines app.
+
+The one place of this app that speaks to the working-day calendar: an explicit
+date, a term in calendar or working days, or an urgency mark («срочно»,
+«оперативно»; the number of days is a setting). Every due time carries the
+sentence that explains it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from bering.assignments.models import TermKind, Urgency
+from bering.core.errors import ValidationFailed
+from bering.deadlines.arithmetic import close_of_business
+from bering.deadlines.selectors import (
+    Roll,
+    deadline_in_calendar_days,
+    deadline_in_working_days,
+    is_working_day,
+    overdue_label,
+    overdue_working_days,
+    work_calendar,
+)
+
+URGENCY_DAYS_DEFAULT = {Urgency.URGENT.value: 3, Urgency.PROMPT.value: 10}
+MAX_DAYS = 366
+
+
+def urgency_days(urgency: str) -> int:
+    """Calendar days of an urgency mark: ``BERING_URGENCY_DAYS`` or 3 and 10."""
+    configured: dict[str, int] = getattr(settings, "BERING_URGENCY_DAYS", {})
+    days = {**URGENCY_DAYS_DEFAULT, **configured}
+    if urgency not in days:
+        raise ValidationFailed(_("Choose an urgency mark."), field="urgency")
+    return int(days[urgency])
+
+
+@dataclass(frozen=True)
+class Term:
+    """How a due time is given: ``kind`` with days, a date or an urgency mark."""
+
+    kind: str
+    days: int | None = None
+    date: dt.date | None = None
+    urgency: str = ""
+
+
+@dataclass(frozen=True)
+class Due:
+    at: dt.datetime
+    explanation: str
+
+
+def end_of_day(day: dt.date, tz: str) -> dt.datetime:
+    """The close of business of ``day`` in the organization's zone."""
+    return close_of_business(work_calendar(), day, zoneinfo.ZoneInfo(tz))
+
+
+def due_for(*, term: Term, start: dt.datetime, tz: str) -> Due:
+    """The due time of ``term`` counted from ``start`` in the zone ``tz``."""
+    if term.kind == TermKind.DATE:
+        if term.date is None:
+            raise ValidationFailed(_("Enter the due date."), field="due_date")
+        if term.date < start.astimezone(zoneinfo.ZoneInfo(tz)).date():
+            raise ValidationFailed(_("The due date is already past."), field="due_date")
+        return Due(
+            at=end_of_day(term.date, tz),
+            explanation=_("The date set in the resolution: %(date)s")
+            % {"date": term.date.strftime("%d.%m.%Y")},
+        )
+    if term.kind in (TermKind.CALENDAR, TermKind.WORKING):
+        if term.days is None or not 1 <= term.days <= MAX_DAYS:
+            raise ValidationFailed(
+                _("Enter a term from 1 to %(max)s days.") % {"max": MAX_DAYS}, field="days"
+            )
+        if term.kind == TermKind.WORKING:
+            deadline = deadline_in_working_days(start=start, days=term.days, tz=tz)
+        else:
+            deadline = deadline_in_calendar_days(start=start, days=term.days, tz=tz, roll=Roll.NEXT)
+        return Due(at=deadline.due_at, explanation=deadline.explanation)
+    if term.kind == TermKind.URGENCY:
+        days = urgency_days(term.urgency)
+        deadline = deadline_in_calendar_days(start=start, days=days, tz=tz, roll=Roll.NEXT)
+        mark = Urgency(term.urgency).label
+        return Due(at=deadline.due_at, explanation=f"«{mark}»: {deadline.explanation}")
+    raise ValidationFailed(_("Choose how the due date is set."), field="term")
+
+
+def working_day_before(due: Due, tz: str) -> Due:
+    """One working day before ``due``, at the same local time: a co-executor's due."""
+    zone = zoneinfo.ZoneInfo(tz)
+    local = due.at.astimezone(zone)
+    day = local.date() - dt.timedelta(days=1)
+    for _attempt in range(40):
+        if is_working_day(day):
+            break
+        day -= dt.timedelta(days=1)
+    at = dt.datetime.combine(day, local.timetz())
+    return Due(
+        at=at,
+        explanation=_("One working day before the responsible executor's due date (%(date)s)")
+        % {"date": local.strftime("%d.%m.%Y")},
+    )
+
+
+@dataclass(frozen=True)
+class Lateness:
+    overdue: bool
+    days: int
+    label: str
+
+
+ON_TIME = Lateness(overdue=False, days=0, label="")
+
+
+def lateness(*, due_at: dt.datetime, done: bool, now: dt.datetime, tz: str) -> Lateness:
+    """Overdue when past due and not done, computed when read."""
+    if done or due_at >= now:
+        return ON_TIME
+    days = max(1, overdue_working_days(due_at=due_at, now=now, tz=tz))
+    label = overdue_label(due_at=due_at, now=now, tz=tz) or _("overdue")
+    return Lateness(overdue=True, days=days, label=label)
