@@ -16,6 +16,10 @@ def can_start(employee: Employee, document: Document) -> bool:
     )
 
 
+def is_author(employee: Employee, document: Document) -> bool:
+    return document_permissions.can_view(employee, document) and document.author_id == employee.pk
+
+
 def can_recall(employee: Employee, document: Document) -> bool:
     return (
         document_permissions.can_view(employee, document)

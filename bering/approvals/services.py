@@ -493,7 +493,7 @@ def approval_sign(*, actor: Actor, visa: Visa, password: str) -> Visa:
 
 def approval_recall(*, actor: Actor, document: Document, reason: str = "") -> ApprovalRun:
     """The author takes the draft back from approval; it becomes an editable draft again."""
-    if not permissions.can_recall(actor.employee, document):
+    if not permissions.is_author(actor.employee, document):
         raise Forbidden(_("Only the author may recall the draft."))
 
     def work() -> ApprovalRun:

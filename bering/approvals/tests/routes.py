@@ -1,6 +1,27 @@
 """Routes of the approvals app, classified for the isolation matrix.
 
-See bering/web/tests/test_routes.py.
+See bering/web/tests/test_routes.py. The object routes are tested for isolation
+between organizations in ``test_isolation.py``.
 """
 
-ROUTES: dict[str, str] = {}
+ROUTES: dict[str, str] = {
+    "approvals/": "login",
+    "approvals/visas/<int:pk>/": "object",
+    "approvals/visas/<int:pk>/sign/": "object",
+    "approvals/visas/<int:pk>/remark/": "object",
+    "approvals/documents/<int:pk>/": "object",
+    "approvals/documents/<int:pk>/start/": "object",
+    "approvals/documents/<int:pk>/recall/": "object",
+    "approvals/documents/<int:pk>/sheet/": "object",
+    "approvals/documents/<int:pk>/sheet.pdf": "object",
+    "api/v1/approvals/inbox": "login",
+    "api/v1/approvals/route-templates": "login",
+    "api/v1/approvals/visas/<int:pk>": "object",
+    "api/v1/approvals/visas/<int:pk>/decide": "object",
+    "api/v1/approvals/visas/<int:pk>/sign": "object",
+    "api/v1/documents/<int:pk>/approval": "object",
+    "api/v1/documents/<int:pk>/approval/start": "object",
+    "api/v1/documents/<int:pk>/approval/recall": "object",
+    "api/v1/documents/<int:pk>/approval-sheet": "object",
+    "api/v1/documents/<int:pk>/approval-sheet.pdf": "object",
+}
