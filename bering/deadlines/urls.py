@@ -1,2 +1,8 @@
+from django.urls import path
+
+from bering.deadlines import views
+
 app_name = "deadlines"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+]
