@@ -20,6 +20,14 @@ def make_pdf(text: str) -> bytes:
 
 
 @pytest.fixture
+def api_client_for():  # type: ignore[no-untyped-def]
+    """``api_client_for(persona)``: an API client with a fresh bearer token of the persona."""
+    from bering.api.tests.conftest import bearer
+
+    return lambda persona: bearer(persona.user)
+
+
+@pytest.fixture
 def lawyer(health) -> Persona:
     return _persona(health, "pavel", "Павлов", "Павел", "Начальник правового отдела")
 
