@@ -1,0 +1,338 @@
+"""Every write of the exchange: send, register or refuse a delivery, mark a dispatch sent.
+
+Keyword-only, one transaction, an audit event each, notifications in the same
+transaction. A delivery changes state once: the row is locked and its status
+checked, so two registrars pressing "register" at once give one incoming
+document, not two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bering.audit.services import record
+from bering.core import clock
+from bering.core.db import atomic_with_retry
+from bering.core.errors import Conflict, Forbidden, ValidationFailed
+from bering.documents import selectors as document_selectors
+from bering.documents import services as document_services
+from bering.documents.models import Document, DocumentType, Flow, Journal
+from bering.exchange.models import Delivery, Dispatch, RefusalReason
+from bering.files.services import file_open
+from bering.notifications.services import notify
+from bering.orgs.actor import Actor
+from bering.orgs.models import Employee, Organization
+
+MAX_ADDRESSEES = 500
+
+
+@dataclass(frozen=True)
+class ExternalAddressee:
+    """An addressee outside the system, for the dispatch register."""
+
+    name: str
+    method: str = Dispatch.Method.PAPER
+    address: str = ""
+
+
+@dataclass
+class SendResult:
+    deliveries: list[Delivery]
+    dispatches: list[Dispatch]
+
+
+def _registrar_ids(organization_id: int) -> list[int]:
+    return list(
+        Employee.objects.filter(
+            organization_id=organization_id, is_registrar=True, is_active=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def document_send(
+    *,
+    actor: Actor,
+    document: Document,
+    addressee_org_ids: Sequence[int],
+    external_addressees: Sequence[ExternalAddressee] = (),
+) -> SendResult:
+    """Send a registered outgoing document: to the queues of organizations in the
+    system, and to the dispatch register for the others. Sending twice to the
+    same organization delivers once."""
+    if not actor.employee.is_registrar:
+        raise Forbidden(_("Only a registrar sends documents."))
+    if document.organization_id != actor.organization_id:
+        raise Forbidden(_("Only the sender's registrar sends the document."))
+    if document.status != Document.Status.REGISTERED or document.flow != Flow.OUTGOING:
+        raise ValidationFailed(_("Only a registered outgoing document is sent."))
+    ids = list(dict.fromkeys(int(i) for i in addressee_org_ids))
+    if not ids and not external_addressees:
+        raise ValidationFailed(_("Choose at least one addressee."), field="addressees")
+    if len(ids) + len(external_addressees) > MAX_ADDRESSEES:
+        raise ValidationFailed(_("Too many addressees."), field="addressees")
+    if actor.organization_id in ids:
+        raise ValidationFailed(_("A document is not sent to its own organization."))
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=ids, is_active=True)}
+    if len(orgs) != len(ids):
+        raise ValidationFailed(_("Choose organizations that use the system."), field="addressees")
+    for item in external_addressees:
+        if not item.name.strip():
+            raise ValidationFailed(_("Enter the addressee's name."), field="external")
+        if item.method not in Dispatch.Method.values:
+            raise ValidationFailed(_("Choose post or e-mail."), field="external")
+
+    def work() -> SendResult:
+        now = clock.now()
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        existing = set(
+            Delivery.objects.filter(document=locked).values_list("addressee_id", flat=True)
+        )
+        deliveries = []
+        for org_id in ids:
+            if org_id in existing:
+                continue
+            delivery = Delivery.objects.create(
+                document=locked,
+                sender_id=locked.organization_id,
+                addressee_id=org_id,
+                sent_by=actor.employee,
+                delivered_at=now,
+            )
+            deliveries.append(delivery)
+            notify(
+                recipient_ids=_registrar_ids(org_id),
+                kind="delivery",
+                title=_("To register: %(number)s from %(sender)s")
+                % {"number": locked.reg_number, "sender": actor.organization.short_name},
+                url=reverse("exchange:delivery", args=[delivery.pk]),
+                object_type="delivery",
+                object_id=delivery.pk,
+                dedupe_key=f"delivery-{delivery.pk}",
+            )
+        dispatches = [
+            Dispatch.objects.create(
+                document=locked,
+                organization_id=locked.organization_id,
+                addressee=item.name.strip()[:500],
+                method=item.method,
+                address=item.address.strip()[:500],
+                created_by=actor.employee,
+            )
+            for item in external_addressees
+        ]
+        record(
+            actor=actor,
+            verb="document.sent",
+            object_type="document",
+            object_id=locked.pk,
+            data={
+                "deliveries": [
+                    {"delivery": d.pk, "addressee": orgs[d.addressee_id].short_name}
+                    for d in deliveries
+                ],
+                "dispatches": [{"addressee": d.addressee, "method": d.method} for d in dispatches],
+            },
+        )
+        return SendResult(deliveries=deliveries, dispatches=dispatches)
+
+    return atomic_with_retry(work)
+
+
+def _check_addressee(actor: Actor, delivery: Delivery) -> None:
+    if delivery.addressee_id != actor.organization_id or not actor.employee.is_registrar:
+        raise Forbidden(_("Only the addressee's registrar registers or refuses a delivery."))
+
+
+def _lock(delivery: Delivery) -> Delivery:
+    locked = (
+        Delivery.objects.select_for_update()
+        .select_related("document__organization", "document__doc_type", "sender")
+        .get(pk=delivery.pk)
+    )
+    if locked.status != Delivery.Status.DELIVERED:
+        if locked.status == Delivery.Status.REGISTERED:
+            raise Conflict(
+                _("Already registered as № %(number)s.") % {"number": locked.their_number}
+            )
+        raise Conflict(_("This delivery was refused."))
+    return locked
+
+
+def _tell_sender(delivery: Delivery, title: str) -> None:
+    document = delivery.document
+    people = {document.author_id, document.registered_by_id, delivery.sent_by_id}
+    notify(
+        recipient_ids=[p for p in people if p is not None],
+        kind="delivery",
+        title=title,
+        url=reverse("exchange:document", args=[document.pk]),
+        object_type="delivery",
+        object_id=delivery.pk,
+        dedupe_key=f"delivery-answer-{delivery.pk}",
+    )
+
+
+def delivery_register(
+    *,
+    actor: Actor,
+    delivery: Delivery,
+    journal: Journal,
+    doc_type: DocumentType | None = None,
+    executor: Employee | None = None,
+) -> Document:
+    """Register a delivered document as incoming, keeping the sender's number and date.
+
+    The files are the sender's current versions, stored again for the addressee
+    (same bytes, same SHA-256).
+    """
+    _check_addressee(actor, delivery)
+    kind = doc_type or document_selectors.document_types(flow=Flow.INCOMING).first()
+    if kind is None or kind.flow != Flow.INCOMING:
+        raise ValidationFailed(_("Choose an incoming document type."), field="doc_type")
+
+    def work() -> Document:
+        locked = _lock(delivery)
+        sent = locked.document
+        files = document_selectors.document_files(sent)
+        current = [f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot]
+        uploads = [
+            document_services.Upload(name=f.stored.original_name, stream=file_open(f.stored))
+            for f in current
+        ]
+        restricted = sent.access == Document.Access.RESTRICTED
+        try:
+            incoming = document_services.document_register_incoming(
+                actor=actor,
+                card=document_services.Card(
+                    doc_type=kind,
+                    title=sent.title,
+                    access=sent.access,
+                    pages=sent.pages,
+                    attachments_note=sent.attachments_note,
+                    correspondent=locked.sender.name,
+                    correspondent_number=sent.reg_number,
+                    correspondent_date=sent.reg_date,
+                    executor=executor,
+                    allowed=[actor.employee] if restricted else [],
+                ),
+                journal=journal,
+                uploads=uploads,
+                confirm_duplicate=True,
+            )
+        finally:
+            for upload in uploads:
+                upload.stream.close()
+        now = clock.now()
+        locked.status = Delivery.Status.REGISTERED
+        locked.incoming = incoming
+        locked.their_number = incoming.reg_number
+        locked.their_date = incoming.reg_date
+        locked.registered_at = now
+        locked.registered_by = actor.employee
+        locked.save(
+            update_fields=[
+                "status",
+                "incoming",
+                "their_number",
+                "their_date",
+                "registered_at",
+                "registered_by",
+            ]
+        )
+        _tell_sender(
+            locked,
+            _("%(org)s registered your № %(sent)s as № %(number)s")
+            % {
+                "org": actor.organization.short_name,
+                "sent": sent.reg_number,
+                "number": incoming.reg_number,
+            },
+        )
+        record(
+            actor=actor,
+            verb="delivery.registered",
+            object_type="document",
+            object_id=sent.pk,
+            data={
+                "delivery": locked.pk,
+                "addressee": actor.organization.short_name,
+                "number": incoming.reg_number,
+                "date": incoming.reg_date,
+            },
+        )
+        return incoming
+
+    return atomic_with_retry(work)
+
+
+def delivery_refuse(*, actor: Actor, delivery: Delivery, reason: str, note: str = "") -> Delivery:
+    """Refuse to register, with a reason from the interagency exchange's list."""
+    _check_addressee(actor, delivery)
+    if reason not in RefusalReason.values:
+        raise ValidationFailed(_("Choose a reason from the list."), field="reason")
+    note = note.strip()[:1000]
+
+    def work() -> Delivery:
+        locked = _lock(delivery)
+        locked.status = Delivery.Status.REFUSED
+        locked.refusal_reason = reason
+        locked.refusal_note = note
+        locked.refused_at = clock.now()
+        locked.refused_by = actor.employee
+        locked.save(
+            update_fields=["status", "refusal_reason", "refusal_note", "refused_at", "refused_by"]
+        )
+        _tell_sender(
+            locked,
+            _("%(org)s refused your № %(sent)s: %(reason)s")
+            % {
+                "org": actor.organization.short_name,
+                "sent": locked.document.reg_number,
+                "reason": RefusalReason(reason).label,
+            },
+        )
+        record(
+            actor=actor,
+            verb="delivery.refused",
+            object_type="document",
+            object_id=locked.document_id,
+            data={
+                "delivery": locked.pk,
+                "addressee": actor.organization.short_name,
+                "reason": reason,
+                "note": note,
+            },
+        )
+        return locked
+
+    return atomic_with_retry(work)
+
+
+def dispatch_mark_sent(*, actor: Actor, dispatch: Dispatch, note: str = "") -> Dispatch:
+    """The clerk posted or e-mailed the letter: the dispatch register says so, once."""
+    if dispatch.organization_id != actor.organization_id or not actor.employee.is_registrar:
+        raise Forbidden(_("Only the sender's registrar keeps the dispatch register."))
+    note = note.strip()[:1000]
+
+    def work() -> Dispatch:
+        now = clock.now()
+        claimed = Dispatch.objects.filter(pk=dispatch.pk, status=Dispatch.Status.PENDING).update(
+            status=Dispatch.Status.SENT, sent_at=now, sent_by=actor.employee, note=note
+        )
+        if claimed != 1:
+            raise Conflict(_("Already marked as sent."))
+        record(
+            actor=actor,
+            verb="dispatch.sent",
+            object_type="document",
+            object_id=dispatch.document_id,
+            data={"dispatch": dispatch.pk, "addressee": dispatch.addressee, "note": note},
+        )
+        dispatch.refresh_from_db()
+        return dispatch
+
+    return atomic_with_retry(work)

@@ -1,0 +1,163 @@
+"""Delivery between organizations as stories: send, register, refuse, statuses, isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bering.assignments import services as assignment_services
+from bering.assignments.tests.factories import spec
+from bering.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from bering.documents.models import Document
+from bering.documents.selectors import document_get_for_user
+from bering.documents.tests.factories import JournalFactory
+from bering.exchange import selectors, services
+from bering.exchange.models import Delivery, Dispatch
+from bering.exchange.tests.factories import outgoing
+from bering.notifications.models import Notification
+from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory, UserFactory
+from conftest import Persona
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def third(db):
+    org = OrganizationFactory(short_name="Минфин", name="Министерство финансов КК", code="MF")
+    return Persona(
+        EmployeeFactory(
+            user=UserFactory(username="fedor"), organization=org, is_registrar=True, is_head=True
+        )
+    )
+
+
+@pytest.fixture
+def letter(registrar):
+    return outgoing(registrar)
+
+
+@pytest.fixture
+def sent(letter, registrar, outsider):
+    return services.document_send(
+        actor=registrar.actor,
+        document=letter,
+        addressee_org_ids=[outsider.org.pk],
+        external_addressees=[
+            services.ExternalAddressee(
+                name="ООО «Камчатэнерго»", method="email", address="info@example.org"
+            ),
+            services.ExternalAddressee(name="Администрация с. Никольское", address="ул. Ленина, 1"),
+        ],
+    )
+
+
+def test_send_delivers_to_queue_and_lists_outside_addressees(sent, letter, outsider, registrar):
+    (delivery,) = sent.deliveries
+    assert delivery.status == Delivery.Status.DELIVERED
+    assert list(selectors.queue(outsider.actor)) == [delivery]
+    assert Notification.objects.filter(recipient=outsider.employee, kind="delivery").exists()
+    methods = sorted(d.method for d in sent.dispatches)
+    assert methods == [Dispatch.Method.EMAIL, Dispatch.Method.PAPER]
+    assert selectors.dispatch_register(registrar.actor).count() == 2
+    # Sending again delivers nothing twice.
+    again = services.document_send(
+        actor=registrar.actor, document=letter, addressee_org_ids=[outsider.org.pk]
+    )
+    assert again.deliveries == []
+    assert Delivery.objects.count() == 1
+
+
+def test_only_a_registered_outgoing_document_is_sent(registrar, outsider, health):
+    draft = outgoing(registrar)
+    Document.objects.filter(pk=draft.pk).update(status=Document.Status.DRAFT)
+    draft.refresh_from_db()
+    with pytest.raises(ValidationFailed):
+        services.document_send(
+            actor=registrar.actor, document=draft, addressee_org_ids=[outsider.org.pk]
+        )
+    letter = outgoing(registrar)
+    with pytest.raises(ValidationFailed):
+        services.document_send(
+            actor=registrar.actor, document=letter, addressee_org_ids=[health.pk]
+        )
+
+
+def test_addressee_registers_keeping_senders_number(sent, letter, registrar, outsider):
+    delivery = sent.deliveries[0]
+    journal = JournalFactory(organization=outsider.org, name="Входящие Минобра")
+    incoming = services.delivery_register(actor=outsider.actor, delivery=delivery, journal=journal)
+    assert incoming.organization == outsider.org
+    assert incoming.flow == "incoming" and incoming.status == Document.Status.REGISTERED
+    assert incoming.correspondent_number == letter.reg_number
+    assert incoming.correspondent_date == letter.reg_date
+    sender_sha = {f.stored.sha256 for f in letter.files.all()}
+    assert {f.stored.sha256 for f in incoming.files.all()} == sender_sha
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.their_number) == ("registered", incoming.reg_number)
+    # The sender sees "registered, № ..."
+    (status,) = selectors.deliveries_of_document(registrar.actor, letter)
+    assert status.delivery.their_number == incoming.reg_number
+    assert Notification.objects.filter(recipient=registrar.employee, kind="delivery").exists()
+    with pytest.raises(Conflict):
+        services.delivery_register(actor=outsider.actor, delivery=delivery, journal=journal)
+    assert Document.objects.filter(organization=outsider.org).count() == 1
+
+
+def test_addressee_refuses_with_a_reason(sent, letter, registrar, outsider):
+    delivery = sent.deliveries[0]
+    with pytest.raises(ValidationFailed):
+        services.delivery_refuse(actor=outsider.actor, delivery=delivery, reason="не нравится")
+    services.delivery_refuse(
+        actor=outsider.actor, delivery=delivery, reason="attachment_missing", note="Нет прил. 2"
+    )
+    (status,) = selectors.deliveries_of_document(registrar.actor, letter)
+    assert status.delivery.status == "refused"
+    assert status.delivery.refusal_reason == "attachment_missing"
+    assert list(selectors.queue(outsider.actor)) == []
+    journal = JournalFactory(organization=outsider.org)
+    with pytest.raises(Conflict):
+        services.delivery_register(actor=outsider.actor, delivery=delivery, journal=journal)
+
+
+def test_sender_sees_the_addressees_progress(sent, letter, registrar, outsider, education):
+    journal = JournalFactory(organization=outsider.org)
+    incoming = services.delivery_register(
+        actor=outsider.actor, delivery=sent.deliveries[0], journal=journal
+    )
+    worker = EmployeeFactory(user=UserFactory(username="olga"), organization=education)
+    assignment_services.resolution_issue(actor=outsider.actor, document=incoming, spec=spec(worker))
+    (status,) = selectors.deliveries_of_document(registrar.actor, letter)
+    assert status.progress == "executor_assigned"
+
+
+def test_nothing_delivered_is_visible_to_a_third_organization(sent, letter, third, executor):
+    delivery = sent.deliveries[0]
+    item = letter.files.get()
+    assert list(selectors.queue(third.actor)) == []
+    with pytest.raises(NotFound):
+        selectors.delivery_get_for_user(third.actor, delivery.pk)
+    with pytest.raises(NotFound):
+        selectors.delivery_file_get(third.actor, delivery.pk, item.pk)
+    with pytest.raises(NotFound):
+        document_get_for_user(third.actor, letter.pk)
+    with pytest.raises(NotFound):  # the sender's own people reach it through the document
+        selectors.delivery_get_for_user(executor.actor, delivery.pk)
+    assert selectors.deliveries_of_document(third.actor, letter) == []
+    with pytest.raises(Forbidden):
+        services.delivery_refuse(actor=third.actor, delivery=delivery, reason="illegible")
+
+
+def test_addressee_sees_the_card_only_through_the_delivery(sent, letter, outsider):
+    delivery = sent.deliveries[0]
+    with pytest.raises(NotFound):
+        document_get_for_user(outsider.actor, letter.pk)
+    assert selectors.delivery_get_for_user(outsider.actor, delivery.pk).document == letter
+    assert selectors.delivery_file_get(outsider.actor, delivery.pk, letter.files.get().pk)
+
+
+def test_dispatch_marked_sent_once(sent, registrar, outsider):
+    item = sent.dispatches[0]
+    with pytest.raises(Forbidden):
+        services.dispatch_mark_sent(actor=outsider.actor, dispatch=item)
+    services.dispatch_mark_sent(actor=registrar.actor, dispatch=item, note="Почта России")
+    with pytest.raises(Conflict):
+        services.dispatch_mark_sent(actor=registrar.actor, dispatch=item)

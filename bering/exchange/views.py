@@ -1,0 +1,175 @@
+"""Pages of the exchange. Thin: parse, get through the getter, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bering.core.errors import DomainError, NotFound
+from bering.documents import selectors as document_selectors
+from bering.exchange import selectors, services
+from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm
+from bering.files.services import file_open
+from bering.orgs.current import require_actor
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """ "На регистрацию": what other organizations sent us."""
+    actor = require_actor(request)
+    return render(request, "exchange/queue.html", {"deliveries": selectors.queue(actor)})
+
+
+@login_required
+def delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    item = selectors.delivery_get_for_user(actor, pk)
+    context = {
+        "delivery": item,
+        "files": selectors.delivery_files(item),
+        "register_form": RegisterForm(organization_id=actor.organization_id),
+        "refuse_form": RefuseForm(),
+    }
+    return render(request, "exchange/delivery.html", context)
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    item = selectors.delivery_get_for_user(actor, pk)
+    form = RegisterForm(request.POST, organization_id=actor.organization_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose a journal."))
+        return redirect("exchange:delivery", pk=pk)
+    try:
+        incoming = services.delivery_register(
+            actor=actor,
+            delivery=item,
+            journal=form.cleaned_data["journal"],
+            doc_type=form.cleaned_data["doc_type"],
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("exchange:delivery", pk=pk)
+    messages.success(request, _("Registered: № %(number)s") % {"number": incoming.reg_number})
+    return redirect("documents:detail", pk=incoming.pk)
+
+
+@login_required
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    item = selectors.delivery_get_for_user(actor, pk)
+    form = RefuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason from the list."))
+        return redirect("exchange:delivery", pk=pk)
+    try:
+        services.delivery_refuse(
+            actor=actor,
+            delivery=item,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("exchange:delivery", pk=pk)
+    messages.success(request, _("Refused; the sender is told."))
+    return redirect("exchange:queue")
+
+
+@login_required
+def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
+    actor = require_actor(request)
+    item = selectors.delivery_file_get(actor, pk, file_id)
+    response = FileResponse(
+        file_open(item.stored),
+        as_attachment=True,
+        filename=item.stored.original_name,
+        content_type=item.stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sender's view of a document's delivery: each addressee's status; sending."""
+    actor = require_actor(request)
+    doc = document_selectors.document_get_for_user(actor, pk)
+    form = SendForm(organizations=selectors.addressee_choices(actor))
+    context = {
+        "document": doc,
+        "statuses": selectors.deliveries_of_document(actor, doc),
+        "dispatches": selectors.dispatches_of_document(actor, doc),
+        "form": form,
+        "can_send": actor.employee.is_registrar
+        and doc.status == "registered"
+        and doc.flow == "outgoing",
+    }
+    return render(request, "exchange/document.html", context)
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    doc = document_selectors.document_get_for_user(actor, pk)
+    form = SendForm(request.POST, organizations=selectors.addressee_choices(actor))
+    if not form.is_valid():
+        messages.error(request, _("Check the addressees."))
+        return redirect("exchange:document", pk=pk)
+    try:
+        result = services.document_send(
+            actor=actor,
+            document=doc,
+            addressee_org_ids=[o.pk for o in form.cleaned_data["addressees"]],
+            external_addressees=form.external_addressees(),
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("exchange:document", pk=pk)
+    messages.success(
+        request,
+        _("Sent: %(delivered)s delivered, %(dispatch)s for dispatch.")
+        % {"delivered": len(result.deliveries), "dispatch": len(result.dispatches)},
+    )
+    return redirect("exchange:document", pk=pk)
+
+
+@login_required
+def dispatch(request: HttpRequest) -> HttpResponse:
+    actor = require_actor(request)
+    items = selectors.dispatch_register(actor)[:200]
+    return render(request, "exchange/dispatch.html", {"items": items})
+
+
+@login_required
+@require_POST
+def dispatch_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = require_actor(request)
+    item = selectors.dispatch_get_for_user(actor, pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.dispatch_mark_sent(actor=actor, dispatch=item, note=note)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Marked as sent."))
+    return redirect("exchange:dispatch")
