@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
+
 from bering.approvals import services
 from bering.approvals.models import ApprovalRun, Visa
 from bering.approvals.services import StagePlan
