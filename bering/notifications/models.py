@@ -32,32 +32,32 @@ class Kind(models.TextChoices):
     """What a notification is about; ``Notification.Kind`` as well."""
 
     TASK_NEW = "task_new", _("new task")
-    REMINDER = "reminder", _("reminder")
-    OVERDUE = "overdue", _("overdue")
-    ESCALATION = "escalation", _("escalation")
+    REMINDER = "reminder", _("reminder of a due time")
+    OVERDUE = "overdue", _("task overdue")
+    ESCALATION = "escalation", _("overdue task of a subordinate")
     RETURNED = "returned", _("returned for rework")
-    SIGNED = "signed", _("signed")
+    SIGNED = "signed", _("document signed")
     ASSIGNMENT_NEW = "assignment_new", _("new assignment")
-    REPORT = "report", _("report")
-    DELIVERY = "delivery", _("delivery")
-    OTHER = "other", _("other")
+    REPORT = "report", _("executor's report")
+    DELIVERY = "delivery", _("document delivered")
+    OTHER = "other", _("other notification")
 
 
 class Notification(models.Model):
     Kind = Kind
 
     recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
+    kind = models.CharField(_("notification kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("notification title"), max_length=300)
+    body = models.TextField(_("notification text"), blank=True)
     url = models.CharField(
-        _("link"), max_length=URL_MAX, blank=True, validators=[validate_relative_url]
+        _("notification link"), max_length=URL_MAX, blank=True, validators=[validate_relative_url]
     )
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.BigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     dedupe_key = models.CharField(
         max_length=200,
         blank=True,

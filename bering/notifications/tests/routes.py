@@ -1,6 +1,12 @@
 """Routes of the notifications app, classified for the isolation matrix.
 
-See bering/web/tests/test_routes.py.
+See bering/web/tests/test_routes.py. Isolation of the object routes (another
+person's notification: 404, nothing changes) is tested in test_views.py and
+test_api.py.
 """
 
-ROUTES: dict[str, str] = {}
+ROUTES: dict[str, str] = {
+    "notifications/": "login",
+    "notifications/read-all/": "login",
+    "notifications/<int:pk>/read/": "object",
+}

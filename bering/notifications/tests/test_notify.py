@@ -172,7 +172,7 @@ def test_mail_link_is_relative_without_a_site_url(
         del settings.BERING_SITE_URL
     with django_capture_on_commit_callbacks(execute=True):
         _notify([head], url="/documents/12/")
-    assert "/documents/12/" in mail.outbox[0].body
+    assert "Открыть: /documents/12/" in mail.outbox[0].body  # Russian by default
     assert "http" not in mail.outbox[0].body
 
 
