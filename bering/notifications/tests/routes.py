@@ -9,4 +9,7 @@ ROUTES: dict[str, str] = {
     "notifications/": "login",
     "notifications/read-all/": "login",
     "notifications/<int:pk>/read/": "object",
+    "api/v1/notifications/": "login",
+    "api/v1/notifications/read-all": "login",
+    "api/v1/notifications/<int:pk>/read": "object",
 }
