@@ -18,6 +18,7 @@ from bering.deadlines.calendar import WorkCalendar, YearData, statutory_year
 from bering.deadlines.models import CalendarDay, CalendarYear, DayKind
 
 CHECK_SECONDS = 30.0
+monotonic = time.monotonic  # tests move it
 
 _years: dict[int, YearData] = {}
 _checked_at = 0.0
@@ -51,7 +52,7 @@ def load_year(year: int) -> YearData:
 def _revalidate() -> None:
     """Drop the years whose revision changed in the database since they were read."""
     global _checked_at
-    now = time.monotonic()
+    now = monotonic()
     if now - _checked_at < CHECK_SECONDS:
         return
     _checked_at = now

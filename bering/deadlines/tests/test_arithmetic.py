@@ -229,9 +229,9 @@ def test_kinds_choose_basis_and_roll():
 
 
 def test_compute_by_basis_name():
-    assert deadline_compute(start=at(2025, 12, 30), days=3, basis=Basis.WORKING, tz=KAM).due_date == (
-        dt.date(2026, 1, 14)
-    )
+    assert deadline_compute(
+        start=at(2025, 12, 30), days=3, basis=Basis.WORKING, tz=KAM
+    ).due_date == (dt.date(2026, 1, 14))
     assert deadline_compute(
         start=at(2025, 12, 30), days=3, basis=Basis.CALENDAR, tz=KAM, roll=Roll.PREVIOUS
     ).due_date == dt.date(2025, 12, 30)
@@ -318,8 +318,19 @@ def test_bad_input_is_a_domain_error():
 
 @pytest.mark.parametrize(
     ("n", "word"),
-    [(1, "день"), (2, "дня"), (4, "дня"), (5, "дней"), (11, "дней"), (12, "дней"), (21, "день"),
-     (22, "дня"), (111, "дней"), (114, "дней"), (101, "день")],
+    [
+        (1, "день"),
+        (2, "дня"),
+        (4, "дня"),
+        (5, "дней"),
+        (11, "дней"),
+        (12, "дней"),
+        (21, "день"),
+        (22, "дня"),
+        (111, "дней"),
+        (114, "дней"),
+        (101, "день"),
+    ],
 )
 def test_russian_plurals(n, word):
     assert plural_ru(n, "день", "дня", "дней") == word

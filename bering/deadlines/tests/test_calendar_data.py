@@ -73,9 +73,7 @@ def test_known_days(day, working):
 def test_migration_agrees_with_the_holidays_package():
     """If a newer ``holidays`` changes its mind about a seeded year, say so."""
     for year in (2025, 2026):
-        stored = {
-            (d.date, d.kind, d.name) for d in CalendarDay.objects.filter(year=year)
-        }
+        stored = {(d.date, d.kind, d.name) for d in CalendarDay.objects.filter(year=year)}
         fresh = {(d.date, d.kind.value, d.name) for d in seed_year(year).days}
         assert stored == fresh, year
 
