@@ -1,6 +1,24 @@
 """Routes of the assignments app, classified for the isolation matrix.
 
-See bering/web/tests/test_routes.py.
+See bering/web/tests/test_routes.py; isolation of the object routes is tested
+in test_views.py.
 """
 
-ROUTES: dict[str, str] = {}
+LOGIN = "login"
+OBJECT = "object"
+
+ROUTES: dict[str, str] = {
+    "assignments/": LOGIN,
+    "assignments/head/": LOGIN,
+    "assignments/control/": LOGIN,
+    "assignments/document/<int:pk>/": OBJECT,
+    "assignments/document/<int:pk>/resolution/": OBJECT,
+    "assignments/resolutions/<int:pk>/confirm/": OBJECT,
+    "assignments/resolutions/<int:pk>/return/": OBJECT,
+    "assignments/<int:pk>/cascade/": OBJECT,
+    "assignments/<int:pk>/report/": OBJECT,
+    "assignments/<int:pk>/extension/": OBJECT,
+    "assignments/reports/<int:pk>/accept/": OBJECT,
+    "assignments/reports/<int:pk>/return/": OBJECT,
+    "assignments/extensions/<int:pk>/decide/": OBJECT,
+}

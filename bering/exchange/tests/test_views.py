@@ -1,0 +1,148 @@
+"""Exchange pages: a third organization gets 404 everywhere; the addressee registers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bering.audit.models import AuditEvent
+from bering.documents.tests.factories import JournalFactory, doc_type
+from bering.exchange import services
+from bering.exchange.models import Delivery, Dispatch
+from bering.exchange.tests.factories import MARKER, outgoing
+from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory, UserFactory
+from conftest import Persona
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def third(db):
+    org = OrganizationFactory(short_name="Минфин", name="Министерство финансов КК", code="MF")
+    return Persona(
+        EmployeeFactory(user=UserFactory(username="fedor"), organization=org, is_registrar=True)
+    )
+
+
+@pytest.fixture
+def world(registrar, outsider):
+    letter = outgoing(registrar)
+    result = services.document_send(
+        actor=registrar.actor,
+        document=letter,
+        addressee_org_ids=[outsider.org.pk],
+        external_addressees=[services.ExternalAddressee(name=MARKER)],
+    )
+    return {
+        "document": letter.pk,
+        "delivery": result.deliveries[0].pk,
+        "dispatch": result.dispatches[0].pk,
+        "file": letter.files.get().pk,
+    }
+
+
+def _state():
+    return (
+        list(Delivery.objects.values_list("status", flat=True)),
+        list(Dispatch.objects.values_list("status", flat=True)),
+        AuditEvent.objects.count(),
+    )
+
+
+DELIVERY_URLS = [
+    ("get", "/exchange/deliveries/{delivery}/"),
+    ("post", "/exchange/deliveries/{delivery}/register/"),
+    ("post", "/exchange/deliveries/{delivery}/refuse/"),
+    ("get", "/exchange/deliveries/{delivery}/files/{file}/download/"),
+]
+SENDER_URLS = [
+    ("get", "/exchange/document/{document}/"),
+    ("post", "/exchange/document/{document}/send/"),
+    ("post", "/exchange/dispatch/{dispatch}/sent/"),
+]
+
+
+def _hit(persona, method, url, world):
+    client = persona.client()
+    target = url.format(**world)
+    data = {"reason": "illegible", "note": "x", "journal": "1", "doc_type": "1"}
+    return client.post(target, data) if method == "post" else client.get(target)
+
+
+def _body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize(("method", "url"), DELIVERY_URLS + SENDER_URLS)
+def test_third_organization_gets_404(world, third, method, url):
+    before = _state()
+    response = _hit(third, method, url, world)
+    assert response.status_code == 404
+    assert MARKER.encode() not in _body(response)
+    assert _state() == before
+
+
+@pytest.mark.parametrize(("method", "url"), SENDER_URLS)
+def test_addressee_cannot_use_the_senders_pages(world, outsider, method, url):
+    before = _state()
+    response = _hit(outsider, method, url, world)
+    assert response.status_code == 404
+    assert _state() == before
+
+
+@pytest.mark.parametrize(("method", "url"), DELIVERY_URLS)
+def test_senders_own_people_do_not_use_the_addressees_pages(world, registrar, method, url):
+    response = _hit(registrar, method, url, world)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/exchange/", "/exchange/dispatch/"])
+def test_lists_of_a_third_organization_are_empty(world, third, url):
+    response = third.client().get(url)
+    assert response.status_code == 200 and MARKER.encode() not in response.content
+
+
+def test_addressee_registers_and_sender_sees_number(world, outsider, registrar):
+    queue = outsider.client().get("/exchange/").content.decode()
+    assert f'data-delivery="{world["delivery"]}"' in queue
+    card = outsider.client().get("/exchange/deliveries/{delivery}/".format(**world))
+    assert MARKER in card.content.decode()
+    download = outsider.client().get(
+        "/exchange/deliveries/{delivery}/files/{file}/download/".format(**world)
+    )
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    journal = JournalFactory(organization=outsider.org, name="Входящие Минобра", index="05")
+    response = outsider.client().post(
+        "/exchange/deliveries/{delivery}/register/".format(**world),
+        {"journal": journal.pk, "doc_type": doc_type("incoming-letter").pk},
+    )
+    assert response.status_code == 302
+    delivery = Delivery.objects.get()
+    assert delivery.status == "registered"
+    page = registrar.client().get("/exchange/document/{document}/".format(**world)).content
+    assert f"№ {delivery.their_number}".encode() in page
+    assert b'data-status="registered"' in page
+
+
+def test_refuse_through_the_page(world, outsider, registrar):
+    response = outsider.client().post(
+        "/exchange/deliveries/{delivery}/refuse/".format(**world),
+        {"reason": "no_signature", "note": "Нет подписи"},
+    )
+    assert response.status_code == 302
+    page = registrar.client().get("/exchange/document/{document}/".format(**world)).content
+    assert b'data-status="refused"' in page
+
+
+def test_send_and_dispatch_through_the_pages(registrar, outsider):
+    letter = outgoing(registrar, title="Второе письмо")
+    response = registrar.client().post(
+        f"/exchange/document/{letter.pk}/send/",
+        {"addressees": [outsider.org.pk], "external": "ООО Ромашка; info@example.org"},
+    )
+    assert response.status_code == 302
+    assert Delivery.objects.filter(document=letter).count() == 1
+    item = Dispatch.objects.get(document=letter)
+    assert item.method == "email"
+    assert registrar.client().post(f"/exchange/dispatch/{item.pk}/sent/").status_code == 302
+    item.refresh_from_db()
+    assert item.status == "sent"
