@@ -103,8 +103,10 @@ def test_mark_read_with_htmx_swaps_the_item_and_the_badge(head: Any) -> None:
     assert f'id="notification-{item.pk}"' in html
     assert 'class="notification"' in html
     assert "Согласовать договор" in html
-    assert 'id="unread-notifications" href="/notifications/" hx-swap-oob="true"' in html
-    assert ">1</span>" in html
+    assert (
+        'id="unread-notifications" class="bell" href="/notifications/" hx-swap-oob="true"' in html
+    )
+    assert '<span class="count" title="Непрочитанные">1</span>' in html
     assert "<html" not in html
 
 
