@@ -17,4 +17,9 @@ ROUTES: dict[str, str] = {
     "exchange/deliveries/<int:pk>/files/<int:file_id>/download/": OBJECT,
     "exchange/document/<int:pk>/": OBJECT,
     "exchange/document/<int:pk>/send/": OBJECT,
+    "api/v1/deliveries/queue": LOGIN,
+    "api/v1/deliveries/<int:pk>": OBJECT,
+    "api/v1/deliveries/<int:pk>/register": OBJECT,
+    "api/v1/deliveries/<int:pk>/refuse": OBJECT,
+    "api/v1/documents/<int:pk>/deliveries": OBJECT,
 }
