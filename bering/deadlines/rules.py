@@ -1,13 +1,11 @@
 """How each kind of deadline is counted: basis and, for calendar days, the roll rule.
 
-The kinds are those of the region's instruction on records management. Internal
-control terms (assignments, citizens' appeals) that end on a non-working day are
-due on the previous working day: the answer must be ready before the weekend
-(the rule of the federal records-management rules, Government decree No. 477 of
-15.06.2009, and of the instructions on citizens' appeals). Terms set for or by
-outside parties follow the Civil Code, art. 193: the next working day. Approval
-and signing terms are in working days, so no roll applies. See decision 0006.
-"""
+Internal control terms (assignments, answers to citizens' appeals) that end on a
+non-working day are due on the previous working day, as records-management
+instructions customarily require: the answer must not be late. Terms set by or
+for outside parties follow the Civil Code, art. 193: the next working day.
+Approval and signing terms are in working days, so no roll applies. To be checked
+against the region's instruction on records management; see decision 0006."""
 
 from __future__ import annotations
 
