@@ -3,6 +3,7 @@ Pavel and Raisa approve it, Alice registers it; Oleg of another ministry sees no
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pytest
@@ -15,6 +16,7 @@ from bering.documents.tests.factories import JournalFactory, doc_type
 from conftest import Persona, _persona
 
 
+@functools.lru_cache(maxsize=32)
 def make_pdf(text: str) -> bytes:
     return weasyprint.HTML(string=f"<h1>Проект</h1><p>{text}</p>").write_pdf()
 
