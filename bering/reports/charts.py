@@ -13,14 +13,17 @@ def bar_chart(
     *,
     unit: str = "",
     limit: float | None = None,
+    limits: Sequence[float | None] | None = None,
     width: int = 640,
     bar_height: int = 22,
 ) -> SafeString:
-    """Horizontal bars with labels; ``limit`` draws a dashed line (e.g. the normative)."""
+    """Horizontal bars with labels; ``limit`` draws a dashed line (e.g. the normative);
+    ``limits`` gives each bar its own normative, drawn as a tick across that bar."""
     if not items:
         return mark_safe("")
+    own = list(limits) if limits is not None else [None] * len(items)
     label_w = 220
-    top = max([v for _, v in items] + [limit or 0, 1e-9])
+    top = max([v for _, v in items] + [limit or 0] + [x or 0 for x in own] + [1e-9])
     scale = (width - label_w - 70) / top
     height = bar_height * len(items) + 8
     parts = [
@@ -30,7 +33,8 @@ def bar_chart(
     for i, (label, value) in enumerate(items):
         y = 4 + i * bar_height
         w = max(value * scale, 1)
-        over = limit is not None and value > limit
+        bar_limit = own[i] if own[i] is not None else limit
+        over = bar_limit is not None and value > bar_limit
         fill = "#b3261e" if over else "#0b5cad"
         parts.append(
             format_html(
@@ -54,6 +58,12 @@ def bar_chart(
                 unit,
             )
         )
+        if own[i] is not None:
+            tick = label_w + (own[i] or 0) * scale
+            parts.append(
+                f'<line x1="{tick:.1f}" y1="{y}" x2="{tick:.1f}" y2="{y + bar_height - 2}" '
+                f'stroke="#8a5a00" stroke-width="3"/>'
+            )
     if limit is not None:
         x = label_w + limit * scale
         parts.append(

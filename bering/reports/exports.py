@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("\\/*?:[]", " "))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -28,15 +29,10 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def xlsx_bytes(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    from openpyxl import Workbook
+def _fill(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
     sheet.append([safe_cell(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -45,6 +41,16 @@ def xlsx_bytes(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[An
     for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
+
+
+def xlsx_bytes(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    _fill(sheet, headers, rows)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -66,3 +72,26 @@ def pdf_response(
     html = render_to_string(template, context, request=request)
     pdf = weasyprint.HTML(string=html, base_url=None).write_pdf()
     return _attachment(HttpResponse(pdf, content_type="application/pdf"), filename)
+
+
+def xlsx_book_response(
+    *, filename: str, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
+) -> HttpResponse:
+    """Several tables in one workbook, a sheet each: (title, headers, rows)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    default = book.active
+    assert default is not None
+    book.remove(default)
+    used: set[str] = set()
+    for index, (raw_title, headers, rows) in enumerate(sheets, start=1):
+        title = raw_title.translate(SHEET_NAME_FORBIDDEN).strip() or "Sheet"
+        name = title[:31]
+        if name in used:
+            name = f"{title[:27]} {index}"
+        used.add(name)
+        _fill(book.create_sheet(name), headers, rows)
+    out = io.BytesIO()
+    book.save(out)
+    return _attachment(HttpResponse(out.getvalue(), content_type=XLSX), filename)

@@ -11,18 +11,48 @@ from django.utils.translation import gettext as _
 from bering.core import clock
 from bering.orgs.current import require_actor
 from bering.reports import charts, exports, selectors
+from bering.reports.filters import narrowed, parse_filters
 from bering.reports.permissions import require_organization_scope
+from bering.reports.selectors_approval import approval_time
+from bering.reports.selectors_discipline import Group, Kind, discipline
+from bering.reports.views_workflow import approval_charts, filter_context
+
+DASHBOARD_TOP = 5
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The region at a glance: coverage, overdue visas and assignments, approval time."""
     actor = require_actor(request)
     scope = require_organization_scope(actor)
-    data = selectors.coverage(scope=scope, now=clock.now())
+    now = clock.now()
+    data = selectors.coverage(scope=scope, now=now)
+    filters = parse_filters(request.GET, now=now)
+    narrow = narrowed(scope, filters)
+    visas = discipline(
+        kind=Kind.VISAS, group=Group.EXECUTOR, scope=narrow, filters=filters, now=now
+    )
+    assignments = discipline(
+        kind=Kind.ASSIGNMENTS, group=Group.ORGANIZATION, scope=narrow, filters=filters, now=now
+    )
+    approval = approval_time(scope=narrow, filters=filters)
+    late_people = [r for r in visas.rows if r.overdue][:DASHBOARD_TOP]
+    late_orgs = [r for r in assignments.rows if r.overdue][:DASHBOARD_TOP]
     return render(
         request,
         "reports/dashboard.html",
-        {"coverage": data, "region": settings.BERING_REGION_NAME, "scope": scope},
+        {
+            **filter_context(scope, filters),
+            "coverage": data,
+            "visas": visas,
+            "assignments": assignments,
+            "approval": approval,
+            "late_people": late_people,
+            "late_orgs": late_orgs,
+            "visas_chart": charts.bar_chart([(r.name, r.days_late) for r in late_people]),
+            "assignments_chart": charts.bar_chart([(r.name, r.days_late) for r in late_orgs]),
+            **approval_charts(approval),
+        },
     )
 
 

@@ -6,5 +6,10 @@ See bering/web/tests/test_routes.py.
 ROUTES: dict[str, str] = {
     "reports/": "login",
     "reports/coverage/": "login",
+    "reports/visas/": "login",
+    "reports/visas/<slug:group>/<int:pk>/": "object",  # tested in test_discipline.py
+    "reports/assignments/": "login",
+    "reports/assignments/<slug:group>/<int:pk>/": "object",  # tested in test_discipline.py
+    "reports/approval-time/": "login",
     "api/v1/reports/coverage": "login",
 }

@@ -1,0 +1,370 @@
+"""Approval time against the normative, per document type and per stage of the route.
+
+A document's approval time runs from the start of its first round to the end of
+the round that was signed, in working days of the official calendar, counted in
+the organization's time zone (``deadlines.arithmetic.working_days_between``:
+business hours 9-18, a shortened day is a whole day too). It is compared with
+the regulation's normative: the document is *within the normative* when it was
+signed by the due time its first round was given.
+
+Each stage pass (a stage of any round that started and ended) is timed the
+same way; the time between rounds is the author's rework. The stage that took
+the largest share of the type's total time is the *bottleneck*, and the people
+whose visas were in it are named with their own times.
+
+Queries: the signed rounds of the period (one), the stages of their documents
+(one), the regulations (one), the visas of the bottleneck stages (one) and the
+names of their people (one): five, whatever the number of documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from bering.approvals.models import ApprovalRun, Regulation, Stage, Visa
+from bering.approvals.services import DEFAULT_TOTAL_DAYS
+from bering.deadlines.arithmetic import working_days_between
+from bering.deadlines.calendar import WorkCalendar
+from bering.deadlines.selectors import work_calendar
+from bering.documents.models import DocumentType
+from bering.orgs.models import Employee
+from bering.reports.filters import Filters, region_tz
+from bering.reports.permissions import Scope
+from bering.reports.stats import Summary, days, share
+
+PEOPLE_SHOWN = 5
+REWORK = "rework"
+
+
+@dataclass
+class PersonTime:
+    employee_id: int
+    name: str = ""
+    count: int = 0
+    total: float = 0.0
+    late: int = 0
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+
+@dataclass
+class StageTime:
+    name: str
+    is_signing: bool = False
+    is_rework: bool = False
+    times: list[float] = field(default_factory=list)
+    normatives: list[int] = field(default_factory=list)
+    within: int = 0
+    share_of_time: float = 0.0
+    people: list[PersonTime] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.times)
+
+    @property
+    def total(self) -> float:
+        return sum(self.times)
+
+    @property
+    def normative(self) -> float | None:
+        return sum(self.normatives) / len(self.normatives) if self.normatives else None
+
+    @property
+    def within_share(self) -> float:
+        return share(self.within, len(self.times))
+
+    @property
+    def over(self) -> bool:
+        norm = self.normative
+        return norm is not None and self.summary.mean > norm
+
+
+@dataclass
+class TypeTime:
+    doc_type_id: int
+    code: str
+    name: str
+    normative: int
+    times: list[float] = field(default_factory=list)
+    within: int = 0
+    stages: list[StageTime] = field(default_factory=list)
+    bottleneck: StageTime | None = None
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.times)
+
+    @property
+    def within_share(self) -> float:
+        return share(self.within, len(self.times))
+
+    @property
+    def over(self) -> bool:
+        return self.summary.mean > self.normative
+
+    @property
+    def sentence(self) -> str:
+        """«Соглашение: 6,4 раб. дня при нормативе 3; 58 % времени — этап «Правовое управление»»."""
+        text = _("%(type)s: %(mean)s working days against the normative %(norm)s") % {
+            "type": self.name,
+            "mean": days(self.summary.mean),
+            "norm": self.normative,
+        }
+        if self.bottleneck is not None:
+            text += _("; %(share)s %% of the time is the stage “%(stage)s”") % {
+                "share": f"{self.bottleneck.share_of_time:.0f}",
+                "stage": self.bottleneck.name,
+            }
+        return text
+
+
+@dataclass
+class MonthTime:
+    month: dt.date
+    times: list[float] = field(default_factory=list)
+    within: int = 0
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.times)
+
+    @property
+    def within_share(self) -> float:
+        return share(self.within, len(self.times))
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%m.%Y}"
+
+
+@dataclass
+class ApprovalTime:
+    types: list[TypeTime]
+    months: list[MonthTime]
+    times: list[float]
+    within: int
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.times)
+
+    @property
+    def within_share(self) -> float:
+        return share(self.within, len(self.times))
+
+    @property
+    def over_normative(self) -> list[TypeTime]:
+        return [t for t in self.types if t.over]
+
+
+def _signed_runs(scope: Scope, filters: Filters) -> QuerySet[ApprovalRun]:
+    qs = ApprovalRun.objects.filter(
+        status=ApprovalRun.Status.SIGNED,
+        finished_at__gte=filters.since,
+        finished_at__lt=filters.until,
+    )
+    if scope.organization_ids is not None:
+        qs = qs.filter(document__organization_id__in=scope.organization_ids)
+    if scope.employee_id is not None:
+        qs = qs.filter(document__author_id=scope.employee_id)
+    if filters.doc_type_id is not None:
+        qs = qs.filter(document__doc_type_id=filters.doc_type_id)
+    return qs
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, current = [], start.replace(day=1)
+    while current <= end:
+        months.append(current)
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
+    """Approval time per document type and stage for the documents signed in the period."""
+    cal = work_calendar()
+    runs = _signed_runs(scope, filters)
+    first = ApprovalRun.objects.filter(document_id=OuterRef("document_id"), round=1)
+    signed = list(
+        runs.annotate(
+            first_start=Subquery(first.values("started_at")[:1]),
+            first_due=Subquery(first.values("due_at")[:1]),
+        ).values_list(
+            "document_id",
+            "document__doc_type_id",
+            "document__organization__time_zone",
+            "started_at",
+            "first_start",
+            "first_due",
+            "finished_at",
+        )
+    )
+    normatives = dict(Regulation.objects.values_list("doc_type_id", "total_days"))
+    type_ids = {row[1] for row in signed}
+    names = {
+        pk: (code, name)
+        for pk, code, name in DocumentType.objects.filter(pk__in=type_ids).values_list(
+            "pk", "code", "name"
+        )
+    }
+    types: dict[int, TypeTime] = {}
+    months = {m: MonthTime(month=m) for m in _months(filters.start, filters.end)}
+    doc_total: dict[int, float] = {}
+    doc_type_of: dict[int, int] = {}
+    result = ApprovalTime(types=[], months=[], times=[], within=0)
+    for doc_id, type_id, tz, started, first_start, first_due, finished in signed:
+        start = first_start or started
+        if start is None or finished is None:
+            continue
+        elapsed = working_days_between(cal, start=start, end=finished, tz=tz)
+        within = first_due is not None and finished <= first_due
+        code, name = names[type_id]
+        figures = types.setdefault(
+            type_id,
+            TypeTime(
+                doc_type_id=type_id,
+                code=code,
+                name=name,
+                normative=normatives.get(type_id, DEFAULT_TOTAL_DAYS),
+            ),
+        )
+        figures.times.append(elapsed)
+        figures.within += within
+        month = months.get(finished.astimezone(region_tz()).date().replace(day=1))
+        if month is not None:
+            month.times.append(elapsed)
+            month.within += within
+        result.times.append(elapsed)
+        result.within += within
+        doc_total[doc_id] = elapsed
+        doc_type_of[doc_id] = type_id
+    _stages(cal, runs, types, doc_total, doc_type_of)
+    _people(cal, runs, types)
+    result.types = sorted(types.values(), key=lambda t: (-t.summary.mean, t.name))
+    result.months = list(months.values())
+    return result
+
+
+def _stages(
+    cal: WorkCalendar,
+    runs: QuerySet[ApprovalRun],
+    types: dict[int, TypeTime],
+    doc_total: dict[int, float],
+    doc_type_of: dict[int, int],
+) -> None:
+    """Time per stage name (one query), the rework between rounds, the bottleneck."""
+    rows = (
+        Stage.objects.filter(
+            run__document_id__in=runs.values("document_id"),
+            started_at__isnull=False,
+            finished_at__isnull=False,
+        )
+        .order_by()
+        .values_list(
+            "run__document_id",
+            "name",
+            "is_signing",
+            "days",
+            "started_at",
+            "finished_at",
+            "due_at",
+            "run__document__organization__time_zone",
+        )
+    )
+    per_type: dict[int, dict[tuple[str, bool], StageTime]] = defaultdict(dict)
+    in_stages: dict[int, float] = defaultdict(float)
+    for doc_id, name, is_signing, norm, started, finished, due, tz in rows:
+        type_id = doc_type_of.get(doc_id)
+        if type_id is None or started is None or finished is None:
+            continue
+        stage = per_type[type_id].setdefault(
+            (name, is_signing), StageTime(name=name, is_signing=is_signing)
+        )
+        elapsed = working_days_between(cal, start=started, end=finished, tz=tz)
+        stage.times.append(elapsed)
+        stage.normatives.append(norm)
+        stage.within += due is not None and finished <= due
+        in_stages[doc_id] += elapsed
+    for doc_id, total in doc_total.items():
+        rework = total - in_stages.get(doc_id, 0.0)
+        if rework > 0.005:
+            stage = per_type[doc_type_of[doc_id]].setdefault(
+                (REWORK, False), StageTime(name=_("Rework by the author"), is_rework=True)
+            )
+            stage.times.append(rework)
+    for type_id, figures in types.items():
+        whole = sum(figures.times)
+        stages = list(per_type.get(type_id, {}).values())
+        for stage in stages:
+            stage.share_of_time = share(stage.total, whole)
+        # The route's stages in their usual order: by first appearance is lost in the
+        # aggregate, so signing last, rework after it, the rest by time taken.
+        figures.stages = sorted(stages, key=lambda s: (s.is_rework, s.is_signing, -s.total, s.name))
+        route = [s for s in stages if not s.is_rework]
+        if route:
+            figures.bottleneck = max(route, key=lambda s: (s.total, s.name))
+
+
+def _people(cal: WorkCalendar, runs: QuerySet[ApprovalRun], types: dict[int, TypeTime]) -> None:
+    """The people of each bottleneck stage with their own times (two queries)."""
+    condition = Q()
+    for figures in types.values():
+        if figures.bottleneck is not None:
+            condition |= Q(
+                run__document__doc_type_id=figures.doc_type_id,
+                stage__name=figures.bottleneck.name,
+                stage__is_signing=figures.bottleneck.is_signing,
+            )
+    if not condition:
+        return
+    rows = (
+        Visa.objects.filter(condition)
+        .filter(
+            run__document_id__in=runs.values("document_id"),
+            activated_at__isnull=False,
+            decided_at__isnull=False,
+        )
+        .order_by()
+        .values_list(
+            "run__document__doc_type_id",
+            "approver_id",
+            "activated_at",
+            "decided_at",
+            "due_at",
+            "run__document__organization__time_zone",
+        )
+    )
+    people: dict[int, dict[int, PersonTime]] = defaultdict(dict)
+    for type_id, approver_id, activated, decided, due, tz in rows:
+        if activated is None or decided is None:
+            continue
+        person = people[type_id].setdefault(approver_id, PersonTime(employee_id=approver_id))
+        person.count += 1
+        person.total += working_days_between(cal, start=activated, end=decided, tz=tz)
+        person.late += due is not None and decided > due
+    top = {
+        type_id: sorted(found.values(), key=lambda p: (-p.total, p.employee_id))[:PEOPLE_SHOWN]
+        for type_id, found in people.items()
+    }
+    ids = {p.employee_id for shown in top.values() for p in shown}
+    named = {
+        e.pk: e for e in Employee.objects.filter(pk__in=ids).select_related("user", "position")
+    }
+    for type_id, shown in top.items():
+        for person in shown:
+            employee = named.get(person.employee_id)
+            if employee is not None:
+                person.name = employee.user.display_name
+                if employee.position is not None:
+                    person.name += f", {employee.position.name}"
+        bottleneck = types[type_id].bottleneck
+        if bottleneck is not None:
+            bottleneck.people = shown
