@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from bering.api.tests.conftest import bearer
@@ -116,3 +118,32 @@ def test_bad_queries_are_400(api, query):
     response = api.get("/api/v1/deadlines/compute", query)
     assert response.status_code == 400, (query, response.content)
     assert response.json()["detail"]
+
+
+QUERY_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+    st.sampled_from(
+        ["working", "calendar", "next", "previous", "Asia/Kamchatka", "../etc", "2200-12-31"]
+    ),
+)
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["start", "days", "basis", "tz", "roll"]), QUERY_VALUES, max_size=5
+    ),
+    year=st.text(max_size=12).filter(lambda s: "/" not in s and "?" not in s and "#" not in s),
+)
+def test_random_input_is_never_a_server_error(api, query, year):
+    clean = {k: v.replace("\x00", "") for k, v in query.items()}
+    response = api.get("/api/v1/deadlines/compute", clean)
+    assert response.status_code in (200, 400), (clean, response.content)
+    response = api.get(f"/api/v1/calendar/{year}")
+    assert response.status_code in (200, 404), (year, response.content)
