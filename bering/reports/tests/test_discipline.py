@@ -11,7 +11,7 @@ from bering.deadlines.selectors import overdue_working_days
 from bering.reports.filters import Filters
 from bering.reports.permissions import Scope, report_scope
 from bering.reports.selectors_discipline import Group, Kind, discipline, drilldown
-from bering.reports.tests.conftest import K, NOW, at
+from bering.reports.tests.conftest import NOW, K, at
 
 PERIOD = Filters(start=dt.date(2025, 12, 1), end=dt.date(2026, 1, 31))
 QUERY = {"from": "2025-12-01", "to": "2026-01-31"}
