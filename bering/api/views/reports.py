@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,8 +12,12 @@ from rest_framework.response import Response
 from bering.api.actor import api_actor
 from bering.api.base import ApiView
 from bering.core import clock
+from bering.core.errors import NotFound, ValidationFailed
 from bering.reports import selectors
-from bering.reports.permissions import require_organization_scope
+from bering.reports.filters import Filters, narrowed, parse_filters
+from bering.reports.permissions import report_scope, require_organization_scope
+from bering.reports.selectors_approval import approval_time
+from bering.reports.selectors_discipline import Group, Kind, discipline, drilldown
 
 
 class CountOut(serializers.Serializer[object]):
@@ -62,3 +68,207 @@ class CoverageView(ApiView):
             "by_municipality": [{"name": k, "count": v} for k, v in data.by_municipality],
         }
         return Response(CoverageOut(body).data)
+
+
+# --- execution discipline and approval time ------------------------------------------
+
+
+REPORT_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, required=False),
+    OpenApiParameter("to", OpenApiTypes.DATE, required=False),
+    OpenApiParameter("org", OpenApiTypes.INT, required=False),
+    OpenApiParameter("type", OpenApiTypes.STR, required=False),
+]
+
+
+def _filters(request: Request) -> Filters:
+    return parse_filters({k: str(v) for k, v in request.query_params.items()}, now=clock.now())
+
+
+class DisciplineRowOut(serializers.Serializer[object]):
+    id = serializers.IntegerField(source="link_id", allow_null=True)
+    name = serializers.CharField()
+    organization = serializers.CharField()
+    department = serializers.CharField()
+    due = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    days_late = serializers.IntegerField()
+    current = serializers.IntegerField(help_text="Overdue now, whatever the due date.")
+    on_time_share = serializers.FloatField()
+
+
+class DisciplineOut(serializers.Serializer[object]):
+    group = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    rows = DisciplineRowOut(many=True)
+    total = DisciplineRowOut()
+
+
+class DisciplineView(ApiView):
+    """Overdue visas or assignments per executor, department or organization."""
+
+    kind = Kind.VISAS
+
+    @extend_schema(
+        parameters=[
+            *REPORT_PARAMETERS,
+            OpenApiParameter("group", OpenApiTypes.STR, enum=[g.value for g in Group]),
+        ],
+        responses=DisciplineOut,
+    )
+    def get(self, request: Request) -> Response:
+        actor = api_actor(request)
+        scope = report_scope(actor)
+        filters = _filters(request)
+        try:
+            group = Group(request.query_params.get("group") or Group.EXECUTOR)
+        except ValueError as exc:
+            raise ValidationFailed(_("Unknown grouping."), field="group") from exc
+        if scope.employee_id is not None:
+            group = Group.EXECUTOR
+        data = discipline(
+            kind=self.kind,
+            group=group,
+            scope=narrowed(scope, filters),
+            filters=filters,
+            now=clock.now(),
+        )
+        body = {
+            "group": group.value,
+            "start": filters.start,
+            "end": filters.end,
+            "rows": data.rows,
+            "total": {
+                **vars(data.total),
+                "link_id": None,
+                "name": "",
+                "on_time_share": data.total.on_time_share,
+            },
+        }
+        return Response(DisciplineOut(body).data)
+
+
+class VisasView(DisciplineView):
+    kind = Kind.VISAS
+
+
+class AssignmentsView(DisciplineView):
+    kind = Kind.ASSIGNMENTS
+
+
+class ItemOut(serializers.Serializer[object]):
+    document_id = serializers.IntegerField()
+    reg_number = serializers.CharField()
+    title = serializers.CharField(help_text="Empty when the document is restricted to others.")
+    doc_type = serializers.CharField()
+    organization = serializers.CharField()
+    person = serializers.CharField()
+    step = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.CharField()
+    days_late = serializers.IntegerField()
+    overdue_now = serializers.BooleanField()
+
+
+class DrilldownOut(serializers.Serializer[object]):
+    title = serializers.CharField()
+    organization = serializers.CharField()
+    truncated = serializers.BooleanField()
+    items = ItemOut(many=True)
+
+
+class DrilldownView(ApiView):
+    """The items behind one row of the report; 404 outside the caller's scope."""
+
+    kind = Kind.VISAS
+
+    @extend_schema(parameters=REPORT_PARAMETERS, responses=DrilldownOut)
+    def get(self, request: Request, group: str, pk: int) -> Response:
+        actor = api_actor(request)
+        try:
+            chosen = Group(group)
+        except ValueError as exc:
+            raise NotFound(_("Not found.")) from exc
+        data = drilldown(
+            kind=self.kind,
+            group=chosen,
+            pk=pk,
+            scope=report_scope(actor),
+            filters=_filters(request),
+            now=clock.now(),
+            viewer=actor.employee,
+        )
+        return Response(DrilldownOut(data).data)
+
+
+class VisaItemsView(DrilldownView):
+    kind = Kind.VISAS
+
+
+class AssignmentItemsView(DrilldownView):
+    kind = Kind.ASSIGNMENTS
+
+
+class SummaryOut(serializers.Serializer[object]):
+    count = serializers.IntegerField()
+    mean = serializers.FloatField()
+    median = serializers.FloatField()
+    p90 = serializers.FloatField()
+
+
+class PersonTimeOut(serializers.Serializer[object]):
+    employee_id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    mean = serializers.FloatField()
+    late = serializers.IntegerField()
+
+
+class StageTimeOut(serializers.Serializer[object]):
+    name = serializers.CharField()
+    is_signing = serializers.BooleanField()
+    is_rework = serializers.BooleanField()
+    summary = SummaryOut()
+    normative = serializers.FloatField(allow_null=True)
+    within_share = serializers.FloatField()
+    share_of_time = serializers.FloatField()
+    people = PersonTimeOut(many=True)
+
+
+class TypeTimeOut(serializers.Serializer[object]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    summary = SummaryOut()
+    normative = serializers.IntegerField()
+    within_share = serializers.FloatField()
+    bottleneck = serializers.CharField(source="bottleneck.name", allow_null=True, default=None)
+    sentence = serializers.CharField()
+    stages = StageTimeOut(many=True)
+
+
+class MonthTimeOut(serializers.Serializer[object]):
+    month = serializers.DateField()
+    summary = SummaryOut()
+    within_share = serializers.FloatField()
+
+
+class ApprovalTimeOut(serializers.Serializer[object]):
+    summary = SummaryOut()
+    within_share = serializers.FloatField()
+    types = TypeTimeOut(many=True)
+    months = MonthTimeOut(many=True)
+
+
+class ApprovalTimeView(ApiView):
+    """Approval time against the normative per document type and stage; trend by month."""
+
+    @extend_schema(parameters=REPORT_PARAMETERS, responses=ApprovalTimeOut)
+    def get(self, request: Request) -> Response:
+        actor = api_actor(request)
+        scope = require_organization_scope(actor)
+        filters = _filters(request)
+        data = approval_time(scope=narrowed(scope, filters), filters=filters)
+        return Response(ApprovalTimeOut(data).data)

@@ -12,4 +12,9 @@ ROUTES: dict[str, str] = {
     "reports/assignments/<slug:group>/<int:pk>/": "object",  # tested in test_discipline.py
     "reports/approval-time/": "login",
     "api/v1/reports/coverage": "login",
+    "api/v1/reports/visas": "login",
+    "api/v1/reports/visas/<slug:group>/<int:pk>": "object",  # tested in test_api.py
+    "api/v1/reports/assignments": "login",
+    "api/v1/reports/assignments/<slug:group>/<int:pk>": "object",  # tested in test_api.py
+    "api/v1/reports/approval-time": "login",
 }
