@@ -117,6 +117,9 @@ def _media_root(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from bering.deadlines import cache
+
+    cache.invalidate()  # a test that edits the calendar must not leak into the next
     yield
 
 

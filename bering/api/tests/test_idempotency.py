@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.urls import URLPattern, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from bering.api.idempotency import idempotency_keys_purge, is_idempotent
 from bering.api.models import IdempotencyKey
@@ -151,12 +151,20 @@ def test_replayed_file_add_and_register(registrar, outgoing_journal, api):
     assert answers[1]["Idempotent-Replayed"] == "true"
 
 
+def _all_patterns(entries, prefix=""):
+    for entry in entries:
+        if isinstance(entry, URLResolver):
+            yield from _all_patterns(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            assert isinstance(entry, URLPattern)
+            yield entry
+
+
 def test_every_state_changing_endpoint_honours_the_key():
     """A new POST/PUT/PATCH/DELETE handler must be wrapped in ``@idempotent``."""
     exempt = {("auth/token", "post"), ("auth/token", "delete")}
     unwrapped = []
-    for entry in get_resolver("bering.api.urls").url_patterns:
-        assert isinstance(entry, URLPattern)
+    for entry in _all_patterns(get_resolver("bering.api.urls").url_patterns):
         view_class = getattr(entry.callback, "cls", None)
         if view_class is None or str(entry.pattern) == "schema/":
             continue

@@ -183,7 +183,10 @@ def test_owner_reaches_object_routes(route, foreign_document, registrar) -> None
 def test_login_routes_need_login(route, client, db) -> None:
     if route not in all_routes():
         pytest.skip("route not present")
-    response = client.get("/" + route)
+    import re
+
+    url = "/" + re.sub(r"<int:\w+>", "1", re.sub(r"<(?:str:)?\w+>", "x", route))
+    response = client.get(url)
     assert response.status_code in (302, 401, 403, 405), (route, response.status_code)
     if response.status_code == 302:
         assert "/login/" in response["Location"]
