@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 JOBS: list[str] = [
+    "approvals_remind",  # visa and signing reminders, overdue notices, escalation
+    "assignments_remind",  # the same for assignments
     "files_process_pending",  # text and previews a lost task left pending
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
 ]
