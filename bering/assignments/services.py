@@ -422,7 +422,10 @@ def reply_draft_create(
     uploads: Sequence[document_services.Upload] = (),
     signer: Employee | None = None,
 ) -> Document:
-    """A reply draft "in reply to" the assignment's document; approval takes it from here."""
+    """A reply draft "in reply to" the assignment's document; approval takes it from here.
+
+    The signer defaults to the head who gave the resolution.
+    """
     if not permissions.can_report(actor.employee, assignment):
         raise Forbidden(_("Only the executor prepares the reply."))
     if doc_type.flow == Flow.INCOMING:
@@ -434,7 +437,7 @@ def reply_draft_create(
         title=title,
         access=incoming.access,
         addressee=incoming.correspondent,
-        signer=signer,
+        signer=signer or assignment.resolution.author,
         in_reply_to=incoming,
         allowed=[actor.employee] if restricted else [],
     )
