@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from bering.reports.filters import region_tz
 from bering.reports.selectors_approval import ApprovalTime, StageTime, TypeTime
 from bering.reports.selectors_discipline import Discipline, DisciplineRow, Drilldown, Group, Kind
+from bering.reports.stats import days
 
 Cell = str | int | float
 
@@ -212,7 +213,9 @@ def approval_stages_table(data: ApprovalTime) -> Table:
         for stage in t.stages:
             s = stage.summary
             norm = stage.normative
-            people = "; ".join(f"{p.name}: {r1(p.mean)} ({p.late}/{p.count})" for p in stage.people)
+            people = "; ".join(
+                f"{p.name}: {days(p.mean)} ({p.late}/{p.count})" for p in stage.people
+            )
             table.add(
                 [
                     t.name,
