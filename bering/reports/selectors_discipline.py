@@ -147,6 +147,11 @@ class DisciplineRow:
         return share(self.on_time, self.due)
 
     @property
+    def short_name(self) -> str:
+        """The name without the position, for charts."""
+        return self.name.split(",")[0]
+
+    @property
     def link_id(self) -> int | None:
         """The id for the drill-down URL (None for "no department")."""
         return self.key[-1]

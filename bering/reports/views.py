@@ -49,8 +49,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "approval": approval,
             "late_people": late_people,
             "late_orgs": late_orgs,
-            "visas_chart": charts.bar_chart([(r.name, r.days_late) for r in late_people]),
-            "assignments_chart": charts.bar_chart([(r.name, r.days_late) for r in late_orgs]),
+            "visas_chart": charts.bar_chart([(r.short_name, r.days_late) for r in late_people]),
+            "assignments_chart": charts.bar_chart([(r.short_name, r.days_late) for r in late_orgs]),
             **approval_charts(approval),
         },
     )

@@ -105,7 +105,7 @@ def discipline_page(request: HttpRequest, kind: str) -> HttpResponse:
         "kind": kind,
         "group": group,
         "groups": [(g.value, _(tables.GROUP_TITLES[g])) for g in Group],
-        "chart": charts.bar_chart([(r.name, r.days_late) for r in chart_rows]),
+        "chart": charts.bar_chart([(r.short_name, r.days_late) for r in chart_rows]),
         "filter_query": urlencode(filters.query()),
     }
     return respond(
