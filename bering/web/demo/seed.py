@@ -82,6 +82,16 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
         say(f"Writing {documents_count} documents of 2026...")
         with transaction.atomic():
             _documents(random.Random(SEED + 1), documents_count)
+    from bering.approvals.models import ApprovalRun
+    from bering.web.demo import workflow
+
+    if (
+        documents_count
+        and not ApprovalRun.objects.filter(document__organization__code="МЗ").exists()
+    ):
+        say("Approvals, resolutions and deliveries of the last months...")
+        with transaction.atomic():
+            workflow.run(rng=random.Random(SEED + 2))
     return logins()
 
 

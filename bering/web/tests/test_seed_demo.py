@@ -13,7 +13,9 @@ from django.test import Client
 from bering.accounts.models import User
 from bering.audit.models import AuditEvent
 from bering.audit.selectors import chain_verify
+from bering.approvals.models import ApprovalRun, Visa
 from bering.documents.models import Document, DocumentFile
+from bering.web.demo import workflow
 from bering.files import inspect, samples
 from bering.files.models import StoredFile
 from bering.orgs.models import Employee, Organization, Substitution
@@ -46,7 +48,10 @@ def test_seed_builds_the_region_and_a_second_run_changes_nothing():
     first = counts()
     assert first["Organization"] == len(data.BODIES)
     assert 75 <= first["Employee"] <= 95
-    assert first["Document"] == 20
+    # 20 documents of the year, the drafts that went through approval, letters received
+    assert first["Document"] >= 20 + len(workflow.DRAFTS)
+    assert ApprovalRun.objects.filter(status="signed").exists()
+    assert Visa.objects.filter(status="rejected").exists()  # a round returned for rework
     assert first["DocumentFile"] >= 20
     assert first["Substitution"] == 1
     assert chain_verify() is None
