@@ -11,15 +11,14 @@ from django.core.management import call_command
 from django.test import Client
 
 from bering.accounts.models import User
+from bering.approvals.models import ApprovalRun, Visa
 from bering.audit.models import AuditEvent
 from bering.audit.selectors import chain_verify
-from bering.approvals.models import ApprovalRun, Visa
 from bering.documents.models import Document, DocumentFile
-from bering.web.demo import workflow
 from bering.files import inspect, samples
 from bering.files.models import StoredFile
 from bering.orgs.models import Employee, Organization, Substitution
-from bering.web.demo import data
+from bering.web.demo import data, workflow
 
 
 def seed(documents: int = 20) -> str:
