@@ -284,3 +284,16 @@ def test_reminders_overdue_and_escalation_sent_once(draft, executor, lawyer, hea
     assert again.overdue == [] and again.escalated == [] and result.reminded == []
     assert Notification.objects.filter(kind="overdue", recipient=lawyer.employee).count() == 1
     assert Notification.objects.filter(kind="escalation", recipient=head.employee).count() == 1
+
+
+def test_remind_command_twice_sends_once(draft, executor, lawyer, monkeypatch):
+    from django.core.management import call_command
+
+    services.approval_start(actor=executor.actor, document=draft, plan=plan(lawyer))
+    visa = visa_of(draft, lawyer)
+    assert visa.due_at is not None
+    late = visa.due_at + dt.timedelta(days=7)
+    monkeypatch.setattr("bering.core.clock.now", lambda: late)
+    call_command("approvals_remind", verbosity=0)
+    call_command("approvals_remind", verbosity=0)
+    assert Notification.objects.filter(kind="overdue", recipient=lawyer.employee).count() == 1
