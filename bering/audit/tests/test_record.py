@@ -10,7 +10,6 @@ import datetime as dt
 import itertools
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,17 +32,6 @@ EVENTS_EACH = 20
 # serialized_rollback: the flush after each test then leaves the tables empty
 # (no post_migrate), so the snapshot below goes back in without clashes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _keep_seed_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Put the migrations' data back after the flush that ends a transactional test."""
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(snapshot)
-        connection.close()
 
 
 def _card(number: str = "125-ОД") -> document_services.Card:

@@ -26,7 +26,6 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -56,20 +55,6 @@ WALL_CLOCK_BUDGET = 30.0
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # Tests that need no real commit run inside the test's transaction (quick to undo).
 unit = pytest.mark.django_db(transaction=False)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _keep_seed_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Put the migrations' data back after the flush that ends a transactional test.
-
-    Without this a later run with ``--reuse-db`` would find no document types.
-    """
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(snapshot)
-        connection.close()
 
 
 class InjectedFailure(Exception):

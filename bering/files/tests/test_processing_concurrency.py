@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -24,17 +22,6 @@ pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _keep_seed_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Put the migrations' data back after the flush that ends a transactional test."""
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(snapshot)
-        connection.close()
 
 
 def test_two_workers_given_the_same_file_process_it_once(monkeypatch):
