@@ -105,6 +105,10 @@ def idempotency_key(request: Request) -> str | None:
     return raw
 
 
+SECRET_FIELDS = frozenset({"password", "pin"})
+"""Never hashed into a stored fingerprint: a fast hash of a password is a leak."""
+
+
 def request_fingerprint(request: Request) -> str:
     """SHA-256 over what makes two requests the same: method, path, acting post, body."""
     data = request.data
@@ -113,7 +117,10 @@ def request_fingerprint(request: Request) -> str:
         body = sorted(
             (name, [v for v in values if not isinstance(v, UploadedFile)])
             for name, values in data.lists()
+            if name not in SECRET_FIELDS
         )
+    elif isinstance(data, dict):
+        body = {k: v for k, v in data.items() if k not in SECRET_FIELDS}
     else:
         body = data
     files = sorted(

@@ -55,7 +55,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current_files": current,
         "main": main,
         "can_edit": permissions.can_edit(actor.employee, document),
-        "can_register": document.status == Document.Status.DRAFT
+        "can_register": document.status in services.REGISTRABLE
         and permissions.can_register(actor.employee),
         "register_form": RegisterForm(document=document),
         "file_form": FileForm(),

@@ -218,3 +218,20 @@ def test_concurrent_duplicates_apply_once(registrar, journal):
     assert Document.objects.count() == 1
     assert {r for r in results} == {(201, "01-15/1")}, results
     assert IdempotencyKey.objects.count() == 1
+
+
+def test_the_fingerprint_leaves_passwords_out():
+    from rest_framework.test import APIRequestFactory
+
+    from bering.api.idempotency import request_fingerprint
+
+    factory = APIRequestFactory()
+
+    def fingerprint(password):
+        from rest_framework.parsers import JSONParser
+        from rest_framework.request import Request
+
+        raw = factory.post("/api/v1/x", {"password": password, "a": 1}, format="json")
+        return request_fingerprint(Request(raw, parsers=[JSONParser()]))
+
+    assert fingerprint("first-secret") == fingerprint("other-secret")
