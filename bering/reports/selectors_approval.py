@@ -28,14 +28,12 @@ from django.utils.translation import gettext as _
 
 from bering.approvals.models import ApprovalRun, Regulation, Stage, Visa
 from bering.approvals.services import DEFAULT_TOTAL_DAYS
-from bering.deadlines.arithmetic import working_days_between
-from bering.deadlines.calendar import WorkCalendar
-from bering.deadlines.selectors import work_calendar
 from bering.documents.models import DocumentType
 from bering.orgs.models import Employee
 from bering.reports.filters import Filters, region_tz
 from bering.reports.permissions import Scope
 from bering.reports.stats import Summary, days, share
+from bering.reports.workdays import Workdays
 
 PEOPLE_SHOWN = 5
 REWORK = "rework"
@@ -190,7 +188,7 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
     """Approval time per document type and stage for the documents signed in the period."""
-    cal = work_calendar()
+    cal = Workdays()
     runs = _signed_runs(scope, filters)
     first = ApprovalRun.objects.filter(document_id=OuterRef("document_id"), round=1)
     signed = list(
@@ -224,7 +222,7 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
         start = first_start or started
         if start is None or finished is None:
             continue
-        elapsed = working_days_between(cal, start=start, end=finished, tz=tz)
+        elapsed = cal.between(start=start, end=finished, tz=tz)
         within = first_due is not None and finished <= first_due
         code, name = names[type_id]
         figures = types.setdefault(
@@ -254,7 +252,7 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
 
 
 def _stages(
-    cal: WorkCalendar,
+    cal: Workdays,
     runs: QuerySet[ApprovalRun],
     types: dict[int, TypeTime],
     doc_total: dict[int, float],
@@ -288,7 +286,7 @@ def _stages(
         stage = per_type[type_id].setdefault(
             (name, is_signing), StageTime(name=name, is_signing=is_signing)
         )
-        elapsed = working_days_between(cal, start=started, end=finished, tz=tz)
+        elapsed = cal.between(start=started, end=finished, tz=tz)
         stage.times.append(elapsed)
         stage.normatives.append(norm)
         stage.within += due is not None and finished <= due
@@ -313,7 +311,7 @@ def _stages(
             figures.bottleneck = max(route, key=lambda s: (s.total, s.name))
 
 
-def _people(cal: WorkCalendar, runs: QuerySet[ApprovalRun], types: dict[int, TypeTime]) -> None:
+def _people(cal: Workdays, runs: QuerySet[ApprovalRun], types: dict[int, TypeTime]) -> None:
     """The people of each bottleneck stage with their own times (two queries)."""
     condition = Q()
     for figures in types.values():
@@ -348,7 +346,7 @@ def _people(cal: WorkCalendar, runs: QuerySet[ApprovalRun], types: dict[int, Typ
             continue
         person = people[type_id].setdefault(approver_id, PersonTime(employee_id=approver_id))
         person.count += 1
-        person.total += working_days_between(cal, start=activated, end=decided, tz=tz)
+        person.total += cal.between(start=activated, end=decided, tz=tz)
         person.late += due is not None and decided > due
     top = {
         type_id: sorted(found.values(), key=lambda p: (-p.total, p.employee_id))[:PEOPLE_SHOWN]

@@ -34,14 +34,13 @@ from django.utils.translation import gettext_lazy as _
 from bering.approvals.models import Visa
 from bering.assignments.models import Assignment
 from bering.core.errors import NotFound
-from bering.deadlines.arithmetic import overdue_working_days
-from bering.deadlines.selectors import work_calendar
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
 from bering.orgs.models import Department, Employee, Organization
 from bering.reports.filters import Filters
 from bering.reports.permissions import Scope
 from bering.reports.stats import share
+from bering.reports.workdays import Workdays
 
 MAX_ITEMS = 2000
 """A drill-down lists at most this many items (the oldest due first)."""
@@ -219,7 +218,7 @@ def discipline(
             overdue=item["overdue"],
             current=item["current"],
         )
-    cal = work_calendar()
+    work = Workdays()
     for values in qs.filter(overdue).values_list(*key_fields, "due_at", *src.finish_fields, src.tz):
         n = len(key_fields)
         key, due_at, finished, tz = (
@@ -228,7 +227,7 @@ def discipline(
             _finish(values[n + 1 : -1]),
             values[-1],
         )
-        rows[key].days_late += overdue_working_days(cal, due_at=due_at, now=finished or now, tz=tz)
+        rows[key].days_late += work.overdue(due_at=due_at, now=finished or now, tz=tz)
     _name(group, rows)
     result = Discipline(kind=kind, group=group)
     result.rows = sorted(
@@ -376,7 +375,7 @@ def drilldown(
             "document__doc_type", "document__organization", "executor__user", "resolution"
         )
     rows = list(qs.order_by("due_at", "pk")[: MAX_ITEMS + 1])
-    cal = work_calendar()
+    work = Workdays()
     items = []
     for row in rows[:MAX_ITEMS]:
         document: Document = row.run.document if kind == Kind.VISAS else row.document
@@ -388,7 +387,7 @@ def drilldown(
         )
         end = finished if is_done and finished is not None else now
         tz = document.organization.time_zone
-        late = overdue_working_days(cal, due_at=row.due_at, now=end, tz=tz)
+        late = work.overdue(due_at=row.due_at, now=end, tz=tz)
         if kind == Kind.VISAS:
             person, step = row.approver.user.display_name, row.stage.name
         else:

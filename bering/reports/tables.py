@@ -37,6 +37,26 @@ class Table:
         self.links.append(link)
         self.late.append(late)
 
+    @property
+    def hidden(self) -> int:
+        """Rows left out of this view (see ``head``)."""
+        return self.total_rows - len(self.rows)
+
+    total_rows: int = 0
+
+    def head(self, n: int) -> Table:
+        """The first ``n`` rows (the worst: tables are sorted so), for a page."""
+        return Table(
+            name=self.name,
+            title=self.title,
+            headers=self.headers,
+            rows=self.rows[:n],
+            links=self.links[:n],
+            late=self.late[:n],
+            footer=self.footer,
+            total_rows=len(self.rows),
+        )
+
     def lines(self) -> list[tuple[list[Cell], str | None, bool]]:
         return list(zip(self.rows, self.links, self.late, strict=True))
 

@@ -31,6 +31,9 @@ from bering.reports.permissions import Scope, report_scope, require_organization
 from bering.reports.selectors_approval import ApprovalTime, approval_time
 from bering.reports.selectors_discipline import Group, Kind, discipline, drilldown
 
+PAGE_ROWS = 100
+"""A page lists the worst rows (small pages for slow links); the XLSX carries all."""
+
 TITLES = {Kind.VISAS: "Overdue visas", Kind.ASSIGNMENTS: "Overdue assignments"}
 
 
@@ -72,6 +75,8 @@ def respond(
             sheets=[(t.title, t.headers, t.all_rows()) for t in report_tables],
         )
     context = {**context, "tables": report_tables, "title": title}
+    if fmt != "pdf":
+        context["tables"] = [t.head(PAGE_ROWS) for t in report_tables]
     if fmt == "pdf":
         return exports.pdf_response(
             request=request,

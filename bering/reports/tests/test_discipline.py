@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bering.deadlines.selectors import overdue_working_days
 from bering.reports.filters import Filters
@@ -81,9 +82,10 @@ def test_overdue_assignments_by_executor_department_and_organization(assignments
         "Дмитриев Д.": (1, 0, 1, 1, 0),
         "Олегов О.": (1, 0, 1, 1, 1),
     }
-    by_dept = discipline(
-        kind=Kind.ASSIGNMENTS, group=Group.DEPARTMENT, scope=REGION, filters=PERIOD, now=NOW
-    )
+    with translation.override("en"):
+        by_dept = discipline(
+            kind=Kind.ASSIGNMENTS, group=Group.DEPARTMENT, scope=REGION, filters=PERIOD, now=NOW
+        )
     assert figures(by_dept, key=lambda r: (r.organization, r.name)) == {
         ("Минздрав", "Отдел медицинской помощи"): (3, 1, 2, 3, 1),
         ("Минздрав", "Отдел контроля"): (1, 0, 1, 1, 0),

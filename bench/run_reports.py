@@ -1,0 +1,153 @@
+"""Benchmarks of the report pages on region-scale workflow data.
+
+Makes a scratch database (SQLite in a temporary folder unless DATABASE_URL is
+set), fills it with bench/generate.py and bench/generate_workflow.py, prints
+the query plans of the report aggregates and times each page for a region
+administrator (the widest scope) over the default period (six months):
+
+    .venv/bin/python bench/run_reports.py --documents 100000 --approvals 40000
+
+Results are recorded in bench/RESULTS.md and docs/decisions/0009-reports.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--approvals", type=int, default=40_000)
+    parser.add_argument("--assignments", type=int, default=60_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", help="reuse this data directory if it holds a database")
+    args = parser.parse_args()
+    scratch = args.keep or tempfile.mkdtemp(prefix="bering-bench-reports-")
+    env = {
+        **os.environ,
+        "BERING_DATA_DIR": scratch,
+        "BERING_AXES_ENABLED": "0",
+        "BERING_MANIFEST_STATIC": "0",
+    }
+    py = str(ROOT / ".venv" / "bin" / "python")
+    fresh = not (args.keep and any(Path(scratch).glob("*.sqlite3")))
+    if fresh:
+        subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [py, "bench/generate.py", "--documents", str(args.documents)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            [
+                py,
+                "bench/generate_workflow.py",
+                "--approvals",
+                str(args.approvals),
+                "--assignments",
+                str(args.assignments),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bering.approvals.models import Visa
+    from bering.assignments.models import Assignment
+    from bering.core import clock
+    from bering.orgs.models import Employee
+    from bering.reports.filters import parse_filters
+    from bering.reports.permissions import Scope
+    from bering.reports.selectors_approval import approval_time
+    from bering.reports.selectors_discipline import Group, Kind, discipline
+
+    admin = Employee.objects.filter(is_registrar=True).select_related("user").first()
+    assert admin is not None
+    admin.user.is_region_admin = True
+    admin.user.save(update_fields=["is_region_admin"])
+    head = Employee.objects.filter(is_head=True).select_related("user").first()
+    assert head is not None
+    print(
+        f"database: {connection.vendor}; visas {Visa.objects.count()}, "
+        f"assignments {Assignment.objects.count()}"
+    )
+
+    # The plans of the aggregates (the statements the selectors run).
+    filters = parse_filters({}, now=clock.now())
+    with CaptureQueriesContext(connection) as ctx:
+        discipline(
+            kind=Kind.VISAS,
+            group=Group.EXECUTOR,
+            scope=Scope(organization_ids=None),
+            filters=filters,
+            now=clock.now(),
+        )
+        approval_time(scope=Scope(organization_ids=None), filters=filters)
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if "approvals_" not in sql:
+                continue
+            cursor.execute(explain + sql)
+            print("--", sql[:110].replace("\n", " "), "...")
+            for row in cursor.fetchall():
+                print("   ", " ".join(str(c) for c in row))
+
+    def measure(label: str, client: Client, url: str) -> None:
+        times = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        print(
+            f"{label:46s} median {statistics.median(times):7.1f} ms  "
+            f"max {max(times):7.1f} ms  queries {len(captured.captured_queries):3d}  "
+            f"bytes {len(response.content):6d}"
+        )
+
+    region = Client()
+    region.force_login(admin.user)
+    measure("dashboard, region, 6 months", region, "/reports/")
+    measure("dashboard, region, agreements", region, "/reports/?type=agreement")
+    measure("overdue visas by executor, region", region, "/reports/visas/")
+    measure("overdue visas by organization, region", region, "/reports/visas/?group=organization")
+    measure(
+        "overdue assignments by org., region", region, "/reports/assignments/?group=organization"
+    )
+    measure("approval time, region", region, "/reports/approval-time/")
+    measure("approval time, region, XLSX", region, "/reports/approval-time/?format=xlsx")
+    own = Client()
+    own.force_login(head.user)
+    measure("dashboard, one organization's head", own, "/reports/")
+    measure(
+        "visas drill-down, one organization",
+        own,
+        f"/reports/visas/organization/{head.organization_id}/",
+    )
+
+
+if __name__ == "__main__":
+    main()
