@@ -15,7 +15,6 @@ from bering.audit.selectors import history_for
 from bering.core.errors import DomainError, Forbidden
 from bering.documents import permissions, selectors, services
 from bering.documents.forms import DraftForm, FileForm, FilterForm, IncomingForm, RegisterForm
-from bering.documents.models import Document
 from bering.files.selectors import preview_missing
 from bering.files.services import file_open, preview_open
 from bering.orgs.current import require_actor
