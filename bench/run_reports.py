@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--assignments", type=int, default=60_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", help="reuse this data directory if it holds a database")
+    parser.add_argument("--no-generate", action="store_true", help="the database is filled")
     args = parser.parse_args()
     scratch = args.keep or tempfile.mkdtemp(prefix="bering-bench-reports-")
     env = {
@@ -40,7 +41,7 @@ def main() -> None:
         "BERING_MANIFEST_STATIC": "0",
     }
     py = str(ROOT / ".venv" / "bin" / "python")
-    fresh = not (args.keep and any(Path(scratch).glob("*.sqlite3")))
+    fresh = not args.no_generate and not (args.keep and any(Path(scratch).glob("*.sqlite3")))
     if fresh:
         subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run(
@@ -81,6 +82,9 @@ def main() -> None:
     from bering.reports.selectors_approval import approval_time
     from bering.reports.selectors_discipline import Group, Kind, discipline
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh bulk inserts: give the planner its statistics
     admin = Employee.objects.filter(is_registrar=True).select_related("user").first()
     assert admin is not None
     admin.user.is_region_admin = True

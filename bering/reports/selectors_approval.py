@@ -190,12 +190,14 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
     """Approval time per document type and stage for the documents signed in the period."""
     cal = Workdays()
     runs = _signed_runs(scope, filters)
-    first = ApprovalRun.objects.filter(document_id=OuterRef("document_id"), round=1)
+    first = ApprovalRun.objects.filter(document_id=OuterRef("document_id"), round=1).order_by()
     signed = list(
-        runs.annotate(
+        runs.order_by()
+        .annotate(
             first_start=Subquery(first.values("started_at")[:1]),
             first_due=Subquery(first.values("due_at")[:1]),
-        ).values_list(
+        )
+        .values_list(
             "document_id",
             "document__doc_type_id",
             "document__organization__time_zone",

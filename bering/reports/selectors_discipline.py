@@ -219,7 +219,9 @@ def discipline(
             current=item["current"],
         )
     work = Workdays()
-    for values in qs.filter(overdue).values_list(*key_fields, "due_at", *src.finish_fields, src.tz):
+    for values in (
+        qs.filter(overdue).order_by().values_list(*key_fields, "due_at", *src.finish_fields, src.tz)
+    ):
         n = len(key_fields)
         key, due_at, finished, tz = (
             tuple(values[:n]),
