@@ -236,6 +236,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind": name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "bering.documents.models.Document.Status",
+        "VisaStatusEnum": "bering.approvals.models.Visa.Status",
+        "VisaKindEnum": "bering.approvals.models.Visa.Kind",
+    },
 }
 
 # --- Security headers ---------------------------------------------------------

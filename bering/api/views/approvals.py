@@ -27,7 +27,7 @@ from bering.orgs.actor import Actor
 # --- Output -----------------------------------------------------------------------------
 
 
-class PersonOut(serializers.Serializer[Any]):
+class ApprovalPersonOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -45,8 +45,10 @@ class VisaOut(serializers.Serializer[Any]):
     stage = serializers.IntegerField(help_text="Order of the stage in the round.")
     kind = serializers.ChoiceField(choices=Visa.Kind.choices)
     status = serializers.ChoiceField(choices=Visa.Status.choices)
-    approver = PersonOut()
-    decided_by = PersonOut(allow_null=True, help_text="The user who decided (a substitute).")
+    approver = ApprovalPersonOut()
+    decided_by = ApprovalPersonOut(
+        allow_null=True, help_text="The user who decided (a substitute)."
+    )
     activated_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     due_explanation = serializers.CharField()
@@ -163,7 +165,7 @@ class SignatureOut(serializers.Serializer[Any]):
     file_name = serializers.CharField()
     version = serializers.IntegerField()
     kind = serializers.CharField()
-    signer = PersonOut()
+    signer = ApprovalPersonOut()
     signed_by = serializers.CharField()
     signed_at = serializers.DateTimeField()
     sha256 = serializers.CharField()

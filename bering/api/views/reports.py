@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -150,10 +150,12 @@ class DisciplineView(ApiView):
         return Response(DisciplineOut(body).data)
 
 
+@extend_schema_view(get=extend_schema(operation_id="reports_visas"))
 class VisasView(DisciplineView):
     kind = Kind.VISAS
 
 
+@extend_schema_view(get=extend_schema(operation_id="reports_assignments"))
 class AssignmentsView(DisciplineView):
     kind = Kind.ASSIGNMENTS
 
@@ -204,10 +206,12 @@ class DrilldownView(ApiView):
         return Response(DrilldownOut(data).data)
 
 
+@extend_schema_view(get=extend_schema(operation_id="reports_visas_items"))
 class VisaItemsView(DrilldownView):
     kind = Kind.VISAS
 
 
+@extend_schema_view(get=extend_schema(operation_id="reports_assignments_items"))
 class AssignmentItemsView(DrilldownView):
     kind = Kind.ASSIGNMENTS
 

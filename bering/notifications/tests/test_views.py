@@ -178,4 +178,4 @@ def test_the_page_speaks_russian(head: Any) -> None:
     html = head.client().get(LIST).content.decode()
     assert "Уведомления" in html
     assert "Отметить все прочитанными" in html
-    assert "возвращено на доработку" in html
+    assert "на доработку" in html
