@@ -177,6 +177,7 @@ class ApprovalRun(models.Model):
         verbose_name = _("approval round")
         verbose_name_plural = _("approval rounds")
         ordering = ["document", "round"]
+        indexes = [models.Index(fields=["status", "finished_at"], name="run_status_finished_idx")]
         constraints = [
             models.UniqueConstraint(fields=["document", "round"], name="run_unique_round"),
             models.UniqueConstraint(
@@ -271,6 +272,7 @@ class Visa(models.Model):
 
     class Meta:
         ordering = ["run", "stage__order", "order", "pk"]
+        indexes = [models.Index(fields=["due_at"], name="visa_due_idx")]
         constraints = [
             models.UniqueConstraint(fields=["stage", "approver"], name="visa_unique_approver"),
             models.CheckConstraint(

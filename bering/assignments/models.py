@@ -143,6 +143,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["executor", "status"]),
             models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["due_at"], name="assignment_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
