@@ -14,6 +14,7 @@ from bering.assignments.terms import Term
 from bering.assignments.tests.factories import incoming, issued, pdf, spec
 from bering.audit.models import AuditEvent
 from bering.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from bering.documents import services as document_services
 from bering.documents.models import Document
 from bering.documents.selectors import document_get_for_user
 from bering.documents.tests.factories import doc_type
@@ -137,9 +138,9 @@ def test_urgent_is_sooner_than_prompt(letter, head, executor, settings):
 
 
 def test_resolution_needs_a_registered_incoming_or_internal_document(registrar, head, executor):
-    draft = services.document_services.document_create(
+    draft = document_services.document_create(
         actor=registrar.actor,
-        card=services.document_services.Card(doc_type=doc_type("outgoing-letter"), title="Ответ"),
+        card=document_services.Card(doc_type=doc_type("outgoing-letter"), title="Ответ"),
         flow="outgoing",
     )
     with pytest.raises(Forbidden):
@@ -216,7 +217,7 @@ def test_reports_collected_then_control_closed(letter, head, executor, controlle
         actor=co.actor,
         assignment=co_item,
         text="Данные по ФАП приложены",
-        uploads=[services.document_services.Upload(name="справка.pdf", stream=io.BytesIO(pdf()))],
+        uploads=[document_services.Upload(name="справка.pdf", stream=io.BytesIO(pdf()))],
     )
     assert co_report.files.count() == 1
     # The co-executor's report goes to the responsible executor, not the controller.
