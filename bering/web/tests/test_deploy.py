@@ -21,6 +21,7 @@ PRODUCTION = {
 def test_check_deploy_is_clean(tmp_path):
     env = {**os.environ, **PRODUCTION, "BERING_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
