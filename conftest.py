@@ -117,6 +117,16 @@ def _media_root(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # One process's memory, empty for each test: never another test's report figures.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "bering-tests",
+        }
+    }
+    from django.core.cache import cache as django_cache
+
+    django_cache.clear()
     from bering.deadlines import cache
 
     cache.invalidate()  # a test that edits the calendar must not leak into the next

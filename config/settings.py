@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed on the way out: a report of 50 KB travels as 7 KB over satellite.
+    # Django adds random bytes to each compressed body against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +210,22 @@ RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 if _tasks == "rq":
     INSTALLED_APPS.append("django_rq")
 
+# --- Cache (report figures of wide scopes): files in the data directory by default,
+# shared by the web workers and the sweep; Redis by URL; locmem:// for one process.
+_cache_url = env("BERING_CACHE_URL")
+if _cache_url.startswith(("redis://", "rediss://")):
+    _redis_cache = "django.core.cache.backends.redis.RedisCache"
+    CACHES = {"default": {"BACKEND": _redis_cache, "LOCATION": _cache_url}}
+elif _cache_url == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
 # --- Mail -----------------------------------------------------------------------
 EMAIL_BACKEND = env("BERING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("BERING_EMAIL_HOST", "localhost")
@@ -275,6 +294,7 @@ SECURE_PROXY_SSL_HEADER = (
 # --- Reports ---------------------------------------------------------------------
 BERING_REGION_NAME = env("BERING_REGION_NAME", "Камчатский край")
 BERING_REGION_TARGET_ORGS = int(env("BERING_REGION_TARGET_ORGS", "380"))
+BERING_REPORT_CACHE_SECONDS = int(env("BERING_REPORT_CACHE_SECONDS", "600"))
 
 # --- Demo -----------------------------------------------------------------------
 BERING_DEMO_PASSWORD = env("BERING_DEMO_PASSWORD", "bering-demo-2026")

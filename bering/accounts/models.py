@@ -22,10 +22,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         """«Иванов И. П.»: the short form used in lists and history."""
-        initials = "".join(f"{part[0]}." for part in (self.first_name, self.middle_name) if part)
-        if self.last_name:
-            return f"{self.last_name} {initials}".strip()
-        return self.username
+        return short_name(self.last_name, self.first_name, self.middle_name, self.username)
 
     @property
     def full_name(self) -> str:
@@ -48,3 +45,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.name or self.pk}"
+
+
+def short_name(last: str, first: str, middle: str, username: str) -> str:
+    """«Иванов И. П.» from the parts of a name (for rows read without model instances)."""
+    initials = "".join(f"{part[0]}." for part in (first, middle) if part)
+    if last:
+        return f"{last} {initials}".strip()
+    return username

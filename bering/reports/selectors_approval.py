@@ -19,6 +19,7 @@ names of their people (one): five, whatever the number of documents.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,12 +29,13 @@ from django.utils.translation import gettext as _
 
 from bering.approvals.models import ApprovalRun, Regulation, Stage, Visa
 from bering.approvals.services import DEFAULT_TOTAL_DAYS
+from bering.core.db import EpochSeconds
+from bering.deadlines.bulk import Workdays
 from bering.documents.models import DocumentType
 from bering.orgs.models import Employee
 from bering.reports.filters import Filters, region_tz
 from bering.reports.permissions import Scope
 from bering.reports.stats import Summary, days, share
-from bering.reports.workdays import Workdays
 
 PEOPLE_SHOWN = 5
 REWORK = "rework"
@@ -194,17 +196,19 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
     signed = list(
         runs.order_by()
         .annotate(
-            first_start=Subquery(first.values("started_at")[:1]),
-            first_due=Subquery(first.values("due_at")[:1]),
+            first_start=Subquery(first.annotate(s=EpochSeconds("started_at")).values("s")[:1]),
+            first_due=Subquery(first.annotate(d=EpochSeconds("due_at")).values("d")[:1]),
+            started=EpochSeconds("started_at"),
+            finished=EpochSeconds("finished_at"),
         )
         .values_list(
             "document_id",
             "document__doc_type_id",
             "document__organization__time_zone",
-            "started_at",
+            "started",
             "first_start",
             "first_due",
-            "finished_at",
+            "finished",
         )
     )
     normatives = dict(Regulation.objects.values_list("doc_type_id", "total_days"))
@@ -216,30 +220,34 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
         )
     }
     types: dict[int, TypeTime] = {}
-    months = {m: MonthTime(month=m) for m in _months(filters.start, filters.end)}
+    month_list = [MonthTime(month=m) for m in _months(filters.start, filters.end)]
+    month_starts = [
+        dt.datetime.combine(m.month, dt.time.min, tzinfo=region_tz()).timestamp()
+        for m in month_list
+    ]
     doc_total: dict[int, float] = {}
     doc_type_of: dict[int, int] = {}
     result = ApprovalTime(types=[], months=[], times=[], within=0)
     for doc_id, type_id, tz, started, first_start, first_due, finished in signed:
-        start = first_start or started
+        start = first_start if first_start is not None else started
         if start is None or finished is None:
             continue
-        elapsed = cal.between(start=start, end=finished, tz=tz)
+        elapsed = cal.between(start, finished, tz)
         within = first_due is not None and finished <= first_due
         code, name = names[type_id]
-        figures = types.setdefault(
-            type_id,
-            TypeTime(
+        figures = types.get(type_id)
+        if figures is None:
+            figures = types[type_id] = TypeTime(
                 doc_type_id=type_id,
                 code=code,
                 name=name,
                 normative=normatives.get(type_id, DEFAULT_TOTAL_DAYS),
-            ),
-        )
+            )
         figures.times.append(elapsed)
         figures.within += within
-        month = months.get(finished.astimezone(region_tz()).date().replace(day=1))
-        if month is not None:
+        index = bisect.bisect_right(month_starts, finished) - 1
+        if index >= 0:
+            month = month_list[index]
             month.times.append(elapsed)
             month.within += within
         result.times.append(elapsed)
@@ -249,7 +257,7 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
     _stages(cal, runs, types, doc_total, doc_type_of)
     _people(cal, runs, types)
     result.types = sorted(types.values(), key=lambda t: (-t.summary.mean, t.name))
-    result.months = list(months.values())
+    result.months = month_list
     return result
 
 
@@ -268,14 +276,19 @@ def _stages(
             finished_at__isnull=False,
         )
         .order_by()
+        .annotate(
+            started=EpochSeconds("started_at"),
+            finished=EpochSeconds("finished_at"),
+            due=EpochSeconds("due_at"),
+        )
         .values_list(
             "run__document_id",
             "name",
             "is_signing",
             "days",
-            "started_at",
-            "finished_at",
-            "due_at",
+            "started",
+            "finished",
+            "due",
             "run__document__organization__time_zone",
         )
     )
@@ -285,10 +298,11 @@ def _stages(
         type_id = doc_type_of.get(doc_id)
         if type_id is None or started is None or finished is None:
             continue
-        stage = per_type[type_id].setdefault(
-            (name, is_signing), StageTime(name=name, is_signing=is_signing)
-        )
-        elapsed = cal.between(start=started, end=finished, tz=tz)
+        of_type = per_type[type_id]
+        stage = of_type.get((name, is_signing))
+        if stage is None:
+            stage = of_type[name, is_signing] = StageTime(name=name, is_signing=is_signing)
+        elapsed = cal.between(started, finished, tz)
         stage.times.append(elapsed)
         stage.normatives.append(norm)
         stage.within += due is not None and finished <= due
@@ -333,12 +347,17 @@ def _people(cal: Workdays, runs: QuerySet[ApprovalRun], types: dict[int, TypeTim
             decided_at__isnull=False,
         )
         .order_by()
+        .annotate(
+            activated=EpochSeconds("activated_at"),
+            decided=EpochSeconds("decided_at"),
+            due=EpochSeconds("due_at"),
+        )
         .values_list(
             "run__document__doc_type_id",
             "approver_id",
-            "activated_at",
-            "decided_at",
-            "due_at",
+            "activated",
+            "decided",
+            "due",
             "run__document__organization__time_zone",
         )
     )
@@ -348,7 +367,7 @@ def _people(cal: Workdays, runs: QuerySet[ApprovalRun], types: dict[int, TypeTim
             continue
         person = people[type_id].setdefault(approver_id, PersonTime(employee_id=approver_id))
         person.count += 1
-        person.total += cal.between(start=activated, end=decided, tz=tz)
+        person.total += cal.between(activated, decided, tz)
         person.late += due is not None and decided > due
     top = {
         type_id: sorted(found.values(), key=lambda p: (-p.total, p.employee_id))[:PEOPLE_SHOWN]

@@ -31,16 +31,18 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from bering.accounts.models import short_name
 from bering.approvals.models import Visa
 from bering.assignments.models import Assignment
+from bering.core.db import EpochSeconds
 from bering.core.errors import NotFound
+from bering.deadlines.bulk import Workdays
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
 from bering.orgs.models import Department, Employee, Organization
 from bering.reports.filters import Filters
 from bering.reports.permissions import Scope
 from bering.reports.stats import share
-from bering.reports.workdays import Workdays
 
 MAX_ITEMS = 2000
 """A drill-down lists at most this many items (the oldest due first)."""
@@ -185,7 +187,8 @@ def _late(src: _Source, filters: Filters, now: dt.datetime) -> tuple[Q, Q]:
     return _in_period(filters) & (src.late_done | late_open), late_open
 
 
-def _finish(values: Sequence[dt.datetime | None]) -> dt.datetime | None:
+def _finish(values: Sequence[Any]) -> Any:
+    """The first moment given (an assignment's report, else its completion)."""
     return next((v for v in values if v is not None), None)
 
 
@@ -219,17 +222,16 @@ def discipline(
             current=item["current"],
         )
     work = Workdays()
+    now_ts = now.timestamp()
+    epochs = {f"_{name}": EpochSeconds(name) for name in ("due_at", *src.finish_fields)}
+    n = len(key_fields)
     for values in (
-        qs.filter(overdue).order_by().values_list(*key_fields, "due_at", *src.finish_fields, src.tz)
+        qs.filter(overdue).order_by().annotate(**epochs).values_list(*key_fields, *epochs, src.tz)
     ):
-        n = len(key_fields)
-        key, due_at, finished, tz = (
-            tuple(values[:n]),
-            values[n],
-            _finish(values[n + 1 : -1]),
-            values[-1],
+        finished = _finish(values[n + 1 : -1])
+        rows[values[:n]].days_late += work.overdue(
+            values[n], now_ts if finished is None else finished, values[-1]
         )
-        rows[key].days_late += work.overdue(due_at=due_at, now=finished or now, tz=tz)
     _name(group, rows)
     result = Discipline(kind=kind, group=group)
     result.rows = sorted(
@@ -249,16 +251,23 @@ def _name(group: Group, rows: dict[Key, DisciplineRow]) -> None:
     """Names for the rows: one query for the whole table."""
     ids = {i for i in (k[-1] for k in rows) if i is not None}
     if group == Group.EXECUTOR:
-        people = Employee.objects.filter(pk__in=ids).select_related(
-            "user", "organization", "department", "position"
+        people = Employee.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "user__last_name",
+            "user__first_name",
+            "user__middle_name",
+            "user__username",
+            "position__name",
+            "organization__short_name",
+            "department__name",
         )
-        for person in people:
-            row = rows[(person.pk,)]
-            row.name = person.user.display_name
-            if person.position is not None:
-                row.name += f", {person.position.name}"
-            row.organization = person.organization.short_name
-            row.department = person.department.name if person.department else ""
+        for pk, last, first, middle, username, position, organization, department in people:
+            row = rows[(pk,)]
+            row.name = short_name(last, first, middle, username)
+            if position is not None:
+                row.name += f", {position}"
+            row.organization = organization
+            row.department = department or ""
     elif group == Group.DEPARTMENT:
         org_ids = {i for i in (k[0] for k in rows) if i is not None}
         orgs = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "short_name"))
@@ -389,7 +398,7 @@ def drilldown(
         )
         end = finished if is_done and finished is not None else now
         tz = document.organization.time_zone
-        late = work.overdue(due_at=row.due_at, now=end, tz=tz)
+        late = work.overdue_at(due_at=row.due_at, now=end, tz=tz)
         if kind == Kind.VISAS:
             person, step = row.approver.user.display_name, row.stage.name
         else:

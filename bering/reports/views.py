@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from bering.core import clock
 from bering.orgs.current import require_actor
-from bering.reports import charts, exports, selectors
+from bering.reports import cache, charts, exports, selectors
 from bering.reports.filters import narrowed, parse_filters
 from bering.reports.permissions import require_organization_scope
-from bering.reports.selectors_approval import approval_time
-from bering.reports.selectors_discipline import Group, Kind, discipline
+from bering.reports.selectors_discipline import Group, Kind
 from bering.reports.views_workflow import approval_charts, filter_context
 
 DASHBOARD_TOP = 5
@@ -25,33 +24,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The region at a glance: coverage, overdue visas and assignments, approval time."""
     actor = require_actor(request)
     scope = require_organization_scope(actor)
-    now = clock.now()
-    data = selectors.coverage(scope=scope, now=now)
-    filters = parse_filters(request.GET, now=now)
+    filters = parse_filters(request.GET, now=clock.now())
     narrow = narrowed(scope, filters)
-    visas = discipline(
-        kind=Kind.VISAS, group=Group.EXECUTOR, scope=narrow, filters=filters, now=now
+    data = cache.coverage_figures(scope=scope)
+    visas = cache.discipline_figures(
+        kind=Kind.VISAS, group=Group.EXECUTOR, scope=narrow, filters=filters
     )
-    assignments = discipline(
-        kind=Kind.ASSIGNMENTS, group=Group.ORGANIZATION, scope=narrow, filters=filters, now=now
+    assignments = cache.discipline_figures(
+        kind=Kind.ASSIGNMENTS, group=Group.ORGANIZATION, scope=narrow, filters=filters
     )
-    approval = approval_time(scope=narrow, filters=filters)
-    late_people = [r for r in visas.rows if r.overdue][:DASHBOARD_TOP]
-    late_orgs = [r for r in assignments.rows if r.overdue][:DASHBOARD_TOP]
+    approval = cache.approval_figures(scope=narrow, filters=filters)
+    late_people = [r for r in visas.value.rows if r.overdue][:DASHBOARD_TOP]
+    late_orgs = [r for r in assignments.value.rows if r.overdue][:DASHBOARD_TOP]
     return render(
         request,
         "reports/dashboard.html",
         {
             **filter_context(scope, filters),
-            "coverage": data,
-            "visas": visas,
-            "assignments": assignments,
-            "approval": approval,
+            "coverage": data.value,
+            "visas": visas.value,
+            "assignments": assignments.value,
+            "approval": approval.value,
             "late_people": late_people,
             "late_orgs": late_orgs,
             "visas_chart": charts.bar_chart([(r.short_name, r.days_late) for r in late_people]),
             "assignments_chart": charts.bar_chart([(r.short_name, r.days_late) for r in late_orgs]),
-            **approval_charts(approval),
+            **approval_charts(approval.value),
+            "as_of": min(f.as_of for f in (data, visas, assignments, approval)),
         },
     )
 
@@ -85,7 +84,8 @@ def coverage_table(data: selectors.Coverage) -> tuple[list[str], list[list[objec
 def coverage(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
     scope = require_organization_scope(actor)
-    data = selectors.coverage(scope=scope, now=clock.now())
+    figures = cache.coverage_figures(scope=scope)
+    data = figures.value
     headers, rows = coverage_table(data)
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
@@ -100,6 +100,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "kind_chart": charts.bar_chart(data.by_kind),
         "municipality_chart": charts.bar_chart(data.by_municipality),
         "now": clock.now(),
+        "as_of": figures.as_of,
     }
     if fmt == "pdf":
         return exports.pdf_response(

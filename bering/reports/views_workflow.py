@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from bering.core import clock
 from bering.core.errors import NotFound
 from bering.orgs.current import require_actor
-from bering.reports import charts, exports, tables
+from bering.reports import cache, charts, exports, tables
 from bering.reports.filters import (
     Filters,
     doc_type_choices,
@@ -28,8 +28,8 @@ from bering.reports.filters import (
     parse_filters,
 )
 from bering.reports.permissions import Scope, report_scope, require_organization_scope
-from bering.reports.selectors_approval import ApprovalTime, approval_time
-from bering.reports.selectors_discipline import Group, Kind, discipline, drilldown
+from bering.reports.selectors_approval import ApprovalTime
+from bering.reports.selectors_discipline import Group, Kind, drilldown
 
 PAGE_ROWS = 100
 """A page lists the worst rows (small pages for slow links); the XLSX carries all."""
@@ -98,9 +98,10 @@ def discipline_page(request: HttpRequest, kind: str) -> HttpResponse:
     group = _group(request.GET.get("group", ""))
     if scope.employee_id is not None:
         group = Group.EXECUTOR
-    data = discipline(
-        kind=report_kind, group=group, scope=narrowed(scope, filters), filters=filters, now=now
+    figures = cache.discipline_figures(
+        kind=report_kind, group=group, scope=narrowed(scope, filters), filters=filters
     )
+    data = figures.value
     prefix = reverse(f"reports:{kind}")
     table = tables.discipline_table(data, link_prefix=prefix)
     chart_rows = [r for r in data.rows if r.overdue][:15]
@@ -112,6 +113,7 @@ def discipline_page(request: HttpRequest, kind: str) -> HttpResponse:
         "groups": [(g.value, _(tables.GROUP_TITLES[g])) for g in Group],
         "chart": charts.bar_chart([(r.short_name, r.days_late) for r in chart_rows]),
         "filter_query": urlencode(filters.query()),
+        "as_of": figures.as_of,
     }
     return respond(
         request,
@@ -177,9 +179,11 @@ def approval_time_page(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
     scope = require_organization_scope(actor)
     filters = parse_filters(request.GET, now=clock.now())
-    data = approval_time(scope=narrowed(scope, filters), filters=filters)
+    figures = cache.approval_figures(scope=narrowed(scope, filters), filters=filters)
+    data = figures.value
     context = {
         **filter_context(scope, filters),
+        "as_of": figures.as_of,
         "data": data,
         **approval_charts(data),
     }

@@ -13,11 +13,15 @@ from bering.api.actor import api_actor
 from bering.api.base import ApiView
 from bering.core import clock
 from bering.core.errors import NotFound, ValidationFailed
-from bering.reports import selectors
+from bering.reports import cache
 from bering.reports.filters import Filters, narrowed, parse_filters
 from bering.reports.permissions import report_scope, require_organization_scope
-from bering.reports.selectors_approval import approval_time
-from bering.reports.selectors_discipline import Group, Kind, discipline, drilldown
+from bering.reports.selectors_discipline import Group, Kind, drilldown
+
+AS_OF_HELP = (
+    "When the figures were computed: figures over more than 20 organizations are kept "
+    "for a few minutes (BERING_REPORT_CACHE_SECONDS)."
+)
 
 
 class CountOut(serializers.Serializer[object]):
@@ -36,6 +40,7 @@ class CoverageOrganizationOut(serializers.Serializer[object]):
 
 
 class CoverageOut(serializers.Serializer[object]):
+    as_of = serializers.DateTimeField(help_text=AS_OF_HELP)
     target = serializers.IntegerField()
     connected = serializers.IntegerField()
     share = serializers.FloatField()
@@ -54,8 +59,10 @@ class CoverageView(ApiView):
     @extend_schema(responses=CoverageOut, operation_id="reports_coverage")
     def get(self, request: Request) -> Response:
         actor = api_actor(request)
-        data = selectors.coverage(scope=require_organization_scope(actor), now=clock.now())
+        figures = cache.coverage_figures(scope=require_organization_scope(actor))
+        data = figures.value
         body = {
+            "as_of": figures.as_of,
             "target": data.target,
             "connected": data.connected,
             "share": data.share,
@@ -99,6 +106,7 @@ class DisciplineRowOut(serializers.Serializer[object]):
 
 
 class DisciplineOut(serializers.Serializer[object]):
+    as_of = serializers.DateTimeField(help_text=AS_OF_HELP)
     group = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -128,14 +136,12 @@ class DisciplineView(ApiView):
             raise ValidationFailed(_("Unknown grouping."), field="group") from exc
         if scope.employee_id is not None:
             group = Group.EXECUTOR
-        data = discipline(
-            kind=self.kind,
-            group=group,
-            scope=narrowed(scope, filters),
-            filters=filters,
-            now=clock.now(),
+        figures = cache.discipline_figures(
+            kind=self.kind, group=group, scope=narrowed(scope, filters), filters=filters
         )
+        data = figures.value
         body = {
+            "as_of": figures.as_of,
             "group": group.value,
             "start": filters.start,
             "end": filters.end,
@@ -260,6 +266,7 @@ class MonthTimeOut(serializers.Serializer[object]):
 
 
 class ApprovalTimeOut(serializers.Serializer[object]):
+    as_of = serializers.DateTimeField(help_text=AS_OF_HELP)
     summary = SummaryOut()
     within_share = serializers.FloatField()
     types = TypeTimeOut(many=True)
@@ -274,5 +281,13 @@ class ApprovalTimeView(ApiView):
         actor = api_actor(request)
         scope = require_organization_scope(actor)
         filters = _filters(request)
-        data = approval_time(scope=narrowed(scope, filters), filters=filters)
-        return Response(ApprovalTimeOut(data).data)
+        figures = cache.approval_figures(scope=narrowed(scope, filters), filters=filters)
+        data = figures.value
+        body = {
+            "as_of": figures.as_of,
+            "summary": data.summary,
+            "within_share": data.within_share,
+            "types": data.types,
+            "months": data.months,
+        }
+        return Response(ApprovalTimeOut(body).data)

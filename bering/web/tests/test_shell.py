@@ -85,3 +85,19 @@ def test_locked_database_gives_a_503_page_not_a_500(registrar, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Система сейчас занята" in response.content.decode()
+
+
+def test_pages_travel_compressed_when_the_browser_accepts_gzip(registrar):
+    """Slow links: a page goes gzipped (a long report to about a seventh); without the
+    header it goes as is."""
+    import gzip
+
+    client = registrar.client()
+    plain = client.get(reverse("documents:list"))
+    packed = client.get(reverse("documents:list"), HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    body = gzip.decompress(packed.content).decode()
+    assert "<html" in body
+    assert len(packed.content) < len(plain.content) / 2

@@ -17,6 +17,7 @@ JOBS: list[str] = [
     "assignments_remind",  # the same for assignments
     "files_process_pending",  # text and previews a lost task left pending
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
+    "reports_warm",  # the region dashboard's figures, ready before anyone asks
 ]
 
 
