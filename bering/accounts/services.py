@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
 from bering.core.errors import DomainError
 
@@ -25,13 +26,21 @@ def token_hash(raw: str) -> str:
 
 
 def api_token_issue(
-    *, username: str, password: str, name: str = "", request: HttpRequest | None = None
+    *,
+    username: str,
+    password: str,
+    name: str = "",
+    code: str = "",
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
-    """Check the password once and issue a token; the raw token is returned only here."""
+    """Check the password once (and the authenticator code, when the user has the second
+    factor on) and issue a token; the raw token is returned only here."""
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise AuthenticationFailed(_("Wrong username or password."))
     assert isinstance(user, User)
+    if twofactor.is_on(user):
+        twofactor.check(user, code)
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, key_hash=token_hash(raw), name=name[:100])
     return token, raw

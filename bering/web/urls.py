@@ -1,17 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bering.web import views
+from bering.web import views, views_security
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views_security.LoginView.as_view(), name="login"),
+    path("login/code/", views_security.login_code, name="login-code"),
+    path("account/security/", views_security.security, name="security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("switch/", views.switch_post, name="switch-post"),
     path("healthz", views.healthz, name="healthz"),

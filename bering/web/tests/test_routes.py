@@ -30,6 +30,8 @@ SCHEMA = "schema"  # API description
 ROUTES: dict[str, str] = {
     "": LOGIN,
     "login/": PUBLIC,
+    "login/code/": PUBLIC,  # the code step: works only after the password, for 5 minutes
+    "account/security/": LOGIN,
     "logout/": LOGIN,
     "switch/": LOGIN,
     "healthz": PUBLIC,
