@@ -57,3 +57,18 @@ def test_sheet_page_and_pdf(draft, executor, lawyer) -> None:
     pdf = client.get(f"/approvals/documents/{draft.pk}/sheet.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"].startswith("attachment")
+
+
+def test_route_page_says_working_days_in_proper_russian(draft, executor, lawyer, economist) -> None:
+    """«1 рабочий день», «2 рабочих дня», «5 рабочих дней» — not «2 working days» for all."""
+    services.approval_start(
+        actor=executor.actor,
+        document=draft,
+        plan=[
+            StagePlan(name="Юристы", approver_ids=(lawyer.employee.pk,), days=1),
+            StagePlan(name="Экономисты", approver_ids=(economist.employee.pk,), days=2),
+        ],
+    )
+    page = executor.client().get(f"/approvals/documents/{draft.pk}/").content.decode()
+    assert "1 рабочий день" in page
+    assert "2 рабочих дня" in page
