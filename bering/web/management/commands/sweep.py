@@ -16,6 +16,7 @@ JOBS: list[str] = [
     "approvals_remind",  # visa and signing reminders, overdue notices, escalation
     "assignments_remind",  # the same for assignments
     "files_process_pending",  # text and previews a lost task left pending
+    "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
     "reports_warm",  # the region dashboard's figures, ready before anyone asks
 ]
