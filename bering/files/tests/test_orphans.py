@@ -25,7 +25,8 @@ def rolled_back_upload() -> str:
     """Store a file inside a transaction that then fails; the bytes stay, the row does not."""
     saved: list[str] = []
     with pytest.raises(Refused), transaction.atomic():
-        stored = file_store(stream=io.BytesIO(sample_files.pdf()), name="a.pdf", uploaded_by_id=None)
+        data = io.BytesIO(sample_files.pdf())
+        stored = file_store(stream=data, name="a.pdf", uploaded_by_id=None)
         saved.append(stored.storage_name)
         raise Refused
     assert default_storage.exists(saved[0])
