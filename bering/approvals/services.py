@@ -102,17 +102,31 @@ def _activate_stage(run: ApprovalRun, stage: Stage, now: dt.datetime) -> list[Vi
     if stage.mode == Mode.SEQUENTIAL:
         visas = visas[:1]
     for visa in visas:
-        _activate_visa(visa, stage, now)
+        _activate_visa(visa, stage, now, tz=document.organization.time_zone)
     if stage.is_signing:
         _set_document_status(document, Document.Status.ON_SIGNING)
     return visas
 
 
-def _activate_visa(visa: Visa, stage: Stage, now: dt.datetime) -> None:
+def _activate_visa(visa: Visa, stage: Stage, now: dt.datetime, *, tz: str) -> None:
+    """A visa becomes the approver's task. In a parallel stage it is due with the stage;
+    in a sequential one each approver has an equal share of the stage's working days
+    from the moment the visa reaches them (at least one day), so a late predecessor
+    does not make the next person late: the reports name who held the document."""
     visa.status = Visa.Status.PENDING
     visa.activated_at = now
     visa.due_at = stage.due_at
     visa.due_explanation = stage.due_explanation
+    approvers = stage.visas.count() if stage.mode == Mode.SEQUENTIAL else 1
+    if approvers > 1:
+        share = max(1, stage.days // approvers)
+        due = due_in_working_days(start=now, days=share, tz=tz)
+        visa.due_at = due.at
+        # Explanations are Russian for everyone, like the deadlines app's.
+        visa.due_explanation = (
+            f"{due.explanation} (по очереди: этап {stage.days} раб. дн. "
+            f"на {approvers} согласующих, каждому {share} раб. дн.)"
+        )[:500]
     visa.save(update_fields=["status", "activated_at", "due_at", "due_explanation"])
 
 
@@ -384,7 +398,7 @@ def _advance(run: ApprovalRun, stage: Stage, now: dt.datetime) -> tuple[list[Vis
         if any(v.status == Visa.Status.PENDING for v in open_visas):
             return [], False
         following = open_visas[0]  # sequential: the next in line
-        _activate_visa(following, stage, now)
+        _activate_visa(following, stage, now, tz=run.document.organization.time_zone)
         return [following], False
     stage.status = Stage.Status.DONE
     stage.finished_at = now

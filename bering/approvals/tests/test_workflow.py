@@ -297,3 +297,34 @@ def test_remind_command_twice_sends_once(draft, executor, lawyer, monkeypatch):
     call_command("approvals_remind", verbosity=0)
     call_command("approvals_remind", verbosity=0)
     assert Notification.objects.filter(kind="overdue", recipient=lawyer.employee).count() == 1
+
+
+def test_sequential_approvers_each_get_a_share_of_the_stage(draft, executor, lawyer, economist):
+    """A 4-day stage for two in turn: 2 working days each, counted from when the visa
+    reaches that person; the stage itself keeps its 4 days."""
+    from bering.deadlines.selectors import deadline_in_working_days
+
+    run = services.approval_start(
+        actor=executor.actor,
+        document=draft,
+        plan=[
+            StagePlan(
+                name="По очереди",
+                approver_ids=(lawyer.employee.pk, economist.employee.pk),
+                mode="sequential",
+                days=4,
+            )
+        ],
+    )
+    tz = draft.organization.time_zone
+    first = visa_of(draft, lawyer)
+    stage = first.stage
+    assert stage.due_at == deadline_in_working_days(start=stage.started_at, days=4, tz=tz).due_at
+    assert first.due_at == deadline_in_working_days(start=first.activated_at, days=2, tz=tz).due_at
+    assert "каждому 2 раб. дн." in first.due_explanation
+    services.visa_decide(actor=lawyer.actor, visa=first, outcome="agreed")
+    second = Visa.objects.get(run=run, approver=economist.employee)
+    assert second.status == "pending"
+    assert (
+        second.due_at == deadline_in_working_days(start=second.activated_at, days=2, tz=tz).due_at
+    )
