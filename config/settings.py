@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "bering.reports",
     "bering.api",
     "bering.web",
+    "bering.ops",
 ]
 
 MIDDLEWARE = [

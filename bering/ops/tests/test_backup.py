@@ -1,0 +1,97 @@
+"""Backup refusals and checks that need no committed data (see test_restore_drill)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from bering.ops import database
+from bering.ops.manifest import BackupError, file_path, safe_name
+
+
+def test_backup_refuses_a_destination_that_is_not_empty(tmp_path, db):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "note.txt").write_text("yesterday")
+    with pytest.raises(CommandError, match="exists and is not an empty directory"):
+        call_command("backup", str(tmp_path / "old"))
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["note.txt"]
+
+
+def test_a_failed_backup_leaves_no_half_folder(tmp_path, db, monkeypatch):
+    def broken(target):
+        target.write_bytes(b"half a dump")
+        raise BackupError("pg_dump failed (exit code 1)")
+
+    monkeypatch.setattr(database, "sqlite_dump", broken)
+    monkeypatch.setattr(database, "pg_dump", broken)
+    with pytest.raises(CommandError, match="pg_dump failed"):
+        call_command("backup", str(tmp_path / "new"))
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CommandError, match="pg_dump failed"):
+        call_command("backup", str(tmp_path / "empty"))
+    assert list((tmp_path / "empty").iterdir()) == []
+
+
+def test_a_freshly_migrated_database_counts_as_empty(db):
+    """Only `migrate`'s own rows are there; a new data migration must be listed in
+    database.MIGRATION_FILLED_MODELS, or restoring into a fresh database is refused."""
+    assert database.tables_holding_data() == []
+
+
+def test_people_are_data(db, registrar):
+    assert database.tables_holding_data() == [
+        "accounts_user",
+        "orgs_employee",
+        "orgs_organization",
+        "orgs_position",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["../etc/passwd", "/etc/passwd", "files/../../x", "files//x", "a\\..\\b", "", "./x"]
+)
+def test_names_that_could_leave_the_backup_folder_are_refused(name, tmp_path):
+    with pytest.raises(BackupError, match="could leave the backup folder"):
+        file_path(tmp_path, name)
+
+
+def test_a_generated_storage_name_stays_inside(tmp_path):
+    assert safe_name("files/ab/0123.pdf").parts == ("files", "ab", "0123.pdf")
+    assert file_path(tmp_path, "files/ab/0123.pdf") == tmp_path / "storage/files/ab/0123.pdf"
+
+
+def test_verify_refuses_a_manifest_naming_a_file_outside(tmp_path, db):
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    manifest["files"] = [
+        {
+            "name": "../../secret",
+            "sha256": "0" * 64,
+            "size": 1,
+            "role": "original",
+            "stored_file_id": 1,
+        }
+    ]
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="could leave the backup folder"):
+        call_command("backup_verify", str(tmp_path / "b"))
+
+
+def test_verify_says_what_it_checked(tmp_path, db):
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("backup_verify", str(tmp_path / "b"), stdout=out)
+    text = out.getvalue()
+    assert "SHA-256 equals the manifest" in text
+    assert "The backup matches its manifest." in text
+
+
+def test_verify_refuses_a_folder_without_manifest(tmp_path):
+    (tmp_path / "half").mkdir()
+    with pytest.raises(CommandError, match="incomplete or this is not one"):
+        call_command("backup_verify", str(tmp_path / "half"))
