@@ -3,7 +3,9 @@
 ``backup_create`` writes a folder: a consistent copy of the database, the bytes of
 every stored file and preview, and a manifest of the figures a restore must meet.
 ``backup_verify`` checks a folder against its manifest without touching the
-installation.
+installation. ``backup_restore`` refuses unless the target is empty and of the
+same vendor, restores, then proves it: row counts equal the manifest, the audit
+chain verifies, every file is present with its SHA-256.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.db.migrations.loader import MigrationLoader
 
+from bering.audit.models import AuditChainHead
+from bering.audit.selectors import chain_verify
 from bering.core import clock
+from bering.files.models import StoredFile
 from bering.ops import database, storage
 from bering.ops.manifest import (
     DATABASE_FILES,
@@ -39,6 +45,10 @@ class Report:
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _short(sha: str | None) -> str:
+    return f"{sha[:12]}…" if sha else "none"
 
 
 # --- Backup -------------------------------------------------------------------------
@@ -209,3 +219,166 @@ def _count_differences(expected: dict[str, int], actual: dict[str, int | None]) 
     ] + [
         f"Table {table}: not in the manifest." for table in sorted(actual.keys() - expected.keys())
     ]
+
+
+# --- Restore ------------------------------------------------------------------------
+
+
+def backup_restore(*, src: Path, force: bool = False) -> Report:
+    """Restore a backup into the configured database and storage, then prove it.
+
+    Refuses (``BackupError``, nothing changed) if the backup is of another
+    vendor, does not match its manifest, comes from a newer release, or if the
+    database holds data or storage holds other bytes under the backup's names.
+    ``force`` replaces data instead of refusing: the previous content is lost.
+    """
+    manifest = manifest_read(src)
+    conn = database.connection()
+    if manifest.vendor != conn.vendor:
+        raise BackupError(
+            f"The backup is of a {manifest.vendor} database, this installation uses "
+            f"{conn.vendor}: restore it into a {manifest.vendor} installation."
+        )
+    checked = backup_verify(src=src)
+    if checked.problems:
+        raise BackupError(
+            "The backup does not match its manifest; nothing was restored.\n"
+            + "\n".join(checked.problems)
+        )
+    report = Report(lines=list(checked.lines), warnings=list(checked.warnings))
+
+    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = [f"{app}.{name}" for app, name in manifest.migrations if (app, name) not in on_disk]
+    if unknown and not force:
+        raise BackupError(
+            "The backup was made by a newer release: this code does not know its migrations "
+            f"{', '.join(unknown[:5])}. Restore with the release that made it."
+        )
+    pending = on_disk - set(manifest.migrations)
+
+    if unknown:
+        report.warnings.append(
+            f"Restored with --force although this code does not know {len(unknown)} of the "
+            "backup's migrations."
+        )
+    _refuse_unless_empty(manifest, force=force)
+    present, replace = _files_in_storage(manifest, force=force)
+
+    archive = src / manifest.database.file
+    if manifest.vendor == "sqlite":
+        database.sqlite_restore(archive)
+    else:
+        database.pg_restore(archive)
+    report.lines.append(f"Restored the {manifest.vendor} database from {archive.name}.")
+    for entry in manifest.files:
+        if entry.name not in present:
+            storage.copy_in(entry.name, file_path(src, entry.name), replace=entry.name in replace)
+    report.lines.append(
+        f"Restored {len(manifest.files) - len(present)} files into storage"
+        + (f" ({len(present)} were there already with the same bytes)." if present else ".")
+    )
+
+    _check_restored(manifest, report)
+    if pending:
+        report.warnings.append(
+            f"{len(pending)} migrations of this release are newer than the backup: "
+            "run `manage.py migrate` now."
+        )
+    return report
+
+
+def _refuse_unless_empty(manifest: Manifest, *, force: bool) -> None:
+    if manifest.vendor == "sqlite":
+        database.sqlite_prepare_target()
+    if not force and (busy := database.tables_holding_data()):
+        shown = ", ".join(busy[:5]) + (" …" if len(busy) > 5 else "")
+        raise BackupError(
+            f"The target database holds data (tables {shown}); nothing was restored. "
+            "Restore into a new empty database, or pass --force to replace its content."
+        )
+    if manifest.vendor == "postgresql":
+        extra = sorted(set(database.existing_tables()) - manifest.tables.keys())
+        if extra:
+            raise BackupError(
+                f"The target database has tables the backup does not ({', '.join(extra[:5])}); "
+                "nothing was restored. Restore into a new database (createdb), "
+                "then run `manage.py migrate`."
+            )
+
+
+def _files_in_storage(manifest: Manifest, *, force: bool) -> tuple[set[str], set[str]]:
+    """The backup's names already in storage: with the same bytes, and with other bytes.
+
+    Other bytes under a backup's name are refused unless forced (then overwritten).
+    """
+    same, other = set(), set()
+    for entry in manifest.files:
+        digest = storage.stored_digest(entry.name)
+        if digest is None:
+            continue
+        if (digest.sha256, digest.size) == (entry.sha256, entry.size):
+            same.add(entry.name)
+        else:
+            other.add(entry.name)
+    if other and not force:
+        shown = ", ".join(sorted(other)[:3])
+        raise BackupError(
+            f"Storage holds other bytes under {len(other)} names of the backup ({shown}); "
+            "nothing was restored. Restore into an empty storage, or pass --force to overwrite."
+        )
+    return same, other
+
+
+def _check_restored(manifest: Manifest, report: Report) -> None:
+    expected = {table: count.rows for table, count in manifest.tables.items()}
+    actual = database.live_counts(expected)
+    if differences := _count_differences(expected, actual):
+        report.problems.extend(differences)
+    else:
+        report.lines.append(
+            f"Checked row counts: {len(expected)} tables, {manifest.total_rows} rows, "
+            "equal to the manifest."
+        )
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_now = (head.last_event_id, head.last_hash) if head else (None, None)
+    if head_now != (manifest.audit.head_event_id, manifest.audit.head_hash):
+        expected_head = manifest.audit
+        report.problems.append(
+            f"Audit chain head is event {head_now[0]} ({_short(head_now[1])}), the manifest "
+            f"says {expected_head.head_event_id} ({_short(expected_head.head_hash)})."
+        )
+    broken = chain_verify()
+    if broken is not None:
+        report.problems.append(f"Audit chain broken at event {broken.event_id}: {broken.reason}.")
+    elif head_now == (manifest.audit.head_event_id, manifest.audit.head_hash):
+        head_text = (
+            f"the head, event {manifest.audit.head_event_id} "
+            f"({_short(manifest.audit.head_hash)}), equals the manifest"
+            if manifest.audit.head_event_id is not None
+            else "no head yet, as in the manifest"
+        )
+        report.lines.append(
+            f"Checked the audit chain: {manifest.audit.events} events verify; {head_text}."
+        )
+
+    recorded = dict(StoredFile.objects.values_list("id", "sha256"))
+    good = 0
+    for entry in manifest.files:
+        digest = storage.stored_digest(entry.name)
+        if digest is None:
+            report.problems.append(f"{entry.name}: not in storage after the restore.")
+        elif (digest.sha256, digest.size) != (entry.sha256, entry.size):
+            report.problems.append(f"{entry.name}: SHA-256 in storage differs from the manifest.")
+        elif entry.role == "original" and recorded.get(entry.stored_file_id) != entry.sha256:
+            report.problems.append(
+                f"{entry.name}: SHA-256 differs from stored file {entry.stored_file_id}'s record."
+            )
+        else:
+            good += 1
+    if good == len(manifest.files):
+        report.lines.append(
+            f"Checked files: {good} present in storage with their SHA-256 "
+            f"({sum(e.role == 'original' for e in manifest.files)} originals "
+            "equal to their database records)."
+        )
