@@ -95,6 +95,10 @@ class RouteStage(models.Model):
         verbose_name = _("route stage")
         verbose_name_plural = _("route stages")
         ordering = ["template", "order", "pk"]
+        constraints = [
+            # Stages are numbered 1..n in a template; the services renumber under a lock.
+            models.UniqueConstraint(fields=["template", "order"], name="route_stage_unique_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"

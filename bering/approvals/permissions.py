@@ -30,3 +30,12 @@ def can_recall(employee: Employee, document: Document) -> bool:
 
 def can_register_signed(employee: Employee, document: Document) -> bool:
     return document.status == Document.Status.SIGNED and document_permissions.can_register(employee)
+
+
+def can_edit_routes(employee: Employee, organization_id: int) -> bool:
+    """Route templates of an organization are kept by its administrator, registrar or head."""
+    return (
+        employee.is_active
+        and employee.organization_id == organization_id
+        and (employee.is_org_admin or employee.is_registrar or employee.is_head)
+    )

@@ -7,25 +7,28 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from bering.approvals import permissions
 from bering.approvals.models import (
     ApprovalRun,
     RouteParticipant,
+    RouteStage,
     RouteTemplate,
     Stage,
     Visa,
 )
+from bering.approvals.routes import EDIT_DENIED, MAX_ID, TEMPLATE_NOT_FOUND
 from bering.approvals.services import StagePlan, regulation_terms
 from bering.approvals.timing import Lateness, lateness
 from bering.core import clock
-from bering.core.errors import NotFound
+from bering.core.errors import Forbidden, NotFound
 from bering.documents import permissions as document_permissions
-from bering.documents.models import Document, DocumentFile
+from bering.documents.models import Document, DocumentFile, DocumentType
 from bering.documents.selectors import document_get_for_user
 from bering.orgs.actor import Actor
-from bering.orgs.models import Employee
+from bering.orgs.models import Department, Employee, Position
 from bering.signatures.models import Signature
 from bering.signatures.selectors import signatures_for_files
 
@@ -307,6 +310,80 @@ def route_template_get(actor: Actor, template_id: int) -> RouteTemplate:
     return template
 
 
+# --- keeping route templates --------------------------------------------------------------
+
+
+def route_templates_kept(actor: Actor) -> QuerySet[RouteTemplate]:
+    """Every route template of the actor's organization, inactive ones too, with their
+    stages in order and each stage's participants."""
+    participants = RouteParticipant.objects.select_related(
+        "employee__user", "employee__position", "position", "department"
+    ).order_by("order", "pk")
+    stages = RouteStage.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("participants", queryset=participants)
+    )
+    return (
+        RouteTemplate.objects.filter(organization_id=actor.organization_id)
+        .select_related("doc_type")
+        .prefetch_related(Prefetch("stages", queryset=stages))
+        .order_by("name", "pk")
+    )
+
+
+def route_template_get_for_user(
+    actor: Actor, template_id: int, *, for_write: bool = False
+) -> RouteTemplate:
+    """The one getter of a route template to keep: 404 unless it is the actor's
+    organization's; 403 to change it without the right (``permissions.can_edit_routes``)."""
+    template = (
+        route_templates_kept(actor).filter(pk=template_id).first()
+        if 0 < template_id <= MAX_ID
+        else None
+    )
+    if template is None:
+        raise NotFound(TEMPLATE_NOT_FOUND)
+    if for_write and not permissions.can_edit_routes(actor.employee, template.organization_id):
+        raise Forbidden(EDIT_DENIED)
+    return template
+
+
+def may_edit_routes(actor: Actor) -> bool:
+    return permissions.can_edit_routes(actor.employee, actor.organization_id)
+
+
+@dataclass(frozen=True)
+class RouteChoices:
+    """What a participant or a template may name: the actor's organization's own."""
+
+    employees: list[Employee]
+    positions: list[Position]
+    departments: list[Department]
+    doc_types: list[DocumentType]
+
+
+def route_choices(actor: Actor) -> RouteChoices:
+    org = actor.organization_id
+    return RouteChoices(
+        employees=list(
+            Employee.objects.filter(organization_id=org, is_active=True)
+            .select_related("user", "position")
+            .order_by("user__last_name", "user__first_name", "pk")
+        ),
+        positions=list(Position.objects.filter(organization_id=org).order_by("name", "pk")),
+        departments=list(Department.objects.filter(organization_id=org).order_by("name", "pk")),
+        doc_types=route_doc_types(),
+    )
+
+
+def route_doc_types() -> list[DocumentType]:
+    return list(DocumentType.objects.filter(is_active=True).order_by("name", "pk"))
+
+
+def participant_people(participant: RouteParticipant, organization_id: int) -> list[Employee]:
+    """Who a participant means today (a position's holders, a department's head...)."""
+    return _resolve(participant, organization_id)
+
+
 def _resolve(participant: RouteParticipant, organization_id: int) -> list[Employee]:
     staff = Employee.objects.filter(organization_id=organization_id, is_active=True)
     kind = participant.kind
@@ -319,7 +396,7 @@ def _resolve(participant: RouteParticipant, organization_id: int) -> list[Employ
     else:
         top = staff.filter(is_head=True, department__isnull=True)
         qs = top if top.exists() else staff.filter(is_head=True)
-    return list(qs.order_by("pk"))
+    return list(qs.select_related("user").order_by("pk"))
 
 
 def route_plan(template: RouteTemplate | None, document: Document) -> list[StagePlan]:
