@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bering.approvals.models import Visa
+from bering.approvals.models import Mode, RouteParticipant, Visa
+from bering.approvals.routes import MAX_ID, MAX_NAME, MAX_STAGE_DAYS
 from bering.orgs.models import Employee
 
 OUTCOME_CHOICES = [
@@ -48,3 +49,38 @@ class StartForm(forms.Form):
         choices = [(p.pk, str(p.pk)) for p in people]
         self.fields["keep"].choices = choices  # type: ignore[attr-defined]
         self.fields["add"].choices = choices  # type: ignore[attr-defined]
+
+
+# --- keeping route templates: forms only parse; the rules are in ``routes`` ---------------
+
+
+def _id(*, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(required=required, min_value=1, max_value=MAX_ID)
+
+
+class RouteTemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=MAX_NAME)
+    doc_type = _id()
+
+
+class RouteStageForm(forms.Form):
+    name = forms.CharField(label=_("Stage"), max_length=MAX_NAME)
+    mode = forms.ChoiceField(label=_("Visas"), choices=Mode.choices, initial=Mode.PARALLEL)
+    days = forms.IntegerField(
+        label=_("Working days"), required=False, min_value=1, max_value=MAX_STAGE_DAYS
+    )
+
+
+class RouteParticipantForm(forms.Form):
+    stage = _id(required=True)
+    kind = forms.ChoiceField(choices=RouteParticipant.Kind.choices)
+    employee = _id()
+    position = _id()
+    department = _id()
+
+
+class RouteRefForm(forms.Form):
+    """Which stage (and participant) a button acts on."""
+
+    stage = _id(required=True)
+    participant = _id()

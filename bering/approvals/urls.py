@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bering.approvals import views
+from bering.approvals import route_views, views
 
 app_name = "approvals"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("documents/<int:pk>/recall/", views.approval_recall, name="recall"),
     path("documents/<int:pk>/sheet/", views.sheet, name="sheet"),
     path("documents/<int:pk>/sheet.pdf", views.sheet_pdf, name="sheet-pdf"),
+    path("routes/", route_views.route_list, name="routes"),
+    path("routes/<int:pk>/", route_views.route_detail, name="route"),
 ]

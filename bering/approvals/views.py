@@ -30,7 +30,8 @@ from bering.orgs.current import require_actor
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
-    return render(request, "approvals/inbox.html", {"rows": selectors.inbox(actor)})
+    context = {"rows": selectors.inbox(actor), "may_edit_routes": selectors.may_edit_routes(actor)}
+    return render(request, "approvals/inbox.html", context)
 
 
 def _visa_context(actor: Actor, visa: Visa) -> dict[str, object]:

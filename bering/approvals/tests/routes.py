@@ -25,3 +25,11 @@ ROUTES: dict[str, str] = {
     "api/v1/documents/<int:pk>/approval-sheet": "object",
     "api/v1/documents/<int:pk>/approval-sheet.pdf": "object",
 }
+
+# Keeping route templates: tested for isolation in ``test_route_templates_isolation.py``
+# (their URLs name a template, its stage and participant, not a document or a visa).
+ROUTE_TEMPLATE_ROUTES: dict[str, str] = {
+    "approvals/routes/": "login",
+    "approvals/routes/<int:pk>/": "object",
+}
+ROUTES.update(ROUTE_TEMPLATE_ROUTES)

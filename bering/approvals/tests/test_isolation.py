@@ -14,13 +14,15 @@ from bering.approvals import services
 from bering.approvals.models import ApprovalRun, Visa
 from bering.approvals.services import StagePlan
 from bering.approvals.tests.conftest import make_pdf
-from bering.approvals.tests.routes import ROUTES
+from bering.approvals.tests.routes import ROUTE_TEMPLATE_ROUTES, ROUTES
 from bering.audit.models import AuditEvent
 from bering.documents.services import Upload
 from conftest import PASSWORD
 
 MARKER = "МЕТКА-ЧУЖОГО-СОГЛАСОВАНИЯ-5521"
-OBJECT_ROUTES = sorted(r for r, c in ROUTES.items() if c == "object")
+OBJECT_ROUTES = sorted(
+    r for r, c in ROUTES.items() if c == "object" and r not in ROUTE_TEMPLATE_ROUTES
+)
 
 
 @pytest.fixture
