@@ -31,5 +31,14 @@ ROUTES: dict[str, str] = {
 ROUTE_TEMPLATE_ROUTES: dict[str, str] = {
     "approvals/routes/": "login",
     "approvals/routes/<int:pk>/": "object",
+    "api/v1/approvals/routes": "login",
+    "api/v1/approvals/routes/<int:pk>": "object",
+    "api/v1/approvals/routes/<int:pk>/stages": "object",
+    "api/v1/approvals/routes/<int:pk>/stages/<int:stage_id>": "object",
+    "api/v1/approvals/routes/<int:pk>/stages/<int:stage_id>/move": "object",
+    "api/v1/approvals/routes/<int:pk>/stages/<int:stage_id>/participants": "object",
+    "api/v1/approvals/routes/<int:pk>/stages/<int:stage_id>/participants/<int:participant_id>": (
+        "object"
+    ),
 }
 ROUTES.update(ROUTE_TEMPLATE_ROUTES)
