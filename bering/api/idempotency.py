@@ -36,7 +36,9 @@ from bering.core.errors import Conflict, DomainError, ValidationFailed
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 IN_PROGRESS = 0
-_KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")
+KEY_PATTERN = "^[!-~]{1,255}$"
+"""1-255 visible ASCII characters (``!`` is 0x21, ``~`` is 0x7e)."""
+_KEY_RE = re.compile(KEY_PATTERN)
 
 V = TypeVar("V", bound=APIView)
 P = ParamSpec("P")

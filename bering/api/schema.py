@@ -16,11 +16,10 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from bering.api.actor import ON_BEHALF_HEADER, POST_HEADER
-from bering.api.idempotency import KEY_HEADER, REPLAYED_HEADER, is_idempotent
+from bering.api.actor import MAX_ID, ON_BEHALF_HEADER, POST_HEADER
+from bering.api.idempotency import KEY_HEADER, KEY_PATTERN, REPLAYED_HEADER, is_idempotent
 from bering.api.serializers import ErrorOut
 from bering.files.models import StoredFile
 
@@ -35,6 +34,8 @@ ERRORS: dict[str, str] = {
 }
 IDEMPOTENCY_ERROR = ("422", "The Idempotency-Key was already used for a different request.")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+EMPLOYEE_ID: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+"""What ``header_id`` accepts: anything else is a 400, so the schema says so."""
 
 
 class BeringAutoSchema(AutoSchema):
@@ -51,13 +52,13 @@ class BeringAutoSchema(AutoSchema):
             params += [
                 OpenApiParameter(
                     POST_HEADER,
-                    OpenApiTypes.INT,
+                    EMPLOYEE_ID,
                     OpenApiParameter.HEADER,
                     description="Employee id of the post to act in; default: the first post.",
                 ),
                 OpenApiParameter(
                     ON_BEHALF_HEADER,
-                    OpenApiTypes.INT,
+                    EMPLOYEE_ID,
                     OpenApiParameter.HEADER,
                     description="Employee id of an absent colleague this post substitutes today.",
                 ),
@@ -66,7 +67,7 @@ class BeringAutoSchema(AutoSchema):
             params.append(
                 OpenApiParameter(
                     KEY_HEADER,
-                    OpenApiTypes.STR,
+                    {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
                     OpenApiParameter.HEADER,
                     description=(
                         "Optional. 1-255 visible ASCII characters (a UUID). A retry with the "

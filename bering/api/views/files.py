@@ -82,7 +82,8 @@ class FileDownloadView(ApiView):
     """Download a file of a document."""
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # Any type: the file's own (application/pdf, image/png...), as it was uploaded.
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
         operation_id="documents_files_download",
         description="The file's bytes as uploaded, with its real Content-Type.",
     )
