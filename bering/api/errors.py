@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -54,6 +58,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = _shape(exc)
     return response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /api/v1/ (a mistyped path, an id that is not a number):
+    a JSON 404 like every API error, never Django's HTML page. A read of an address that
+    only lacks its final slash is still redirected, as Django's APPEND_SLASH did."""
+    if settings.APPEND_SLASH and request.method in ("GET", "HEAD") and _slash_resolves(request):
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
+
+
+def _slash_resolves(request: HttpRequest) -> bool:
+    if request.path_info.endswith("/"):
+        return False
+    try:
+        match = resolve(request.path_info + "/", getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.url_name != "api-not-found"
 
 
 def _shape(exc: exceptions.APIException) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from bering.api.errors import not_found
 from bering.api.views import auth, documents, files, reference
 
 urlpatterns = [
@@ -51,4 +52,6 @@ urlpatterns = [
     path("", include("bering.api.routes.exchange")),
     path("", include("bering.api.routes.notifications")),
     path("", include("bering.api.routes.reports")),
+    # Last: whatever matched nothing above is a JSON 404 (not in the schema: not an operation).
+    re_path(r"^", not_found, name="api-not-found"),
 ]
