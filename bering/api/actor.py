@@ -16,9 +16,9 @@ MAX_ID = 2**63 - 1
 
 
 def header_id(request: Request, name: str) -> int | None:
-    """An employee id from a header; a malformed one is a 400, never a 500."""
+    """An employee id from a header; a malformed (or empty) one is a 400, never a 500."""
     raw = request.headers.get(name)
-    if raw is None or not raw.strip():
+    if raw is None:
         return None
     raw = raw.strip()
     if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:

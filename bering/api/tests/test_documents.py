@@ -270,9 +270,13 @@ def test_list_rejects_bad_filters(registrar, api):
         response = client.get("/api/v1/documents/", params)
         assert response.status_code == 400, params
         assert response.json()["field"] == next(iter(params))
-    ok = client.get("/api/v1/documents/", {"offset": str(10**30), "limit": "abc"})
+    ok = client.get("/api/v1/documents/", {"offset": str(10**30), "limit": "0"})
     assert ok.status_code == 200
     assert ok.json()["results"] == []
+    for name, value in [("limit", "abc"), ("offset", "1.5"), ("limit", ""), ("offset", "١٢")]:
+        response = client.get("/api/v1/documents/", {name: value})
+        assert response.status_code == 400, (name, value)
+        assert response.json()["field"] == name
 
 
 def test_list_query_count_is_bounded(registrar, head, api, django_assert_max_num_queries):

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bering.api.actor import api_actor
-from bering.api.base import ApiView
+from bering.api.base import ApiView, reject_blank
 from bering.core import clock
 from bering.core.errors import NotFound, ValidationFailed
 from bering.reports import cache
@@ -89,6 +89,8 @@ REPORT_PARAMETERS = [
 
 
 def _filters(request: Request) -> Filters:
+    # The report pages read a blank field as "the default"; the API wants the field left out.
+    reject_blank(request.query_params, ("from", "to", "org"))
     return parse_filters({k: str(v) for k, v in request.query_params.items()}, now=clock.now())
 
 
@@ -130,6 +132,7 @@ class DisciplineView(ApiView):
         actor = api_actor(request)
         scope = report_scope(actor)
         filters = _filters(request)
+        reject_blank(request.query_params, ("group",))
         try:
             group = Group(request.query_params.get("group") or Group.EXECUTOR)
         except ValueError as exc:
