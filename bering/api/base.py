@@ -88,15 +88,15 @@ def json_type_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -
             if (errors := json_type_errors(child, item))
         }
         return items or None
-    wrong = (
-        (isinstance(field, serializers.CharField) and not isinstance(value, str))
-        or (
-            isinstance(field, serializers.IntegerField | serializers.FloatField)
-            and (isinstance(value, bool) or not isinstance(value, int | float))
-        )
-        or (isinstance(field, serializers.BooleanField) and not isinstance(value, bool))
-    )
-    return [field.error_messages["invalid"]] if wrong else None
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return [_("This must be text.")]  # DRF's "Not a valid string." has no Russian
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return [_("This must be true or false.")]
+    if isinstance(field, serializers.IntegerField | serializers.FloatField) and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        return [field.error_messages["invalid"]]
+    return None
 
 
 def reject_blank(data: QueryDict, names: Iterable[str]) -> None:

@@ -81,6 +81,19 @@ def test_json_value_of_the_wrong_type_is_400_on_its_field(registrar, journal, ap
     assert not Document.objects.exists()
 
 
+def test_wrong_type_messages_are_plain(registrar, journal, api):
+    client = api(registrar)
+    for field, value, message in [
+        ("title", 0, "This must be text."),
+        ("confirm_duplicate", "yes", "This must be true or false."),
+    ]:
+        data = {**incoming_card(), "journal": journal.pk, field: value}
+        response = client.post(
+            "/api/v1/documents/register-incoming", data, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.json()["detail"] == message
+
+
 def test_wrong_type_inside_a_list_names_the_item(registrar, journal, api):
     data = {**incoming_card(), "journal": journal.pk, "allowed": [registrar.employee.pk, "2"]}
     response = api(registrar).post("/api/v1/documents/register-incoming", data, format="json")
