@@ -34,6 +34,13 @@ class TokenIn(serializers.Serializer[Any]):
     name = serializers.CharField(
         max_length=100, allow_blank=True, default="", help_text="A label, e.g. the device."
     )
+    code = serializers.CharField(
+        max_length=12,
+        allow_blank=True,
+        default="",
+        help_text="The current code of the authenticator app, for a user with the second "
+        "factor on (otherwise ignored).",
+    )
 
 
 class CardIn(serializers.Serializer[Any]):

@@ -157,3 +157,19 @@ def test_acting_on_behalf_of_an_absent_colleague(registrar, head, executor, api)
     refused = client.get("/api/v1/journals/", HTTP_X_BERING_ON_BEHALF_OF=str(registrar.employee.pk))
     assert refused.status_code == 403
     assert refused.json()["code"] == "no_substitution"
+
+
+def test_with_the_second_factor_on_a_token_takes_the_code(registrar):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bering.accounts.tests.test_twofactor import code_for
+
+    device = TOTPDevice.objects.create(user=registrar.user, name="authenticator", confirmed=True)
+    missing = issue("alice")
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "otp_required"
+    assert missing.json()["field"] == "code"
+    assert not ApiToken.objects.exists()
+    ok = issue("alice", code=code_for(device))
+    assert ok.status_code == 201, ok.content
+    assert ApiToken.objects.filter(user=registrar.user).count() == 1

@@ -38,6 +38,7 @@ class TokenView(ApiView):
             username=data["username"],
             password=data["password"],
             name=data["name"],
+            code=data["code"],
             request=request._request,
         )
         return Response({"token": raw}, status=201)
