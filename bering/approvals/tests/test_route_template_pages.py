@@ -202,3 +202,36 @@ def test_another_organizations_template_page_is_not_found(registrar, outsider, m
     assert "МЕТКА-ЧУЖОГО-МАРШРУТА" not in client.get("/approvals/routes/").content.decode()
     template.refresh_from_db()
     assert template.is_active
+
+
+def test_the_list_page_costs_the_same_queries_for_any_number_of_templates(
+    registrar, lawyer, economist
+) -> None:
+    """Templates, stages and participants come prefetched: the count does not grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        for i in range(n):
+            template = RouteTemplate.objects.create(
+                organization=registrar.employee.organization,
+                name=f"Маршрут {RouteTemplate.objects.count()} {i}",
+            )
+            for order, person in enumerate((lawyer, economist), start=1):
+                stage = RouteStage.objects.create(
+                    template=template, order=order, name=f"Этап {order}"
+                )
+                RouteParticipant.objects.create(
+                    stage=stage, kind=RouteParticipant.Kind.EMPLOYEE, employee=person.employee
+                )
+
+    client = registrar.client()
+    add(2)
+    client.get("/approvals/routes/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/approvals/routes/").status_code == 200
+    add(6)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/approvals/routes/")
+    assert page.content.decode().count("Маршрут ") >= 8
+    assert len(many.captured_queries) == len(few.captured_queries) <= 15
