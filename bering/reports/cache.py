@@ -138,11 +138,17 @@ def coverage_figures(*, scope: Scope, refresh: bool = False) -> Figures[selector
 
 
 def warm() -> None:
-    """Recompute the region dashboard's default figures, in the default language."""
+    """Recompute the region dashboard's default figures, in the default language (the
+    report pages' defaults share them: approval time, visas and assignments by executor)."""
     region = Scope(organization_ids=None)
     with translation.override(settings.LANGUAGE_CODE):
         filters = parse_filters({}, now=clock.now())
         coverage_figures(scope=region, refresh=True)
-        for kind, group in ((Kind.VISAS, Group.EXECUTOR), (Kind.ASSIGNMENTS, Group.ORGANIZATION)):
+        # The dashboard's two tables, and the assignments page's default grouping.
+        for kind, group in (
+            (Kind.VISAS, Group.EXECUTOR),
+            (Kind.ASSIGNMENTS, Group.ORGANIZATION),
+            (Kind.ASSIGNMENTS, Group.EXECUTOR),
+        ):
             discipline_figures(kind=kind, group=group, scope=region, filters=filters, refresh=True)
         approval_figures(scope=region, filters=filters, refresh=True)

@@ -109,7 +109,14 @@ def test_sweep_warms_the_region_dashboard(visas, assignments, registrar, now):
     call_command("sweep", verbosity=0)
     filters = parse_filters({}, now=clock.now())
     with translation.override("ru"):
-        for name in ("coverage", "discipline:visas:executor", "approval"):
+        names = (
+            "coverage",
+            "discipline:visas:executor",
+            "discipline:assignments:organization",
+            "discipline:assignments:executor",
+            "approval",
+        )
+        for name in names:
             found = cache._get(cache.key(name, REGION, None if name == "coverage" else filters))
             assert found is not None and found.as_of == NOW, name
     from django.db import connection
