@@ -8,6 +8,11 @@ and a current code. django-otp keeps the device: codes are accepted once each
 slow the next attempt down exponentially. Lost phone: a region administrator
 deletes the device in the admin (Django OTP → TOTP devices), which turns the
 second factor off for that user.
+
+Verification (``check``, ``verify_setup``, ``verify_owner``) saves django-otp's
+throttle counter and last used step: it must not run inside a transaction that
+a wrong code rolls back, or the throttle would never grow. The audited services
+in ``bering.orgs.security`` verify first and change state in a transaction after.
 """
 
 from __future__ import annotations
@@ -69,8 +74,8 @@ def _verify(device: TOTPDevice, code: str) -> bool:
     return bool(device.verify_token(_clean(code)))
 
 
-def confirm(user: User, code: str) -> TOTPDevice:
-    """The first code from the app proves it was set up right; the second factor is on."""
+def verify_setup(user: User, code: str) -> TOTPDevice:
+    """The first code from the app proves the setup right; the caller then ``turn_on``s it."""
     device = pending_device(user)
     if device is None:
         raise ValidationFailed(_("Start the setup again."), code="otp_no_setup")
@@ -80,9 +85,12 @@ def confirm(user: User, code: str) -> TOTPDevice:
             code="otp_wrong",
             field="code",
         )
+    return device
+
+
+def turn_on(device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return device
 
 
 def check(user: User, code: str) -> TOTPDevice:
@@ -101,11 +109,14 @@ def check(user: User, code: str) -> TOTPDevice:
     return device
 
 
-def disable(user: User, *, password: str, code: str) -> None:
+def verify_owner(user: User, *, password: str, code: str) -> None:
     """Turning it off takes the password and a current code (a stolen session is not enough)."""
     if not user.check_password(password):
         raise ValidationFailed(_("Wrong password."), code="wrong_password", field="password")
     check(user, code)
+
+
+def turn_off(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
 
 

@@ -12,6 +12,22 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("auth/token", auth.TokenView.as_view(), name="api-token"),
     path("me", auth.MeView.as_view(), name="api-me"),
+    path("me/second-factor", auth.SecondFactorView.as_view(), name="api-second-factor"),
+    path(
+        "me/second-factor/setup",
+        auth.SecondFactorSetupView.as_view(),
+        name="api-second-factor-setup",
+    ),
+    path(
+        "me/second-factor/confirm",
+        auth.SecondFactorConfirmView.as_view(),
+        name="api-second-factor-confirm",
+    ),
+    path(
+        "me/second-factor/disable",
+        auth.SecondFactorDisableView.as_view(),
+        name="api-second-factor-disable",
+    ),
     path("journals/", reference.JournalListView.as_view(), name="api-journals"),
     path("document-types/", reference.DocumentTypeListView.as_view(), name="api-document-types"),
     path("documents/", documents.DocumentListView.as_view(), name="api-documents"),

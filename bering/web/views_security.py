@@ -2,8 +2,8 @@
 
 With the second factor on, the password alone does not sign in: the login page
 remembers who passed the password (for five minutes, in the session) and asks
-for the authenticator code; only a correct code logs the user in. Turning it on
-and off is recorded in the audit log, as are wrong codes.
+for the authenticator code; only a correct code logs the user in. The audited
+steps are ``bering.orgs.security``'s.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -26,8 +25,8 @@ from django_otp import login as otp_login
 
 from bering.accounts import twofactor
 from bering.accounts.models import User
-from bering.audit.services import record
 from bering.core.errors import ValidationFailed
+from bering.orgs import security as sign_in_security
 from bering.orgs.current import request_actor
 
 PENDING = "bering_2fa_pending"
@@ -78,24 +77,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                device = twofactor.check(user, request.POST.get("code", ""))
-                record(
-                    actor=None,
-                    verb="user.login_second_factor",
-                    object_type="user",
-                    object_id=user.pk,
-                    data={"username": user.get_username()},
-                )
+            code = request.POST.get("code", "")
+            device = sign_in_security.second_factor_sign_in(user=user, code=code)
         except ValidationFailed as exc:
-            with transaction.atomic():
-                record(
-                    actor=None,
-                    verb="user.second_factor_failed",
-                    object_type="user",
-                    object_id=user.pk,
-                    data={"username": user.get_username(), "reason": exc.code},
-                )
             error = str(exc.message)
         else:
             request.session.pop(PENDING, None)
@@ -113,27 +97,24 @@ def security(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
+        actor = request_actor(request)
+        code = request.POST.get("code", "")
         try:
-            with transaction.atomic():
-                if action == "begin":
-                    twofactor.begin(user)
-                elif action == "confirm":
-                    device = twofactor.confirm(user, request.POST.get("code", ""))
-                    _record(request, user, "user.second_factor_on")
-                    otp_login(request, device)
-                    messages.success(request, _("The second factor is on."))
-                elif action == "cancel":
-                    twofactor.cancel(user)
-                elif action == "disable":
-                    twofactor.disable(
-                        user,
-                        password=request.POST.get("password", ""),
-                        code=request.POST.get("code", ""),
-                    )
-                    _record(request, user, "user.second_factor_off")
-                    messages.success(request, _("The second factor is off."))
-                else:
-                    raise ValidationFailed(_("Unknown action."), code="bad_action")
+            if action == "begin":
+                sign_in_security.second_factor_begin(user=user)
+            elif action == "confirm":
+                device = sign_in_security.second_factor_confirm(actor=actor, user=user, code=code)
+                otp_login(request, device)
+                messages.success(request, _("The second factor is on."))
+            elif action == "cancel":
+                sign_in_security.second_factor_cancel(user=user)
+            elif action == "disable":
+                sign_in_security.second_factor_disable(
+                    actor=actor, user=user, password=request.POST.get("password", ""), code=code
+                )
+                messages.success(request, _("The second factor is off."))
+            else:
+                raise ValidationFailed(_("Unknown action."), code="bad_action")
         except ValidationFailed as exc:
             errors[exc.field or "form"] = str(exc.message)
         else:
@@ -145,13 +126,3 @@ def security(request: HttpRequest) -> HttpResponse:
         context["qr"] = mark_safe(twofactor.qr_svg(device))  # noqa: S308
         context["secret"] = twofactor.secret_text(device)
     return render(request, "web/security.html", context, status=400 if errors else 200)
-
-
-def _record(request: HttpRequest, user: User, verb: str) -> None:
-    record(
-        actor=request_actor(request),
-        verb=verb,
-        object_type="user",
-        object_id=user.pk,
-        data={"username": user.get_username()},
-    )

@@ -109,6 +109,21 @@ def test_wrong_codes_slow_down(registrar):
     assert throttled.value.code == "otp_throttled"
 
 
+def test_a_wrong_code_at_sign_in_keeps_counting(registrar):
+    """The wrong code's throttle must survive the sign-in step's transaction: right after a
+    wrong code even the right one waits (otherwise codes could be guessed endlessly)."""
+    device = turn_on(registrar.client())
+    client = Client()
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert client.post(reverse("login-code"), {"code": "000000"}).status_code == 400
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    wait = client.post(reverse("login-code"), {"code": code_for(device, steps_ahead=1)})
+    assert wait.status_code == 400
+    assert "Слишком много неверных кодов" in wait.content.decode()
+    assert client.get(reverse("documents:list")).status_code == 302
+
+
 def test_api_token_needs_the_code_too(registrar):
     device = turn_on(registrar.client())
     with pytest.raises(ValidationFailed) as missing:

@@ -173,3 +173,43 @@ def test_with_the_second_factor_on_a_token_takes_the_code(registrar):
     ok = issue("alice", code=code_for(device))
     assert ok.status_code == 201, ok.content
     assert ApiToken.objects.filter(user=registrar.user).count() == 1
+
+
+def test_second_factor_over_the_api(registrar):
+    """A tablet app sets the second factor up, then issuing a token takes a code; a wrong
+    code's throttle is kept (the calls are not wrapped in a rolled-back transaction)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bering.accounts.tests.test_twofactor import code_for
+    from bering.audit.models import AuditEvent
+
+    raw = issue("alice").json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/me/second-factor").json() == {"on": False, "pending": False}
+    setup = client.post("/api/v1/me/second-factor/setup")
+    assert setup.status_code == 201
+    assert setup.json()["otpauth_url"].startswith("otpauth://totp/")
+    device = TOTPDevice.objects.get(user=registrar.user)
+    assert setup.json()["secret"].replace(" ", "") in setup.json()["otpauth_url"]
+    wrong = client.post("/api/v1/me/second-factor/confirm", {"code": "000000"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["field"] == "code"
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # kept, not rolled back
+    device.throttle_reset()
+    ok = client.post("/api/v1/me/second-factor/confirm", {"code": code_for(device)}, format="json")
+    assert ok.status_code == 200 and ok.json()["on"] is True
+    assert issue("alice").json()["code"] == "otp_required"
+    device.refresh_from_db()
+    off = client.post(
+        "/api/v1/me/second-factor/disable",
+        {"password": PASSWORD, "code": code_for(device, steps_ahead=1)},
+        format="json",
+    )
+    assert off.status_code == 200 and off.json() == {"on": False, "pending": False}
+    verbs = set(
+        AuditEvent.objects.filter(object_type="user", object_id=registrar.user.pk).values_list(
+            "verb", flat=True
+        )
+    )
+    assert {"user.second_factor_on", "user.second_factor_off"} <= verbs

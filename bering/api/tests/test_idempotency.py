@@ -162,7 +162,15 @@ def _all_patterns(entries, prefix=""):
 
 def test_every_state_changing_endpoint_honours_the_key():
     """A new POST/PUT/PATCH/DELETE handler must be wrapped in ``@idempotent``."""
-    exempt = {("auth/token", "post"), ("auth/token", "delete")}
+    # Calls that verify a password or an authenticator code: outside a transaction, so a
+    # wrong code's throttle is kept; their replays are harmless (decision 0011).
+    exempt = {
+        ("auth/token", "post"),
+        ("auth/token", "delete"),
+        ("me/second-factor/setup", "post"),
+        ("me/second-factor/confirm", "post"),
+        ("me/second-factor/disable", "post"),
+    }
     unwrapped = []
     for entry in _all_patterns(get_resolver("bering.api.urls").url_patterns):
         view_class = getattr(entry.callback, "cls", None)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
 from bering.accounts.services import api_token_issue
 from bering.api.base import ApiView, parse
 from bering.api.serializers import MeOut, TokenIn, TokenOut
 from bering.core.errors import ValidationFailed
+from bering.orgs import security as sign_in_security
 from bering.orgs.selectors import posts_for_user, substitutions_active
 
 
@@ -93,3 +98,97 @@ class MeView(ApiView):
             ],
         }
         return Response(MeOut(body).data)
+
+
+# --- the second factor ------------------------------------------------------------------
+# Not @idempotent, like the token: a code is verified outside any transaction, so the
+# throttle counter of a wrong code is kept (decision 0011). Replays are harmless: a
+# second confirm or disable answers 400, a second setup gives a fresh secret.
+
+
+class SecondFactorOut(serializers.Serializer[Any]):
+    on = serializers.BooleanField(help_text="Signing in takes a code from the app.")
+    pending = serializers.BooleanField(help_text="A setup waits for its first code.")
+
+
+class SecondFactorSetupOut(serializers.Serializer[Any]):
+    secret = serializers.CharField(help_text="Base32, in groups of four, for typing by hand.")
+    otpauth_url = serializers.CharField(help_text="otpauth://totp/... for a QR code.")
+
+
+class CodeIn(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=12)
+
+
+class DisableIn(serializers.Serializer[Any]):
+    password = serializers.CharField(max_length=1024, trim_whitespace=False)
+    code = serializers.CharField(max_length=12)
+
+
+def _state(user: User) -> dict[str, bool]:
+    return {
+        "on": twofactor.is_on(user),
+        "pending": not twofactor.is_on(user) and twofactor.pending_device(user) is not None,
+    }
+
+
+class SecondFactorView(ApiView):
+    """Whether signing in takes a code from an authenticator app."""
+
+    acts_in_post = False
+
+    @extend_schema(responses=SecondFactorOut, operation_id="second_factor")
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(SecondFactorOut(_state(request.user)).data)
+
+
+class SecondFactorSetupView(ApiView):
+    """Start the setup: a fresh secret for the app (nothing is on until a code confirms it)."""
+
+    acts_in_post = False
+
+    @extend_schema(
+        request=None, responses={201: SecondFactorSetupOut}, operation_id="second_factor_setup"
+    )
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        device = sign_in_security.second_factor_begin(user=user)
+        body = {
+            "secret": twofactor.secret_text(device),
+            "otpauth_url": twofactor.config_url(device),
+        }
+        return Response(SecondFactorSetupOut(body).data, status=201)
+
+
+class SecondFactorConfirmView(ApiView):
+    """The first code from the app turns the second factor on."""
+
+    acts_in_post = False
+
+    @extend_schema(request=CodeIn, responses=SecondFactorOut, operation_id="second_factor_confirm")
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        data = parse(CodeIn, request.data)
+        sign_in_security.second_factor_confirm(actor=None, user=user, code=data["code"])
+        return Response(SecondFactorOut(_state(user)).data)
+
+
+class SecondFactorDisableView(ApiView):
+    """Turn the second factor off: the password and a current code."""
+
+    acts_in_post = False
+
+    @extend_schema(
+        request=DisableIn, responses=SecondFactorOut, operation_id="second_factor_disable"
+    )
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        data = parse(DisableIn, request.data)
+        sign_in_security.second_factor_disable(
+            actor=None, user=user, password=data["password"], code=data["code"]
+        )
+        return Response(SecondFactorOut(_state(user)).data)

@@ -1,0 +1,65 @@
+"""A person's sign-in security, with every change in the audit log.
+
+The second factor itself lives in ``accounts.twofactor`` (below the audit log);
+here each step is recorded in the same transaction as its effect, and the code
+is verified *before* that transaction, so django-otp's throttle counter of a
+wrong code is kept (a rolled-back counter would allow endless guessing).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bering.accounts import twofactor
+from bering.accounts.models import User
+from bering.audit.services import record
+from bering.core.errors import ValidationFailed
+from bering.orgs.actor import Actor
+
+
+def _record(actor: Actor | None, user: User, verb: str, **extra: str) -> None:
+    record(
+        actor=actor,
+        verb=verb,
+        object_type="user",
+        object_id=user.pk,
+        data={"username": user.get_username(), **extra},
+    )
+
+
+def second_factor_begin(*, user: User) -> TOTPDevice:
+    """A fresh secret to scan (nothing is on until a code confirms it)."""
+    return twofactor.begin(user)
+
+
+def second_factor_cancel(*, user: User) -> None:
+    twofactor.cancel(user)
+
+
+def second_factor_confirm(*, actor: Actor | None, user: User, code: str) -> TOTPDevice:
+    device = twofactor.verify_setup(user, code)
+    with transaction.atomic():
+        twofactor.turn_on(device)
+        _record(actor, user, "user.second_factor_on")
+    return device
+
+
+def second_factor_disable(*, actor: Actor | None, user: User, password: str, code: str) -> None:
+    twofactor.verify_owner(user, password=password, code=code)
+    with transaction.atomic():
+        twofactor.turn_off(user)
+        _record(actor, user, "user.second_factor_off")
+
+
+def second_factor_sign_in(*, user: User, code: str) -> TOTPDevice:
+    """The code step of signing in; a wrong code is recorded too, then refused."""
+    try:
+        device = twofactor.check(user, code)
+    except ValidationFailed as exc:
+        with transaction.atomic():
+            _record(None, user, "user.second_factor_failed", reason=exc.code)
+        raise
+    with transaction.atomic():
+        _record(None, user, "user.login_second_factor")
+    return device
