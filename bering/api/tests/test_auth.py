@@ -170,6 +170,10 @@ def test_with_the_second_factor_on_a_token_takes_the_code(registrar):
     assert missing.json()["code"] == "otp_required"
     assert missing.json()["field"] == "code"
     assert not ApiToken.objects.exists()
+    assert issue("alice", code="000000").json()["code"] == "otp_wrong"
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # a guess costs time here too
+    device.throttle_reset()
     ok = issue("alice", code=code_for(device))
     assert ok.status_code == 201, ok.content
     assert ApiToken.objects.filter(user=registrar.user).count() == 1
