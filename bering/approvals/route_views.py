@@ -147,10 +147,13 @@ def _route_page(
         return fresh
 
     stages = []
+    resolved = selectors.participants_people(
+        [p for stage in template.stages.all() for p in stage.participants.all()],
+        actor.organization_id,
+    )
     for stage in template.stages.all():
         participants = [
-            (p, routes.participant_label(p), selectors.participant_people(p, actor.organization_id))
-            for p in stage.participants.all()
+            (p, routes.participant_label(p), resolved[p.pk]) for p in stage.participants.all()
         ]
         initial = {"name": stage.name, "mode": stage.mode, "days": stage.days}
         edit = form_for("stage_edit", stage.pk, RouteStageForm(initial=initial, auto_id=False))

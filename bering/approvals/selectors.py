@@ -379,24 +379,34 @@ def route_doc_types() -> list[DocumentType]:
     return list(DocumentType.objects.filter(is_active=True).order_by("name", "pk"))
 
 
-def participant_people(participant: RouteParticipant, organization_id: int) -> list[Employee]:
-    """Who a participant means today (a position's holders, a department's head...)."""
-    return _resolve(participant, organization_id)
-
-
-def _resolve(participant: RouteParticipant, organization_id: int) -> list[Employee]:
-    staff = Employee.objects.filter(organization_id=organization_id, is_active=True)
-    kind = participant.kind
-    if kind == RouteParticipant.Kind.EMPLOYEE:
-        qs = staff.filter(pk=participant.employee_id or 0)
-    elif kind == RouteParticipant.Kind.POSITION:
-        qs = staff.filter(position_id=participant.position_id or 0)
-    elif kind == RouteParticipant.Kind.DEPARTMENT_HEAD:
-        qs = staff.filter(department_id=participant.department_id or 0, is_head=True)
-    else:
-        top = staff.filter(is_head=True, department__isnull=True)
-        qs = top if top.exists() else staff.filter(is_head=True)
-    return list(qs.select_related("user").order_by("pk"))
+def participants_people(
+    participants: Iterable[RouteParticipant], organization_id: int
+) -> dict[int, list[Employee]]:
+    """Who each participant means today (a position's holders, a department's head...):
+    one query for the organization's active staff, whatever the number of participants."""
+    wanted = list(participants)
+    if not wanted:
+        return {}
+    staff = list(
+        Employee.objects.filter(organization_id=organization_id, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    heads = [e for e in staff if e.is_head]
+    top = [e for e in heads if e.department_id is None] or heads
+    found: dict[int, list[Employee]] = {}
+    for participant in wanted:
+        kind = participant.kind
+        if kind == RouteParticipant.Kind.EMPLOYEE:
+            people = [e for e in staff if e.pk == participant.employee_id]
+        elif kind == RouteParticipant.Kind.POSITION:
+            people = [e for e in staff if e.position_id == participant.position_id]
+        elif kind == RouteParticipant.Kind.DEPARTMENT_HEAD:
+            people = [e for e in heads if e.department_id == participant.department_id]
+        else:
+            people = top
+        found[participant.pk] = people
+    return found
 
 
 def route_plan(template: RouteTemplate | None, document: Document) -> list[StagePlan]:
@@ -404,11 +414,14 @@ def route_plan(template: RouteTemplate | None, document: Document) -> list[Stage
     if template is None:
         return []
     skip = {document.author_id, document.signer_id}
+    stages = list(template.stages.order_by("order", "pk").prefetch_related("participants"))
+    everyone = [p for stage in stages for p in stage.participants.all()]
+    resolved = participants_people(everyone, document.organization_id)
     plan = []
-    for stage in template.stages.order_by("order", "pk"):
+    for stage in stages:
         people: list[int] = []
-        for participant in stage.participants.order_by("order", "pk"):
-            for person in _resolve(participant, document.organization_id):
+        for participant in sorted(stage.participants.all(), key=lambda p: (p.order, p.pk)):
+            for person in resolved[participant.pk]:
                 if person.pk not in skip and person.pk not in people:
                     people.append(person.pk)
         plan.append(

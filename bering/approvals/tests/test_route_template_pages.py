@@ -235,3 +235,38 @@ def test_the_list_page_costs_the_same_queries_for_any_number_of_templates(
         page = client.get("/approvals/routes/")
     assert page.content.decode().count("Маршрут ") >= 8
     assert len(many.captured_queries) == len(few.captured_queries) <= 15
+
+
+def test_the_template_page_names_todays_people_in_a_fixed_number_of_queries(
+    registrar, lawyer, economist
+) -> None:
+    """Who holds a position or heads a department is found for all participants at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    template = RouteTemplate.objects.create(
+        organization=registrar.employee.organization, name="Много участников"
+    )
+    stage = RouteStage.objects.create(template=template, order=1, name="Все")
+    client = registrar.client()
+
+    def add_participants(n: int) -> None:
+        for _ in range(n):
+            for person in (lawyer, economist):
+                RouteParticipant.objects.create(
+                    stage=stage,
+                    order=stage.participants.count() + 1,
+                    kind=RouteParticipant.Kind.POSITION,
+                    position=person.employee.position,
+                )
+
+    add_participants(1)
+    client.get(f"/approvals/routes/{template.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(f"/approvals/routes/{template.pk}/")
+    add_participants(3)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"/approvals/routes/{template.pk}/")
+    assert first.status_code == page.status_code == 200
+    assert lawyer.employee.user.last_name in page.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
