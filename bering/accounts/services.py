@@ -25,6 +25,24 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def api_token_authenticate(
+    *, username: str, password: str, request: HttpRequest | None = None
+) -> User:
+    """The active user these credentials belong to (lockout counted by axes)."""
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        raise AuthenticationFailed(_("Wrong username or password."))
+    assert isinstance(user, User)
+    return user
+
+
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for an authenticated user; the raw token is returned only here."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, key_hash=token_hash(raw), name=name[:100])
+    return token, raw
+
+
 def api_token_issue(
     *,
     username: str,
@@ -34,16 +52,12 @@ def api_token_issue(
     request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Check the password once (and the authenticator code, when the user has the second
-    factor on) and issue a token; the raw token is returned only here."""
-    user = authenticate(request, username=username, password=password)
-    if user is None or not user.is_active:
-        raise AuthenticationFailed(_("Wrong username or password."))
-    assert isinstance(user, User)
+    factor on) and issue a token. The API calls ``orgs.security.api_token_issue``, which
+    does the same and records the code step in the audit log."""
+    user = api_token_authenticate(username=username, password=password, request=request)
     if twofactor.is_on(user):
         twofactor.check(user, code)
-    raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, key_hash=token_hash(raw), name=name[:100])
-    return token, raw
+    return api_token_create(user=user, name=name)
 
 
 def api_token_resolve(raw: str) -> ApiToken | None:

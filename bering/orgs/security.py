@@ -9,10 +9,12 @@ wrong code is kept (a rolled-back counter would allow endless guessing).
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bering.accounts import twofactor
-from bering.accounts.models import User
+from bering.accounts.models import ApiToken, User
+from bering.accounts.services import api_token_authenticate, api_token_create
 from bering.audit.services import record
 from bering.core.errors import ValidationFailed
 from bering.orgs.actor import Actor
@@ -63,3 +65,14 @@ def second_factor_sign_in(*, user: User, code: str) -> TOTPDevice:
     with transaction.atomic():
         _record(None, user, "user.login_second_factor")
     return device
+
+
+def api_token_issue(
+    *, username: str, password: str, name: str, code: str, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
+    """A token for the API: the password, then (second factor on) the code step of signing
+    in, audited like the pages' (a wrong code is recorded and throttled)."""
+    user = api_token_authenticate(username=username, password=password, request=request)
+    if twofactor.is_on(user):
+        second_factor_sign_in(user=user, code=code)
+    return api_token_create(user=user, name=name)

@@ -173,6 +173,11 @@ def test_with_the_second_factor_on_a_token_takes_the_code(registrar):
     assert issue("alice", code="000000").json()["code"] == "otp_wrong"
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # a guess costs time here too
+    from bering.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        verb="user.second_factor_failed", object_id=registrar.user.pk
+    ).exists()
     device.throttle_reset()
     ok = issue("alice", code=code_for(device))
     assert ok.status_code == 201, ok.content

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
-from bering.accounts.services import api_token_issue
 from bering.api.base import ApiView, parse
 from bering.api.serializers import MeOut, TokenIn, TokenOut
 from bering.core.errors import ValidationFailed
@@ -39,7 +38,7 @@ class TokenView(ApiView):
     @extend_schema(request=TokenIn, responses={201: TokenOut}, auth=[], operation_id="token_issue")
     def post(self, request: Request) -> Response:
         data = parse(TokenIn, request.data)
-        _token, raw = api_token_issue(
+        _token, raw = sign_in_security.api_token_issue(
             username=data["username"],
             password=data["password"],
             name=data["name"],
