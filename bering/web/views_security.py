@@ -119,8 +119,9 @@ def security(request: HttpRequest) -> HttpResponse:
             errors[exc.field or "form"] = str(exc.message)
         else:
             return redirect("security")
-    device = None if twofactor.is_on(user) else twofactor.pending_device(user)
-    context: dict[str, Any] = {"on": twofactor.is_on(user), "pending": device, "errors": errors}
+    on = twofactor.is_on(user)
+    device = None if on else twofactor.pending_device(user)
+    context: dict[str, Any] = {"on": on, "pending": device, "errors": errors}
     if device is not None:
         # segno's own markup of the otpauth:// address: modules as paths, no text, no script.
         context["qr"] = mark_safe(twofactor.qr_svg(device))  # noqa: S308

@@ -162,3 +162,15 @@ def test_turning_it_off_takes_password_and_code(registrar):
 def test_without_the_second_factor_nothing_changes(registrar):
     response = Client().post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] != reverse("login-code")
+
+
+def test_an_unfinished_setup_can_be_cancelled(registrar):
+    client = registrar.client()
+    client.post(reverse("security"), {"action": "begin"})
+    assert TOTPDevice.objects.filter(user=registrar.user, confirmed=False).exists()
+    response = client.post(reverse("security"), {"action": "cancel"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=registrar.user).exists()
+    assert 'data-state="off"' in client.get(reverse("security")).content.decode()
+    unknown = client.post(reverse("security"), {"action": "explode"})
+    assert unknown.status_code == 400

@@ -125,10 +125,8 @@ class DisableIn(serializers.Serializer[Any]):
 
 
 def _state(user: User) -> dict[str, bool]:
-    return {
-        "on": twofactor.is_on(user),
-        "pending": not twofactor.is_on(user) and twofactor.pending_device(user) is not None,
-    }
+    on = twofactor.is_on(user)
+    return {"on": on, "pending": not on and twofactor.pending_device(user) is not None}
 
 
 class SecondFactorView(ApiView):
