@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -59,6 +60,20 @@ class Failed:
 def _refuse(form: forms.Form, exc: ValidationFailed) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
+
+
+def _submit(
+    form: forms.Form, save: Callable[[dict[str, Any]], object], done: str, failed: Failed
+) -> str | Failed:
+    """A form action: a valid form goes to the service; a refusal goes back to the form."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationFailed as exc:
+            _refuse(form, exc)
+        else:
+            return done
+    return failed
 
 
 def _complain(request: HttpRequest, form: forms.Form) -> None:
@@ -201,19 +216,14 @@ RouteAction = Callable[[HttpRequest, Actor, RouteTemplate], "str | Failed"]
 
 def _rename(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
     form = RouteTemplateForm(request.POST, auto_id=False)
-    if form.is_valid():
-        try:
-            routes.route_template_update(
-                actor=actor,
-                template=template,
-                name=form.cleaned_data["name"],
-                doc_type_id=form.cleaned_data["doc_type"],
-            )
-        except ValidationFailed as exc:
-            _refuse(form, exc)
-        else:
-            return _("Saved.")
-    return Failed("rename", form)
+    return _submit(
+        form,
+        lambda data: routes.route_template_update(
+            actor=actor, template=template, name=data["name"], doc_type_id=data["doc_type"]
+        ),
+        _("Saved."),
+        Failed("rename", form),
+    )
 
 
 def _switch(is_active: bool) -> RouteAction:
@@ -228,21 +238,14 @@ def _switch(is_active: bool) -> RouteAction:
 
 def _stage_add(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
     form = RouteStageForm(request.POST, auto_id=False)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            routes.route_stage_add(
-                actor=actor,
-                template=template,
-                name=data["name"],
-                mode=data["mode"],
-                days=data["days"],
-            )
-        except ValidationFailed as exc:
-            _refuse(form, exc)
-        else:
-            return _("Stage added.")
-    return Failed("stage_add", form)
+    return _submit(
+        form,
+        lambda data: routes.route_stage_add(
+            actor=actor, template=template, name=data["name"], mode=data["mode"], days=data["days"]
+        ),
+        _("Stage added."),
+        Failed("stage_add", form),
+    )
 
 
 def _ref(request: HttpRequest) -> RouteRefForm:
@@ -255,22 +258,19 @@ def _ref(request: HttpRequest) -> RouteRefForm:
 def _stage_edit(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
     stage_id: int = _ref(request).cleaned_data["stage"]
     form = RouteStageForm(request.POST, auto_id=False)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            routes.route_stage_update(
-                actor=actor,
-                template=template,
-                stage_id=stage_id,
-                name=data["name"],
-                mode=data["mode"],
-                days=data["days"],
-            )
-        except ValidationFailed as exc:
-            _refuse(form, exc)
-        else:
-            return _("Stage saved.")
-    return Failed("stage_edit", form, stage_id=stage_id)
+    return _submit(
+        form,
+        lambda data: routes.route_stage_update(
+            actor=actor,
+            template=template,
+            stage_id=stage_id,
+            name=data["name"],
+            mode=data["mode"],
+            days=data["days"],
+        ),
+        _("Stage saved."),
+        Failed("stage_edit", form, stage_id=stage_id),
+    )
 
 
 def _stage_move(direction: str) -> RouteAction:
@@ -292,23 +292,20 @@ def _stage_remove(request: HttpRequest, actor: Actor, template: RouteTemplate) -
 
 def _participant_add(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
     form = RouteParticipantForm(request.POST, auto_id=False)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            routes.route_participant_add(
-                actor=actor,
-                template=template,
-                stage_id=data["stage"],
-                kind=data["kind"],
-                employee_id=data["employee"],
-                position_id=data["position"],
-                department_id=data["department"],
-            )
-        except ValidationFailed as exc:
-            _refuse(form, exc)
-        else:
-            return _("Participant added.")
-    return Failed("participant_add", form)
+    return _submit(
+        form,
+        lambda data: routes.route_participant_add(
+            actor=actor,
+            template=template,
+            stage_id=data["stage"],
+            kind=data["kind"],
+            employee_id=data["employee"],
+            position_id=data["position"],
+            department_id=data["department"],
+        ),
+        _("Participant added."),
+        Failed("participant_add", form),
+    )
 
 
 def _participant_remove(
