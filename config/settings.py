@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "bering.approvals",
     "bering.assignments",
     "bering.exchange",
+    "bering.appeals",
     "bering.reports",
+    "bering.portal",
     "bering.api",
     "bering.web",
     "bering.ops",
@@ -297,6 +299,25 @@ SECURE_PROXY_SSL_HEADER = (
 BERING_REGION_NAME = env("BERING_REGION_NAME", "Камчатский край")
 BERING_REGION_TARGET_ORGS = int(env("BERING_REGION_TARGET_ORGS", "380"))
 BERING_REPORT_CACHE_SECONDS = int(env("BERING_REPORT_CACHE_SECONDS", "600"))
+
+# --- Citizens' internet reception ------------------------------------------------------
+BERING_SITE_URL = env("BERING_SITE_URL", "http://127.0.0.1:8000")
+# The organization (by code) that routes appeals written to «не знаю, кому».
+BERING_RECEPTION_ORG_CODE = env("BERING_RECEPTION_ORG_CODE", "ПКК")
+# Limits of the public side: name -> (requests, seconds), per account and per address.
+BERING_RATE_LIMITS = {
+    "appeal_account": (int(env("BERING_APPEALS_PER_DAY", "10")), 86400),
+    "appeal_address": (int(env("BERING_APPEALS_PER_ADDRESS_PER_DAY", "30")), 86400),
+    "login_code": (5, 900),
+    "tracking": (int(env("BERING_TRACKING_PER_MINUTE", "30")), 60),
+    "citizen_api": (600, 60),
+}
+# ЕСИА or any OpenID Connect provider for citizens' sign-in; off when the issuer is empty.
+BERING_OIDC_ISSUER = env("BERING_OIDC_ISSUER")
+BERING_OIDC_CLIENT_ID = env("BERING_OIDC_CLIENT_ID")
+BERING_OIDC_CLIENT_SECRET = env("BERING_OIDC_CLIENT_SECRET")
+BERING_OIDC_SCOPES = env("BERING_OIDC_SCOPES", "openid profile email")
+BERING_OIDC_NAME = env("BERING_OIDC_NAME", "Госуслуги (ЕСИА)")
 
 # --- Demo -----------------------------------------------------------------------
 BERING_DEMO_PASSWORD = env("BERING_DEMO_PASSWORD", "bering-demo-2026")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("exchange/", include("bering.exchange.urls")),
     path("notifications/", include("bering.notifications.urls")),
     path("reports/", include("bering.reports.urls")),
+    path("appeals/", include("bering.appeals.urls")),
+    path("reception/", include("bering.portal.urls")),
     path("api/v1/", include("bering.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

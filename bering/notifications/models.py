@@ -40,6 +40,7 @@ class Kind(models.TextChoices):
     ASSIGNMENT_NEW = "assignment_new", _("new assignment")
     REPORT = "report", _("executor's report")
     DELIVERY = "delivery", _("document delivered")
+    APPEAL = "appeal", _("citizen's appeal")
     OTHER = "other", _("other notification")
 
 

@@ -41,6 +41,7 @@ MIGRATION_FILLED_MODELS = (
     "deadlines.CalendarYear",
     "deadlines.CalendarDay",
     "documents.DocumentType",
+    "appeals.Topic",
 )
 
 
