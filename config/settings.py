@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bering.web.context_processors.shell",
                 "bering.notifications.context_processors.unread",
+                "bering.portal.context_processors.portal",
             ],
         },
     },
