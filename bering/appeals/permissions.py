@@ -8,6 +8,8 @@ sees only their own appeals.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bering.appeals.models import Appeal, Citizen, NoAnswerGround
 from bering.documents import permissions as document_permissions
 from bering.orgs.models import Employee
@@ -55,3 +57,34 @@ def can_send_answer(employee: Employee, appeal: Appeal) -> bool:
 
 def citizen_owns(citizen: Citizen, appeal: Appeal) -> bool:
     return appeal.citizen_id == citizen.pk
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the person may do with the appeal now: the flags the card reads."""
+
+    register: bool
+    redirect: bool
+    extend: bool
+    close: bool
+    end_correspondence: bool
+    send_answer: bool
+
+
+def actions_for(employee: Employee, appeal: Appeal) -> Actions:
+    received = appeal.status == Appeal.Status.RECEIVED
+    registered = appeal.status == Appeal.Status.REGISTERED
+    return Actions(
+        register=received and can_register(employee, appeal),
+        redirect=registered and can_redirect(employee, appeal),
+        extend=registered and appeal.extended_at is None and can_extend(employee, appeal),
+        close=appeal.is_open
+        and can_close_without_answer(employee, appeal, NoAnswerGround.ANONYMOUS),
+        end_correspondence=appeal.is_open
+        and can_close_without_answer(employee, appeal, NoAnswerGround.REPEATED),
+        send_answer=registered and can_send_answer(employee, appeal),
+    )
+
+
+def sees_appeals_menu(employee: Employee) -> bool:
+    return sees_all_appeals(employee)

@@ -10,10 +10,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bering.appeals import permissions, tokens
-from bering.appeals.models import Appeal, Citizen, Milestone, Topic, TrackingLink
+from bering.appeals.models import Appeal, AppealFile, Citizen, Milestone, Topic, TrackingLink
 from bering.core import clock
 from bering.core.errors import NotFound
 from bering.deadlines.selectors import overdue_label
+from bering.documents.models import Document
 from bering.orgs.actor import Actor
 from bering.orgs.models import Organization
 
@@ -245,3 +246,23 @@ def topic_suggest(text: str, *, limit: int = 3) -> list[Topic]:
             scored.append((-score, topic.code, topic))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [topic for _, _, topic in scored[:limit]]
+
+
+def answer_candidates(appeal: Appeal) -> QuerySet[Document]:
+    """Registered outgoing documents prepared «in reply to» the appeal's document."""
+    if appeal.document_id is None:
+        return Document.objects.none()
+    return Document.objects.filter(
+        organization_id=appeal.organization_id,
+        in_reply_to_id=appeal.document_id,
+        status=Document.Status.REGISTERED,
+        flow="outgoing",
+    ).order_by("-registered_at")
+
+
+def appeal_file_get(appeal: Appeal, file_id: int) -> AppealFile:
+    """A file of an appeal already reached through its getter; 404 for any other."""
+    item = appeal.files.select_related("stored").filter(pk=file_id).first()
+    if item is None:
+        raise NotFound(_("File not found."))
+    return item

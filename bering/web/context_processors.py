@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from bering.appeals.permissions import sees_appeals_menu
 from bering.orgs.current import request_actor
 from bering.orgs.selectors import posts_for_user, substitutions_active
 
@@ -21,4 +22,8 @@ def shell(request: HttpRequest) -> dict[str, object]:
             choices.append({"post": s.substitute, "on_behalf_of": s.absent})
         return choices
 
-    return {"actor": actor, "switch_choices": switch_choices}
+    return {
+        "actor": actor,
+        "switch_choices": switch_choices,
+        "show_appeals": actor is not None and sees_appeals_menu(actor.employee),
+    }
