@@ -149,6 +149,11 @@ def deadline_in_calendar_days(
         due_date = next_working_day(cal, target, include=True)
     else:
         due_date = previous_working_day(cal, target, include=True)
+        if due_date < start_date:
+            # No working day within the term (received on 05.01, three days of
+            # New Year holidays ahead): a term never ends before it starts, so it
+            # ends on the first working day after.
+            due_date = next_working_day(cal, target, include=True)
     return Deadline(
         due_at=close_of_business(cal, due_date, local_tz),
         explanation=explain_calendar(cal, start_date, days, target, due_date, roll),
@@ -296,6 +301,6 @@ def explain_calendar(
     unit = plural_ru(days, "календарный день", "календарных дня", "календарных дней")
     text = f"{days} {unit} с {fmt(start_date)}"
     if target != due_date:
-        where = "следующий" if roll == Roll.NEXT else "предыдущий"
+        where = "следующий" if due_date > target else "предыдущий"
         text += f" = {fmt(target)}, нерабочий → переносится на {where} рабочий день"
     return f"{text} → {_until(cal, due_date)}"
