@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 JOBS: list[str] = [
     "approvals_remind",  # visa and signing reminders, overdue notices, escalation
     "assignments_remind",  # the same for assignments
+    "appeals_remind",  # the legal terms of citizens' appeals: registration, the answer
     "files_process_pending",  # text and previews a lost task left pending
     "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
