@@ -310,6 +310,7 @@ BERING_RATE_LIMITS = {
     "appeal_account": (int(env("BERING_APPEALS_PER_DAY", "10")), 86400),
     "appeal_address": (int(env("BERING_APPEALS_PER_ADDRESS_PER_DAY", "30")), 86400),
     "login_code": (5, 900),
+    "login_code_address": (int(env("BERING_LOGIN_CODES_PER_ADDRESS", "30")), 900),
     "tracking": (int(env("BERING_TRACKING_PER_MINUTE", "30")), 60),
     "citizen_api": (600, 60),
 }
