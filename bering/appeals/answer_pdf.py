@@ -1,4 +1,6 @@
-"""The answer to a citizen as a PDF: number, text, signature mark, tracking QR.
+"""The appeal and the answer to it as PDFs.
+
+The answer to a citizen as a PDF: number, text, signature mark, tracking QR.
 
 The signed original is never changed: this is a rendition made from the
 registered answer's card and the text of its signed file, with the mark of
@@ -45,6 +47,22 @@ def render(*, appeal: Appeal, answer: Document, signer_name: str, sha256: str, u
             "url": url,
             "qr": qr_data_uri(url),
             "made_at": timezone.localtime(timezone.now(), tz),
+        },
+    )
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    return pdf
+
+
+def appeal_text_pdf(appeal: Appeal) -> bytes:
+    """The appeal as the registered document's main file, readable in its preview."""
+    import weasyprint
+
+    html = render_to_string(
+        "appeals/appeal_pdf.html",
+        {
+            "appeal": appeal,
+            "citizen": appeal.citizen,
+            "received": timezone.localtime(appeal.received_at, appeal.organization.tz),
         },
     )
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()

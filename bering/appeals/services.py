@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from io import BytesIO
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -507,7 +508,10 @@ def appeal_register(
                 )
             _require_open(locked)
         files = list(locked.files.select_related("stored"))
-        uploads = [
+        text = document_services.Upload(
+            name="Обращение.pdf", stream=BytesIO(answer_pdf.appeal_text_pdf(locked))
+        )
+        uploads = [text] + [
             document_services.Upload(name=f.stored.original_name, stream=file_open(f.stored))
             for f in files
         ]
@@ -933,8 +937,6 @@ def appeal_answer_send(*, actor: Actor, appeal: Appeal, answer: Document, result
             sha256=sha256,
             url=tracking_url(token),
         )
-        from io import BytesIO
-
         name = f"Ответ {answer.reg_number}.pdf".replace("/", "-")
         stored = file_store(stream=BytesIO(pdf), name=name, uploaded_by_id=actor.user.pk)
         locked.status = Appeal.Status.ANSWERED

@@ -46,7 +46,7 @@ def test_registrar_registers_from_the_queue(with_file, registrar, executor):
     with_file.refresh_from_db()
     assert with_file.status == Appeal.Status.REGISTERED
     assert with_file.document.executor == executor.employee
-    assert with_file.document.files.count() == 1
+    assert with_file.document.files.count() == 2  # the appeal as a PDF, then the photo
     card = client.get(f"/appeals/{with_file.pk}/").content.decode()
     assert "30 календарных дней" in card and 'data-action="register-appeal"' not in card
 
