@@ -92,6 +92,13 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
         say("Approvals, resolutions and deliveries of the last months...")
         with transaction.atomic():
             workflow.run(rng=random.Random(SEED + 2))
+    from bering.appeals.models import Appeal
+    from bering.web.demo import appeals
+
+    if documents_count and not Appeal.objects.filter(organization__code="МЗ").exists():
+        say("Citizens' appeals in every state...")
+        with transaction.atomic():
+            appeals.run()
     return logins()
 
 

@@ -61,6 +61,14 @@ def test_seed_builds_the_region_and_a_second_run_changes_nothing():
     for username in ("registrar", "head", "executor", "controller", "regionadmin", "registrar2"):
         assert username in output and username in again
     assert settings.BERING_DEMO_PASSWORD in output
+    # Citizens' appeals in every state, the answered one with its PDF.
+    from bering.appeals.models import Appeal
+    from bering.web.demo.appeals import CITIZEN_LOGIN
+
+    states = set(Appeal.objects.values_list("status", flat=True))
+    assert states == set(Appeal.Status.values)
+    assert Appeal.objects.get(status="answered").answer_file is not None
+    assert CITIZEN_LOGIN in output
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from bering.web.demo import appeals as demo_appeals
 from bering.web.demo import seed
 
 
@@ -34,3 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS("Internet reception (/reception/): ")
+            + f"{demo_appeals.CITIZEN_LOGIN} (the one-time code is printed in the server's console)"
+        )
