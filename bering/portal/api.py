@@ -1,0 +1,526 @@
+"""The citizens' API, /api/citizen/v1/: sign-in by e-mail code, profile, own appeals.
+
+Its tokens are ``CitizenToken`` rows (SHA-256 only); the staff API's tokens are
+another table, and neither API's authentication accepts the other's. A
+citizen sees only their own appeals: anyone else's is a 404 exactly like a
+missing one. Errors have the staff API's shape ``{code, detail, field?}`` (the
+project's DRF exception handler); a rate-limit refusal adds ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import authentication, exceptions, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bering.appeals import ratelimit, selectors
+from bering.appeals import services as appeal_services
+from bering.appeals.models import FILES_MAX, TEXT_MAX, Appeal, Citizen, Topic
+from bering.appeals.ratelimit import RateLimited
+from bering.core.errors import NotFound, ValidationFailed
+from bering.documents.services import Upload
+from bering.files.services import file_open
+from bering.orgs.models import Organization
+from bering.portal import auth_services
+
+PREFIX = "/api/citizen/v1"
+MAX_ID = 2**63 - 1
+
+
+# --- authentication -------------------------------------------------------------------
+
+
+class CitizenTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer <token>`` of a citizen; ``request.user`` is the Citizen."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            raw = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+        token = auth_services.citizen_token_resolve(raw)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        return token.citizen, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class CitizenBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "bering.portal.api.CitizenTokenAuthentication"
+    name = "citizenBearer"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A citizen's token from POST /api/citizen/v1/auth/token.",
+        }
+
+
+class IsCitizen(BasePermission):
+    """Signed in with a citizen's token (a Citizen has no ``is_authenticated``)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.user, Citizen)
+
+
+def citizen_of(request: Request) -> Citizen:
+    user = request.user
+    if not isinstance(user, Citizen):  # pragma: no cover - IsCitizen let it through
+        raise exceptions.NotAuthenticated()
+    return user
+
+
+# --- the base view and its schema ------------------------------------------------------
+
+
+class ErrorOut(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)
+
+
+ERRORS = {
+    "400": "The request is not valid: the message says what to correct.",
+    "401": "No valid citizen's token.",
+    "404": "No such object, or it is not yours.",
+    "409": "The appeal is closed, or changed meanwhile.",
+    "429": "Too many requests: retry after Retry-After seconds.",
+}
+
+
+class CitizenAutoSchema(AutoSchema):
+    """Documents the error answers; keeps these views out of the staff schema."""
+
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any
+    ) -> Any:
+        if not path_prefix.lstrip("^").startswith(PREFIX):
+            return None
+        return super().get_operation(path, path_regex, path_prefix, method, registry)
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for code, description in ERRORS.items():
+            if code not in responses:
+                body = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                    ErrorOut, code, direction=direction
+                )
+                body["description"] = description
+                responses[code] = body
+        return responses
+
+
+class AnyAccept(DefaultContentNegotiation):
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+class CitizenApiView(APIView):
+    authentication_classes = [CitizenTokenAuthentication]
+    permission_classes = [IsCitizen]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    content_negotiation_class = AnyAccept
+    throttle_classes: list[Any] = []
+    schema = CitizenAutoSchema()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+            raise NotFound(_("Not found."))
+        if isinstance(request.user, Citizen):
+            ratelimit.hit("citizen_api", str(request.user.pk))
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+
+
+def parse(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- serializers -----------------------------------------------------------------------
+
+
+class CodeIn(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+
+
+class TokenIn(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    code = serializers.RegexField(r"^\s*\d(?:\s*\d){5}\s*$", max_length=12)
+
+
+class TokenOut(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="Shown once: keep it. Send as `Bearer <token>`.")
+
+
+class MessageOut(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class MeOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    last_name = serializers.CharField()
+    first_name = serializers.CharField()
+    middle_name = serializers.CharField()
+    postal_address = serializers.CharField()
+    email = serializers.CharField(help_text="E-mail for answers (.ru, .рф, .su).")
+    login_email = serializers.CharField(allow_null=True)
+    profile_complete = serializers.BooleanField()
+
+
+PROFILE_FIELDS = ("last_name", "first_name", "middle_name", "postal_address", "email")
+
+
+class MeIn(serializers.Serializer[Any]):
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    postal_address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+
+
+class RefOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class StepOut(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    at = serializers.DateTimeField()
+
+
+class AppealOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=Appeal.Status.choices)
+    status_label = serializers.CharField()
+    organization = RefOut()
+    addressed_to_reception = serializers.BooleanField()
+    topic = serializers.CharField(allow_null=True)
+    received_at = serializers.DateTimeField()
+    registered_at = serializers.DateTimeField(allow_null=True)
+    answer_due_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.CharField()
+    has_answer = serializers.BooleanField()
+
+
+class AppealDetailOut(AppealOut):
+    text = serializers.CharField()
+    answer_by_email = serializers.BooleanField()
+    steps = StepOut(many=True)
+
+
+class AppealCreatedOut(AppealDetailOut):
+    tracking_url = serializers.CharField(help_text="Shown once: the public tracking page.")
+
+
+class AppealIn(serializers.Serializer[Any]):
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    text = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+    topic = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    consent = serializers.BooleanField(default=False)
+    answer_by_email = serializers.BooleanField(default=False)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=FILES_MAX
+    )
+
+
+class SupplementIn(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=FILES_MAX
+    )
+
+
+def _appeal_body(appeal: Appeal, *, detail: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": appeal.pk,
+        "number": appeal.document.reg_number if appeal.document is not None else None,
+        "status": appeal.status,
+        "status_label": appeal.get_status_display(),
+        "organization": {"id": appeal.organization_id, "name": appeal.organization.name},
+        "addressed_to_reception": appeal.addressed_to_reception,
+        "topic": appeal.topic.code if appeal.topic is not None else None,
+        "received_at": appeal.received_at,
+        "registered_at": appeal.registered_at,
+        "answer_due_at": appeal.answer_due_at,
+        "closed_at": appeal.closed_at,
+        "result": appeal.result,
+        "has_answer": appeal.answer_file_id is not None,
+    }
+    if detail:
+        body["text"] = appeal.text
+        body["answer_by_email"] = appeal.answer_by_email
+        body["steps"] = [
+            {"kind": s.kind, "label": s.label, "at": s.at} for s in selectors.tracking_steps(appeal)
+        ]
+    return body
+
+
+def _uploads(data: dict[str, Any]) -> list[Upload]:
+    files: list[UploadedFile[bytes]] = list(data.get("files") or [])
+    if len(files) > FILES_MAX:
+        raise ValidationFailed(_("Attach at most %(n)s files.") % {"n": FILES_MAX}, field="files")
+    return [Upload(name=f.name or "file", stream=f) for f in files]
+
+
+# --- sign-in ---------------------------------------------------------------------------
+
+
+class AuthCodeView(CitizenApiView):
+    """Send a six-digit sign-in code to an e-mail."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CodeIn, responses={202: MessageOut}, auth=[], operation_id="auth_code")
+    def post(self, request: Request) -> Response:
+        data = parse(CodeIn, request.data)
+        auth_services.login_code_send(
+            email=data["email"], client_address=str(request.META.get("REMOTE_ADDR", ""))
+        )
+        return Response(
+            {"detail": _("If the address is valid, a code is on its way: it is valid 10 min.")},
+            status=202,
+        )
+
+
+class AuthTokenView(CitizenApiView):
+    """Exchange the e-mail and its code for a new bearer token (shown once)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenIn, responses={201: TokenOut}, auth=[], operation_id="auth_token")
+    def post(self, request: Request) -> Response:
+        data = parse(TokenIn, request.data)
+        citizen = auth_services.login_code_verify(
+            email=data["email"],
+            code=data["code"],
+            client_address=str(request.META.get("REMOTE_ADDR", "")),
+        )
+        return Response({"token": auth_services.citizen_token_issue(citizen=citizen)}, status=201)
+
+
+# --- the citizen -----------------------------------------------------------------------
+
+
+def _me(citizen: Citizen) -> dict[str, Any]:
+    return {
+        "id": citizen.pk,
+        "last_name": citizen.last_name,
+        "first_name": citizen.first_name,
+        "middle_name": citizen.middle_name,
+        "postal_address": citizen.postal_address,
+        "email": citizen.email,
+        "login_email": citizen.login_email,
+        "profile_complete": citizen.profile_complete,
+    }
+
+
+class MeView(CitizenApiView):
+    @extend_schema(responses=MeOut, operation_id="me")
+    def get(self, request: Request) -> Response:
+        return Response(_me(citizen_of(request)))
+
+    @extend_schema(request=MeIn, responses=MeOut, operation_id="me_update")
+    def patch(self, request: Request) -> Response:
+        citizen = citizen_of(request)
+        data = parse(MeIn, request.data)
+        current: dict[str, str] = {k: getattr(citizen, k) for k in PROFILE_FIELDS}
+        current.update(data)
+        updated = appeal_services.citizen_profile_update(
+            citizen=citizen, data=appeal_services.CitizenData(**current)
+        )
+        return Response(_me(updated))
+
+
+class AppealListView(CitizenApiView):
+    @extend_schema(
+        responses=AppealOut(many=True),
+        operation_id="appeals_list",
+        parameters=[
+            OpenApiParameter("limit", int, description="At most 200."),
+            OpenApiParameter("offset", int),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        paging = LimitOffsetPagination()
+        paging.default_limit = 50
+        paging.max_limit = 200
+        page = paging.paginate_queryset(
+            selectors.citizen_appeals(citizen_of(request)), request, view=self
+        )
+        return paging.get_paginated_response([_appeal_body(a) for a in page or []])
+
+    @extend_schema(
+        request={"multipart/form-data": AppealIn, "application/json": AppealIn},
+        responses={201: AppealCreatedOut},
+        operation_id="appeals_send",
+    )
+    def post(self, request: Request) -> Response:
+        citizen = citizen_of(request)
+        data = parse(AppealIn, request.data)
+        organization = None
+        if data.get("organization") is not None:
+            organization = Organization.objects.filter(
+                pk=data["organization"], is_active=True
+            ).first()
+            if organization is None:
+                raise ValidationFailed(
+                    _("Choose an organization from the list."), field="organization"
+                )
+        topic = None
+        if data.get("topic"):
+            topic = Topic.objects.filter(code=data["topic"], is_active=True).first()
+            if topic is None:
+                raise ValidationFailed(_("Choose a topic from the list."), field="topic")
+        sent = appeal_services.appeal_send(
+            citizen=citizen,
+            organization=organization,
+            text=data["text"],
+            topic=topic,
+            uploads=_uploads(data),
+            consent=data["consent"],
+            answer_by_email=data["answer_by_email"],
+        )
+        appeal = selectors.citizen_appeal_get(citizen, sent.appeal.pk)
+        body = _appeal_body(appeal, detail=True)
+        body["tracking_url"] = appeal_services.tracking_url(sent.token)
+        return Response(body, status=201)
+
+
+class AppealView(CitizenApiView):
+    @extend_schema(responses=AppealDetailOut, operation_id="appeal")
+    def get(self, request: Request, pk: int) -> Response:
+        appeal = selectors.citizen_appeal_get(citizen_of(request), pk)
+        return Response(_appeal_body(appeal, detail=True))
+
+
+class SupplementView(CitizenApiView):
+    @extend_schema(
+        request={"multipart/form-data": SupplementIn, "application/json": SupplementIn},
+        responses={201: AppealDetailOut},
+        operation_id="appeal_supplement",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        citizen = citizen_of(request)
+        appeal = selectors.citizen_appeal_get(citizen, pk)
+        data = parse(SupplementIn, request.data)
+        appeal_services.appeal_supplement(
+            citizen=citizen,
+            appeal=appeal,
+            text=data.get("text", ""),
+            uploads=_uploads(data),
+        )
+        appeal = selectors.citizen_appeal_get(citizen, pk)
+        return Response(_appeal_body(appeal, detail=True), status=201)
+
+
+class WithdrawView(CitizenApiView):
+    @extend_schema(request=None, responses=AppealDetailOut, operation_id="appeal_withdraw")
+    def post(self, request: Request, pk: int) -> Response:
+        citizen = citizen_of(request)
+        appeal = selectors.citizen_appeal_get(citizen, pk)
+        appeal_services.appeal_withdraw(citizen=citizen, appeal=appeal)
+        appeal = selectors.citizen_appeal_get(citizen, pk)
+        return Response(_appeal_body(appeal, detail=True))
+
+
+class AnswerView(CitizenApiView):
+    @extend_schema(
+        responses={(200, "application/pdf"): bytes},
+        operation_id="appeal_answer",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        appeal = selectors.citizen_appeal_get(citizen_of(request), pk)
+        stored = appeal.answer_file
+        if stored is None:
+            raise NotFound(_("There is no answer yet."))
+        return FileResponse(
+            file_open(stored),
+            as_attachment=True,
+            filename=stored.original_name,
+            content_type="application/pdf",
+        )
+
+
+# --- reference -------------------------------------------------------------------------
+
+
+class OrganizationListView(CitizenApiView):
+    @extend_schema(
+        responses=RefOut(many=True),
+        operation_id="organizations",
+        parameters=[OpenApiParameter("q", str, description="Part of the name.")],
+    )
+    def get(self, request: Request) -> Response:
+        q = str(request.query_params.get("q", ""))[:100]
+        return Response(
+            [{"id": o.pk, "name": o.name} for o in selectors.organizations_for_citizens(q)[:200]]
+        )
+
+
+class TopicListView(CitizenApiView):
+    @extend_schema(
+        responses=inline_serializer(
+            "CitizenTopic",
+            {
+                "code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "parent": serializers.CharField(allow_null=True),
+            },
+            many=True,
+        ),
+        operation_id="topics",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "parent": t.code.rsplit(".", 1)[0] if "." in t.code else None,
+                }
+                for t in selectors.topics()
+            ]
+        )
