@@ -13,6 +13,8 @@ from django.utils.encoding import escape_uri_path
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("\\/*?:[]", " "))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAME_MAX = 31
+"""Excel's limit on a sheet's name."""
 
 
 def safe_cell(value: Any) -> Any:
@@ -27,6 +29,30 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word's end, never in a word's middle
+    (a single word longer than the limit is cut, there is no other way)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return cut.rstrip(" ,.;—–-(") or text[:limit]
+
+
+def sheet_name(raw: str, used: set[str]) -> str:
+    """A sheet name Excel accepts: no forbidden characters, at most 31 characters cut at
+    a word's end, unique in the book (a number added when it is not)."""
+    title = " ".join(raw.translate(SHEET_NAME_FORBIDDEN).split()).strip("'") or "Sheet"
+    name = _cut(title, SHEET_NAME_MAX)
+    number = 2
+    while name in used:
+        suffix = f" {number}"
+        name = _cut(title, SHEET_NAME_MAX - len(suffix)) + suffix
+        number += 1
+    used.add(name)
+    return name
 
 
 def _fill(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -49,7 +75,7 @@ def xlsx_bytes(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[An
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = title[:31]
+    sheet.title = sheet_name(title, set())
     _fill(sheet, headers, rows)
     out = io.BytesIO()
     workbook.save(out)
@@ -85,13 +111,8 @@ def xlsx_book_response(
     assert default is not None
     book.remove(default)
     used: set[str] = set()
-    for index, (raw_title, headers, rows) in enumerate(sheets, start=1):
-        title = raw_title.translate(SHEET_NAME_FORBIDDEN).strip() or "Sheet"
-        name = title[:31]
-        if name in used:
-            name = f"{title[:27]} {index}"
-        used.add(name)
-        _fill(book.create_sheet(name), headers, rows)
+    for raw_title, headers, rows in sheets:
+        _fill(book.create_sheet(sheet_name(raw_title, used)), headers, rows)
     out = io.BytesIO()
     book.save(out)
     return _attachment(HttpResponse(out.getvalue(), content_type=XLSX), filename)

@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from bering.reports.exports import sheet_name
 from bering.reports.tests.conftest import at, visa
 
 QUERY = {"from": "2025-12-01", "to": "2026-02-28"}
@@ -112,3 +113,16 @@ def test_dashboard_shows_every_report_at_a_glance(
     assert body.count("<svg") >= 2
     assert "<script>" not in body and " style=" not in body
     assert len(page.content) < 50_000
+
+
+def test_sheet_names_are_cut_at_a_word_end():
+    """Excel allows 31 characters: a Russian title is cut after a whole word."""
+    used: set[str] = set()
+    title = "Ежемесячная сводка для ССТУ: ноябрь 2026 года по разделам"
+    first = sheet_name(title, used)
+    assert first == "Ежемесячная сводка для ССТУ"
+    second = sheet_name(title, used)
+    assert second != first and second.endswith(" 2") and len(second) <= 31
+    assert sheet_name("Сводкапообращениямгражданзамесяцноябрь", set()) == (
+        "Сводкапообращениямгражданзамеся"
+    )
