@@ -31,6 +31,7 @@ from bering.core import clock
 from bering.reports import selectors
 from bering.reports.filters import Filters, parse_filters
 from bering.reports.permissions import Scope
+from bering.reports.selectors_appeals import AppealsReport, appeals_report
 from bering.reports.selectors_approval import ApprovalTime, approval_time
 from bering.reports.selectors_discipline import Discipline, Group, Kind, discipline
 
@@ -123,6 +124,18 @@ def approval_figures(
         scope=scope,
         filters=filters,
         compute=lambda now: approval_time(scope=scope, filters=filters),
+        refresh=refresh,
+    )
+
+
+def appeals_figures(
+    *, scope: Scope, filters: Filters, month: dt.date, refresh: bool = False
+) -> Figures[AppealsReport]:
+    return figures(
+        f"appeals:{month.isoformat()}",
+        scope=scope,
+        filters=filters,
+        compute=lambda now: appeals_report(scope=scope, filters=filters, month=month, now=now),
         refresh=refresh,
     )
 

@@ -109,6 +109,25 @@ def parse_filters(data: Mapping[str, str], *, now: dt.datetime) -> Filters:
     return Filters(start=start, end=end, organization_id=organization_id, doc_type=doc_type)
 
 
+def parse_month(raw: str, *, now: dt.datetime, field: str = "month") -> dt.date:
+    """The first day of the month given as ``YYYY-MM``; empty: the month before ``now``
+    (the one a monthly summary is submitted for)."""
+    raw = raw.strip()
+    if not raw:
+        first = now.astimezone(region_tz()).date().replace(day=1)
+        return (first - dt.timedelta(days=1)).replace(day=1)
+    try:
+        if len(raw) != 7:
+            raise ValueError(raw)
+        return dt.date.fromisoformat(f"{raw}-01")
+    except ValueError as exc:
+        raise ValidationFailed(
+            _("Give the month as YYYY-MM (field %(name)s).") % {"name": field},
+            code="bad_month",
+            field=field,
+        ) from exc
+
+
 def narrowed(scope: Scope, filters: Filters) -> Scope:
     """The scope cut down to the chosen organization and the ones below it.
     An organization outside the scope leaves nothing (never someone else's figures)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bering.reports import views, views_workflow
+from bering.reports import views, views_appeals, views_workflow
 
 app_name = "reports"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
         name="assignments-items",
     ),
     path("approval-time/", views_workflow.approval_time_page, name="approval-time"),
+    path("appeals/", views_appeals.appeals_page, name="appeals"),
+    path("appeals/monthly/", views_appeals.appeals_monthly_xlsx, name="appeals-monthly"),
 ]

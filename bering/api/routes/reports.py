@@ -21,4 +21,10 @@ urlpatterns = [
     path(
         "reports/approval-time", reports.ApprovalTimeView.as_view(), name="api-report-approval-time"
     ),
+    path("reports/appeals", reports.AppealsReportView.as_view(), name="api-report-appeals"),
+    path(
+        "reports/appeals/monthly",
+        reports.AppealsMonthlyView.as_view(),
+        name="api-report-appeals-monthly",
+    ),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -13,10 +16,12 @@ from bering.api.actor import api_actor
 from bering.api.base import ApiView, reject_blank
 from bering.core import clock
 from bering.core.errors import NotFound, ValidationFailed
-from bering.reports import cache
-from bering.reports.filters import Filters, narrowed, parse_filters
+from bering.reports import cache, exports
+from bering.reports.filters import Filters, narrowed, parse_filters, parse_month
 from bering.reports.permissions import report_scope, require_organization_scope
+from bering.reports.selectors_appeals import monthly_summary
 from bering.reports.selectors_discipline import Group, Kind, drilldown
+from bering.reports.tables_appeals import monthly_table
 
 AS_OF_HELP = (
     "When the figures were computed: figures over more than 20 organizations are kept "
@@ -294,3 +299,142 @@ class ApprovalTimeView(ApiView):
             "months": data.months,
         }
         return Response(ApprovalTimeOut(body).data)
+
+
+# --- citizens' appeals ---------------------------------------------------------------
+
+
+MONTH_PARAMETER = OpenApiParameter(
+    "month",
+    OpenApiTypes.STR,
+    required=False,
+    pattern=r"^[0-9]{4}-[0-9]{2}$",
+    description="The month of the summary, YYYY-MM; default: the month before this one.",
+)
+
+
+def _month(request: Request) -> dt.date:
+    reject_blank(request.query_params, ("month",))
+    return parse_month(request.query_params.get("month", ""), now=clock.now())
+
+
+class OutcomeCountOut(serializers.Serializer[object]):
+    outcome = serializers.CharField(
+        help_text="A result of consideration, or `open` (under consideration) or `withdrawn`."
+    )
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SectionRowOut(serializers.Serializer[object]):
+    code = serializers.CharField(help_text='The section of the classifier, e.g. "0002"; "" none.')
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    outcomes = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Appeals by outcome (see `outcome`)."
+    )
+
+
+class MonthlyOut(serializers.Serializer[object]):
+    month = serializers.DateField(help_text="The first day of the month.")
+    rows = SectionRowOut(many=True)
+    total = SectionRowOut()
+
+
+class OrganizationCountOut(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class StageOut(serializers.Serializer[object]):
+    stage = serializers.CharField(help_text="registration, redirection or answer.")
+    name = serializers.CharField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time_share = serializers.FloatField()
+    overdue_now = serializers.IntegerField(allow_null=True)
+
+
+class AppealsReportOut(serializers.Serializer[object]):
+    as_of = serializers.DateTimeField(help_text=AS_OF_HELP)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    total = serializers.IntegerField()
+    overdue_now = serializers.IntegerField()
+    by_organization = OrganizationCountOut(many=True)
+    by_section = SectionRowOut(many=True)
+    by_outcome = OutcomeCountOut(many=True)
+    stages = StageOut(many=True)
+    monthly = MonthlyOut()
+
+
+class AppealsReportView(ApiView):
+    """Citizens' appeals received in the period: by organization, section and result;
+    on time and late per stage of 59-ФЗ; the monthly summary for ССТУ."""
+
+    @extend_schema(
+        parameters=[*REPORT_PARAMETERS[:3], MONTH_PARAMETER],
+        responses=AppealsReportOut,
+        operation_id="reports_appeals",
+    )
+    def get(self, request: Request) -> Response:
+        actor = api_actor(request)
+        scope = require_organization_scope(actor)
+        filters = _filters(request)
+        month = _month(request)
+        figures = cache.appeals_figures(
+            scope=narrowed(scope, filters), filters=filters, month=month
+        )
+        data = figures.value
+        body = {
+            "as_of": figures.as_of,
+            "start": data.start,
+            "end": data.end,
+            "total": data.total,
+            "overdue_now": data.overdue_now,
+            "by_organization": [
+                {"id": pk, "name": name, "count": n} for pk, name, n in data.by_organization
+            ],
+            "by_section": data.by_section,
+            "by_outcome": [
+                {"outcome": o, "name": label, "count": n} for o, label, n in data.by_outcome
+            ],
+            "stages": [{**vars(s), "on_time_share": s.on_time_share} for s in data.stages],
+            "monthly": data.monthly,
+        }
+        return Response(AppealsReportOut(body).data)
+
+
+class AppealsMonthlyView(ApiView):
+    """The monthly summary for ССТУ: sections of the classifier × results, as JSON or XLSX."""
+
+    @extend_schema(
+        parameters=[
+            MONTH_PARAMETER,
+            OpenApiParameter("org", OpenApiTypes.INT, required=False),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx"], required=False),
+        ],
+        responses={
+            (200, "application/json"): MonthlyOut,
+            (200, exports.XLSX): OpenApiTypes.BINARY,
+        },
+        operation_id="reports_appeals_monthly",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        actor = api_actor(request)
+        scope = require_organization_scope(actor)
+        reject_blank(request.query_params, ("org", "format"))
+        fmt = request.query_params.get("format", "json")
+        if fmt not in ("json", "xlsx"):
+            raise ValidationFailed(_("Choose json or xlsx."), field="format")
+        month = _month(request)
+        filters = _filters(request)
+        data = monthly_summary(scope=narrowed(scope, filters), month=month)
+        if fmt == "xlsx":
+            table = monthly_table(data)
+            return exports.xlsx_book_response(
+                filename=f"sstu-{month:%Y-%m}.xlsx",
+                sheets=[(table.title, table.headers, table.all_rows())],
+            )
+        return Response(MonthlyOut(data).data)

@@ -17,4 +17,8 @@ ROUTES: dict[str, str] = {
     "api/v1/reports/assignments": "login",
     "api/v1/reports/assignments/<slug:group>/<int:pk>": "object",  # tested in test_api.py
     "api/v1/reports/approval-time": "login",
+    "reports/appeals/": "login",
+    "reports/appeals/monthly/": "login",
+    "api/v1/reports/appeals": "login",
+    "api/v1/reports/appeals/monthly": "login",
 }
