@@ -152,6 +152,18 @@ def test_hostile_upload_is_refused_clearly_and_nothing_is_saved(galina, health):
     assert after == before
 
 
+def test_a_good_file_with_a_hostile_one_saves_neither(galina, health):
+    client = signed_in(galina)
+    good = io.BytesIO(pdf("Хороший"))
+    good.name = "хороший.pdf"
+    hostile = io.BytesIO(b"<!doctype html><html><body>x</body></html>" * 20)
+    hostile.name = "плохой.pdf"
+    response = _write(client, health, attachments=[good, hostile])
+    assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    assert not StoredFile.objects.exists() and not Appeal.objects.exists()
+    assert not AppealFile.objects.exists() and not TrackingLink.objects.exists()
+
+
 def test_too_many_files_are_refused(galina, health):
     client = signed_in(galina)
     files = []
