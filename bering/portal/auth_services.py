@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from bering.appeals import ratelimit
 from bering.appeals.models import Citizen, CitizenToken, LoginCode
+from bering.appeals.validation import in_national_zone
 from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
@@ -179,6 +180,8 @@ def oidc_citizen(*, issuer: str, subject: str, claims: Mapping[str, object]) -> 
                 validate_email(email)
             except ValidationError:
                 email = ""
+            if not in_national_zone(email):
+                email = ""  # answers go only to .ru, .рф, .su (59-ФЗ); the citizen may add one
             citizen = Citizen.objects.create(
                 oidc_issuer=issuer[:300],
                 oidc_subject=subject[:255],

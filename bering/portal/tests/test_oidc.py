@@ -351,3 +351,11 @@ def test_existing_local_citizen_is_not_taken_over_by_email_claim(client, provide
     galina = make_citizen(email="olga.smirnova@mail.ru")
     client.get(_authorize(_start(client)))
     assert client.session[SESSION_KEY] != galina.pk
+
+
+def test_foreign_email_claim_is_not_taken_for_answers(client, provider):
+    provider.claims = {"email": "olga@gmail.com"}
+    response = client.get(_authorize(_start(client)))
+    citizen = Citizen.objects.get(oidc_subject="esia-1000299353")
+    assert citizen.email == ""
+    assert response["Location"].startswith(reverse("portal:profile"))
