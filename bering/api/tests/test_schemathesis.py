@@ -39,6 +39,7 @@ What is tuned here, and why (nothing else is):
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -56,7 +57,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from schemathesis.engine import events, from_schema
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
-from bering.api.tests.conftest import MARKER, bearer
+from bering.api.tests.conftest import MARKER, bearer, pdf_bytes
 from bering.documents.tests.factories import JournalFactory
 from bering.orgs.tests.factories import PASSWORD
 
@@ -326,11 +327,14 @@ def health_objects(
 ) -> dict[str, Any]:
     """One object of Минздрав behind every GET that names one, the marker in each.
     ``who``: the persona of Минздрав who may read it (the positive control)."""
+    from bering.appeals import services as appeal_services
+    from bering.appeals.tests.conftest import make_citizen
     from bering.approvals import routes
     from bering.approvals import services as approvals
     from bering.approvals.models import Visa
     from bering.approvals.tests.conftest import create_draft
     from bering.assignments.tests.factories import issued
+    from bering.documents.services import Upload
     from bering.exchange import services as exchange
     from bering.exchange.tests.factories import outgoing
     from bering.orgs.tests.factories import OrganizationFactory
@@ -353,6 +357,13 @@ def health_objects(
             actor=fedor.actor, document=letter, addressee_org_ids=[registrar.org.pk]
         )
     template = routes.route_template_create(actor=registrar.actor, name=MARKER)
+    appeal = appeal_services.appeal_send(
+        citizen=make_citizen(),
+        organization=registrar.org,
+        text=MARKER,
+        consent=True,
+        uploads=[Upload(name=f"{MARKER}.pdf", stream=io.BytesIO(pdf_bytes(MARKER)))],
+    ).appeal
     return {
         "document": foreign_document.pk,
         "file": foreign_document.files.get().pk,
@@ -360,6 +371,8 @@ def health_objects(
         "visa": Visa.objects.get(approver=registrar.employee).pk,
         "delivery": letter.deliveries.get().pk,
         "template": template.pk,
+        "appeal": appeal.pk,
+        "appeal_file": appeal.files.get().pk,
         "organization": registrar.org.pk,
         "alice": registrar,
         "boris": head,
@@ -387,6 +400,11 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
     "/api/v1/approvals/visas/{id}": ("alice", lambda o: {"id": o["visa"]}),
     "/api/v1/approvals/routes/{id}": ("alice", lambda o: {"id": o["template"]}),
     "/api/v1/deliveries/{id}": ("alice", lambda o: {"id": o["delivery"]}),
+    "/api/v1/appeals/{id}": ("alice", lambda o: {"id": o["appeal"]}),
+    "/api/v1/appeals/{id}/files/{file_id}/download": (
+        "alice",
+        lambda o: {"id": o["appeal"], "file_id": o["appeal_file"]},
+    ),
     "/api/v1/reports/visas/{group}/{id}": (
         "boris",
         lambda o: {"group": "organization", "id": o["organization"]},
