@@ -149,8 +149,10 @@ def _check_text(text: str, *, required: bool = True) -> str:
 
 
 def _lock(appeal: Appeal) -> Appeal:
+    # Lock the appeal's row only: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the document.
     return (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("organization", "citizen", "document")
         .get(pk=appeal.pk)
     )
