@@ -271,7 +271,6 @@ def write(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     if action != "send" or not valid or not citizen.profile_complete:
         context = _write_context(form, citizen, q, suggested)
         return render(request, "portal/write.html", context)
-    status = 200
     try:
         ratelimit.hit("appeal_account", str(citizen.pk))
         ratelimit.hit("appeal_address", _address(request))
@@ -286,10 +285,9 @@ def write(request: HttpRequest, citizen: Citizen) -> HttpResponse:
         )
     except DomainError as exc:
         form.add_error(_field_of(exc, _FIELDS), str(exc.message))
-        status = exc.status_code if isinstance(exc, ratelimit.RateLimited) else 200
-        response = render(
-            request, "portal/write.html", _write_context(form, citizen, q), status=status
-        )
+        limited = isinstance(exc, ratelimit.RateLimited)
+        context = _write_context(form, citizen, q)
+        response = render(request, "portal/write.html", context, status=429 if limited else 200)
         if isinstance(exc, ratelimit.RateLimited):
             response["Retry-After"] = str(exc.retry_after)
         return response
