@@ -92,3 +92,13 @@ def test_the_sweep_runs_it(sent, registrar, monkeypatch):
     call_command("sweep", verbosity=0)
     call_command("sweep", verbosity=0)
     assert notices(sent.appeal) == [("overdue", "alice")]
+
+
+def test_without_a_document_executor_the_assignment_executor_is_told(
+    registered, registrar, head, executor
+):
+    from bering.assignments.tests.factories import issued
+
+    issued(head, registered.document, executor.employee, text="Подготовить ответ")
+    appeals_remind(now=registered.answer_due_at + HOUR)
+    assert notices(registered) == [("escalation", "boris"), ("overdue", "vera")]
