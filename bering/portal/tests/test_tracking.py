@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import secrets
 from urllib.parse import quote
 
@@ -115,6 +116,14 @@ def test_unknown_malformed_and_revoked_tokens_answer_identically(galina, health)
         assert response.status_code == 404, url
         assert response.content == body, url
         assert _headers(response) == headers, url
+
+    # Compressed for a browser, the bodies differ only by GZip's random padding.
+    for token in ("x", secrets.token_urlsafe(32)):
+        packed = client.get(_url(token), HTTP_ACCEPT_ENCODING="gzip")
+        if packed.get("Content-Encoding") == "gzip":
+            assert gzip.decompress(packed.content) == body
+        else:
+            assert packed.content == body
 
     for _ in range(10_000):
         response = client.get(_url(secrets.token_urlsafe(32)))
