@@ -265,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "bering.documents.models.Document.Status",
         "VisaStatusEnum": "bering.approvals.models.Visa.Status",
         "VisaKindEnum": "bering.approvals.models.Visa.Kind",
+        "AppealStatusEnum": "bering.appeals.models.Appeal.Status",
+        "AppealChannelEnum": "bering.appeals.models.Channel",
     },
 }
 

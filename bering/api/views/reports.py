@@ -347,7 +347,7 @@ class OrganizationCountOut(serializers.Serializer[object]):
     count = serializers.IntegerField()
 
 
-class StageOut(serializers.Serializer[object]):
+class AppealStageOut(serializers.Serializer[object]):
     stage = serializers.CharField(help_text="registration, redirection or answer.")
     name = serializers.CharField()
     on_time = serializers.IntegerField()
@@ -365,7 +365,7 @@ class AppealsReportOut(serializers.Serializer[object]):
     by_organization = OrganizationCountOut(many=True)
     by_section = SectionRowOut(many=True)
     by_outcome = OutcomeCountOut(many=True)
-    stages = StageOut(many=True)
+    stages = AppealStageOut(many=True)
     monthly = MonthlyOut()
 
 
