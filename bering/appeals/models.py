@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TEXT_MAX = 10_000
 """The longest appeal text the reception takes (a decision, not a legal limit)."""
@@ -313,14 +314,14 @@ class Milestone(models.Model):
     names or text. The tracking page shows these and nothing else."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("received")
-        REGISTERED = "registered", _("registered")
-        REDIRECTED = "redirected", _("redirected by competence")
-        EXTENDED = "extended", _("term of consideration extended")
-        SUPPLEMENTED = "supplemented", _("supplement received")
-        ANSWERED = "answered", _("answer sent")
-        NO_ANSWER = "no_answer", _("left without an answer")
-        WITHDRAWN = "withdrawn", _("withdrawn by the citizen")
+        RECEIVED = "received", pgettext_lazy("milestone", "Received")
+        REGISTERED = "registered", pgettext_lazy("milestone", "Registered")
+        REDIRECTED = "redirected", pgettext_lazy("milestone", "Redirected by competence")
+        EXTENDED = "extended", pgettext_lazy("milestone", "Term of consideration extended")
+        SUPPLEMENTED = "supplemented", pgettext_lazy("milestone", "Supplement received")
+        ANSWERED = "answered", pgettext_lazy("milestone", "Answer sent")
+        NO_ANSWER = "no_answer", pgettext_lazy("milestone", "Left without an answer")
+        WITHDRAWN = "withdrawn", pgettext_lazy("milestone", "Withdrawn by the citizen")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="milestones")
     kind = models.CharField(max_length=14, choices=Kind.choices)

@@ -85,6 +85,8 @@ class Due:
     """The term an open appeal is at now: what, until when, how explained, how late."""
 
     stage: str
+    """``registration`` or ``answer``."""
+    label: str
     due_at: dt.datetime
     note: str
     overdue: str
@@ -96,18 +98,15 @@ def current_due(appeal: Appeal, now: dt.datetime | None = None) -> Due | None:
     now = now or clock.now()
     tz = appeal.organization.time_zone
     if appeal.status == Appeal.Status.RECEIVED:
-        due_at, note, stage = (
-            appeal.registration_due_at,
-            appeal.registration_due_note,
-            _("registration"),
-        )
+        stage, label = "registration", _("Registration due")
+        due_at, note = appeal.registration_due_at, appeal.registration_due_note
     elif appeal.status == Appeal.Status.REGISTERED and appeal.answer_due_at is not None:
-        due_at, note, stage = appeal.answer_due_at, appeal.answer_due_note, _("answer")
+        stage, label = "answer", _("Answer due")
+        due_at, note = appeal.answer_due_at, appeal.answer_due_note
     else:
         return None
-    return Due(
-        stage=stage, due_at=due_at, note=note, overdue=overdue_label(due_at=due_at, now=now, tz=tz)
-    )
+    overdue = overdue_label(due_at=due_at, now=now, tz=tz)
+    return Due(stage=stage, label=label, due_at=due_at, note=note, overdue=overdue)
 
 
 def related_appeals(appeal: Appeal) -> list[Appeal]:

@@ -149,24 +149,20 @@ def _rows(appeal: Appeal) -> list[Row]:
                 (_("Answer date"), _iso_date(data.get("date"))),
                 (_("SHA-256 of the signed answer"), str(data.get("sha256", ""))),
             ]
-        label = _("Answer sent") if step.kind == Milestone.Kind.ANSWERED else step.label
-        rows.append(Row(label=label, date=_date(step.at, tz), details=[d for d in details if d[1]]))
+        rows.append(
+            Row(label=step.label, date=_date(step.at, tz), details=[d for d in details if d[1]])
+        )
     return rows
 
 
 def _state(appeal: Appeal) -> str:
     """The state of the appeal and of what it became, in one line."""
     kinds = [step.kind for step in selectors.tracking_steps(appeal)]
-    if Milestone.Kind.ANSWERED in kinds:
-        return _("Answer sent")
-    for kind, label in (
-        (Milestone.Kind.WITHDRAWN, _("Withdrawn by the citizen")),
-        (Milestone.Kind.NO_ANSWER, _("Left without an answer")),
-    ):
+    for kind in (Milestone.Kind.ANSWERED, Milestone.Kind.WITHDRAWN, Milestone.Kind.NO_ANSWER):
         if kind in kinds:
-            return label
+            return str(kind.label)
     if kinds and kinds[-1] == Milestone.Kind.REDIRECTED:
-        return _("Redirected by competence")
+        return str(Milestone.Kind.REDIRECTED.label)
     if Milestone.Kind.REGISTERED in kinds:
         return _("Registered, under consideration")
     return _("Received, awaiting registration")

@@ -150,7 +150,8 @@ class AnswerIn(serializers.Serializer[Any]):
 
 
 class DueOut(serializers.Serializer[Any]):
-    stage = serializers.CharField(help_text="registration or answer.")
+    stage = serializers.ChoiceField(choices=["registration", "answer"])
+    stage_label = serializers.CharField(help_text="The stage in the reader's language.")
     due_at = serializers.DateTimeField()
     note = serializers.CharField(help_text="How the term was counted.")
     overdue = serializers.CharField(help_text="Empty when not overdue.")
@@ -244,6 +245,18 @@ def _reg_number(appeal: Appeal) -> str:
     return appeal.document.reg_number if appeal.document is not None else ""
 
 
+def _due_row(due: selectors.Due | None) -> dict[str, Any] | None:
+    if due is None:
+        return None
+    return {
+        "stage": due.stage,
+        "stage_label": due.label,
+        "due_at": due.due_at,
+        "note": due.note,
+        "overdue": due.overdue,
+    }
+
+
 def appeal_row(appeal: Appeal) -> dict[str, Any]:
     due = selectors.current_due(appeal)
     return {
@@ -261,7 +274,7 @@ def appeal_row(appeal: Appeal) -> dict[str, Any]:
         "reg_number": _reg_number(appeal),
         "result": appeal.result,
         "closed_at": appeal.closed_at,
-        "due": vars(due) if due is not None else None,
+        "due": _due_row(due),
         "overdue": due.overdue if due is not None else "",
     }
 

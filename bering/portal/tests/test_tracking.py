@@ -93,7 +93,9 @@ def test_answered_and_redirected_steps(
     html = Client().get(_url(sent.token)).content.decode()
     assert answer.reg_number in html and appeal.answer_sha256 in html
     with translation.override("ru"):
-        assert f'class="state"><strong>{translation.gettext("Answer sent")}<' in html
+        label = translation.pgettext("milestone", "Answer sent")
+        assert f'class="state"><strong>{label}<' in html
+    assert "Ответ направлен" in html
 
 
 def test_unknown_malformed_and_revoked_tokens_answer_identically(galina, health):
