@@ -11,8 +11,10 @@ tracking page from the receipt's link: «ответ направлен».
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import weasyprint
@@ -32,6 +34,14 @@ from bering.orgs.tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+SHOTS = os.environ.get("BERING_SCREENSHOTS")
+
+
+def shot(page: Page, name: str) -> None:
+    """The guides' pictures: ``BERING_SCREENSHOTS=docs/user/img pytest ...``."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def staff_login(page: Page, base: str, username: str) -> None:
@@ -79,11 +89,13 @@ def test_citizen_appeal_from_phone_to_answer(
     )
     phone.locator("main form input[type=file]").set_input_files(str(photo))
     phone.locator("input[name=consent]").check()
+    shot(phone, "reception-write")
     phone.locator('button[value="send"]').click()
     qr = phone.locator("[data-test=qr]")
     expect(qr).to_be_visible()
     tracking_url = phone.locator("[data-test=tracking-url]").inner_text().strip()
     assert "/reception/t/" in tracking_url
+    shot(phone, "reception-receipt")
     appeal = Appeal.objects.get(citizen=galina)
     assert appeal.files.count() == 1
 
@@ -95,6 +107,7 @@ def test_citizen_appeal_from_phone_to_answer(
     tablet.locator(f'[data-appeal="{appeal.pk}"] a').click()
     form = tablet.locator("form[data-form=register-appeal]")
     form.locator("select[name=executor]").select_option(str(executor.employee.pk))
+    shot(tablet, "appeal-card")
     form.locator('[data-action="register-appeal"]').click()
     expect(tablet.locator('[data-status="registered"]')).to_be_visible()
     appeal.refresh_from_db()
@@ -146,6 +159,7 @@ def test_citizen_appeal_from_phone_to_answer(
     send.locator("select[name=result]").select_option("supported")
     send.locator('[data-action="send-answer"]').click()
     expect(tablet.locator('[data-status="answered"]')).to_be_visible()
+    shot(tablet, "appeal-answered")
 
     # The citizen downloads the answer PDF in the account...
     phone.goto(f"{base}/reception/appeals/{appeal.pk}/")
@@ -164,6 +178,7 @@ def test_citizen_appeal_from_phone_to_answer(
     expect(phone.locator("body")).to_contain_text("ответ направлен", ignore_case=True)
     expect(phone.locator("body")).to_contain_text(reply.reg_number)
     expect(phone.locator("body")).not_to_contain_text("Гусева")
+    shot(phone, "reception-tracking")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
     context.close()
