@@ -76,7 +76,7 @@ def idempotent(
                 return response
             if row is not None:
                 row.status = response.status_code
-                row.response = _as_json(response.data)
+                row.response = _as_json(_stored(view, response.data))
                 row.save(update_fields=["status", "response"])
             return response
 
@@ -85,6 +85,15 @@ def idempotent(
     functools.update_wrapper(wrapper, handler)
     wrapper.idempotent = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _stored(view: APIView, data: Any) -> Any:
+    """The answer as kept for replays: a view's ``shown_once`` fields (a tracking
+    link, whose token is otherwise kept only as a hash) are kept as null."""
+    hidden = getattr(view, "shown_once", ())
+    if not hidden or not isinstance(data, dict):
+        return data
+    return {key: (None if key in hidden else value) for key, value in data.items()}
 
 
 def is_idempotent(handler: object) -> bool:

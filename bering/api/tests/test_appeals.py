@@ -442,3 +442,19 @@ def test_another_organization_sees_none_of_ours_in_lists(received, outsider, api
     assert client.get(url("api-appeals")).json()["count"] == 0
     assert client.get(url("api-appeals-queue")).json() == []
     assert MARKER not in client.get(url("api-appeals"), {"q": MARKER}).content.decode()
+
+
+def test_a_replayed_paper_appeal_keeps_no_tracking_token(registrar, api):
+    """Only the token's hash is stored: the replay record keeps the link as null."""
+    from bering.api.models import IdempotencyKey
+
+    citizen = make_citizen()
+    data = {"citizen": citizen.pk, "channel": "paper", "text": "Прошу ответить письмом."}
+    client = api(registrar)
+    first = client.post(url("api-appeals-paper"), data, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    assert first.status_code == 201 and first.json()["tracking_url"]
+    token = first.json()["tracking_url"].rstrip("/").rsplit("/", 1)[-1]
+    again = client.post(url("api-appeals-paper"), data, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    assert again.status_code == 201 and again.json()["tracking_url"] is None
+    assert again.json()["appeal"]["id"] == first.json()["appeal"]["id"]
+    assert token not in str(list(IdempotencyKey.objects.values_list("response", flat=True)))

@@ -234,7 +234,9 @@ class CitizenOut(serializers.Serializer[Any]):
 class PaperAppealOut(serializers.Serializer[Any]):
     appeal = AppealOut()
     tracking_url = serializers.CharField(
-        help_text="The citizen's tracking link: shown once, print it on the receipt."
+        allow_null=True,
+        help_text="The citizen's tracking link: shown once, print it on the receipt. "
+        "A replay of the same Idempotency-Key gives null: only the token's hash is kept.",
     )
 
 
@@ -588,6 +590,8 @@ class CitizensView(ApiView):
 
 class PaperAppealView(ApiView):
     """A paper appeal or one from a personal reception, registered at once."""
+
+    shown_once = ("tracking_url",)
 
     @extend_schema(
         request={"multipart/form-data": PaperAppealIn, "application/json": PaperAppealIn},
