@@ -14,7 +14,7 @@ urlpatterns = [
     path("appeals/", include("bering.appeals.urls")),
     path("reception/", include("bering.portal.urls")),
     path("api/v1/", include("bering.api.urls")),
-    path("api/citizen/v1/", include("bering.portal.api_urls")),
+    path("api/citizen/v1/", include("bering.api.citizen.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

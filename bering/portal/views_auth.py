@@ -17,11 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bering.appeals import citizen_auth
 from bering.appeals import services as appeal_services
 from bering.appeals.models import Citizen
 from bering.appeals.ratelimit import RateLimited
 from bering.core.errors import ValidationFailed
-from bering.portal import auth_services, oidc
+from bering.portal import oidc
 from bering.portal.forms_auth import CodeForm, EmailForm, ProfileForm
 from bering.portal.session import citizen_login, citizen_logout, citizen_required, current_citizen
 
@@ -91,9 +92,9 @@ def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request.POST.get("next"))
     if not form.is_valid():
         return render(request, "portal/auth/login.html", _login_context(form, next_url))
-    email = auth_services.normalize_email(form.cleaned_data["email"])
+    email = citizen_auth.normalize_email(form.cleaned_data["email"])
     try:
-        auth_services.login_code_send(email=email, client_address=_client_address(request))
+        citizen_auth.login_code_send(email=email, client_address=_client_address(request))
     except RateLimited as exc:
         return _too_many(request, exc)
     except ValidationFailed as exc:
@@ -116,7 +117,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "portal/auth/login_code.html", {"form": form, "email": email})
     try:
-        citizen = auth_services.login_code_verify(
+        citizen = citizen_auth.login_code_verify(
             email=email, code=form.cleaned_data["code"], client_address=_client_address(request)
         )
     except RateLimited as exc:
@@ -171,7 +172,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     params = {k: v for k, v in request.GET.items() if isinstance(v, str)}
     try:
         identity = oidc.finish(request.session, params)
-        citizen = auth_services.oidc_citizen(
+        citizen = citizen_auth.oidc_citizen(
             issuer=identity.issuer, subject=identity.subject, claims=identity.claims
         )
     except oidc.OidcError as exc:

@@ -6,6 +6,10 @@ tested in test_appeals.py.
 
 LOGIN = "login"
 OBJECT = "object"
+PUBLIC = "public"
+CITIZEN = "citizen"
+"""A signed-in citizen; an appeal in the URL is a 404 for anyone but its author
+(tested in test_citizen_api.py)."""
 
 ROUTES: dict[str, str] = {
     # The JSON 404 for any other address under /api/v1/: it names no object.
@@ -22,4 +26,16 @@ ROUTES: dict[str, str] = {
     "api/v1/appeals/<int:pk>/answer": OBJECT,
     "api/v1/appeals/<int:pk>/files/<int:file_id>/download": OBJECT,
     "api/v1/citizens": LOGIN,
+    # The citizens' API (bering/api/citizen/).
+    "api/citizen/v1/schema/": PUBLIC,
+    "api/citizen/v1/auth/code": PUBLIC,
+    "api/citizen/v1/auth/token": PUBLIC,
+    "api/citizen/v1/me": CITIZEN,
+    "api/citizen/v1/appeals/": CITIZEN,
+    "api/citizen/v1/appeals/<int:pk>": CITIZEN,
+    "api/citizen/v1/appeals/<int:pk>/supplement": CITIZEN,
+    "api/citizen/v1/appeals/<int:pk>/withdraw": CITIZEN,
+    "api/citizen/v1/appeals/<int:pk>/answer": CITIZEN,
+    "api/citizen/v1/organizations/": CITIZEN,
+    "api/citizen/v1/topics/": CITIZEN,
 }

@@ -12,11 +12,11 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from bering.appeals import citizen_auth
 from bering.appeals.models import Citizen, LoginCode
 from bering.appeals.tests.conftest import make_citizen
 from bering.audit.models import AuditEvent
 from bering.core.errors import ValidationFailed
-from bering.portal import auth_services
 from bering.portal.session import SESSION_KEY
 from bering.portal.views_auth import safe_next
 
@@ -27,7 +27,7 @@ EMAIL = "novikov@mail.ru"
 
 def _send(email: str) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        auth_services.login_code_send(email=email)
+        citizen_auth.login_code_send(email=email)
 
 
 def _code_from_mail() -> str:
@@ -121,22 +121,22 @@ def test_expired_code_is_refused(client):
 def test_code_cannot_be_used_twice():
     _send(EMAIL)
     code = _code_from_mail()
-    first = auth_services.login_code_verify(email=EMAIL, code=code)
+    first = citizen_auth.login_code_verify(email=EMAIL, code=code)
     with pytest.raises(ValidationFailed) as refused:
-        auth_services.login_code_verify(email=EMAIL, code=code)
+        citizen_auth.login_code_verify(email=EMAIL, code=code)
     assert first.login_email == EMAIL
-    assert refused.value.message == auth_services.wrong_code_message()
+    assert refused.value.message == citizen_auth.wrong_code_message()
 
 
 def test_unknown_email_and_wrong_code_get_the_same_message():
     make_citizen()
     with pytest.raises(ValidationFailed) as unknown:
-        auth_services.login_code_verify(email="nobody@mail.ru", code="123456")
+        citizen_auth.login_code_verify(email="nobody@mail.ru", code="123456")
     _send("galina@mail.ru")
     code = _code_from_mail()
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     with pytest.raises(ValidationFailed) as bad:
-        auth_services.login_code_verify(email="galina@mail.ru", code=wrong)
+        citizen_auth.login_code_verify(email="galina@mail.ru", code=wrong)
     assert str(unknown.value.message) == str(bad.value.message)
 
 
@@ -254,7 +254,7 @@ def test_two_submissions_of_one_code_sign_in_once():
 
     def submit() -> None:
         try:
-            auth_services.login_code_verify(email=EMAIL, code=code)
+            citizen_auth.login_code_verify(email=EMAIL, code=code)
             results.append("ok")
         except ValidationFailed:
             results.append("refused")

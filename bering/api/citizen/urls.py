@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from bering.portal import api
+from bering.api.citizen import views as api
 
 endpoints = [
     path("auth/code", api.AuthCodeView.as_view(), name="citizen-api-code"),

@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bering.appeals import ratelimit, selectors
+from bering.appeals import citizen_auth, ratelimit, selectors
 from bering.appeals import services as appeal_services
 from bering.appeals.models import FILES_MAX, TEXT_MAX, Appeal, Citizen, Topic
 from bering.appeals.ratelimit import RateLimited
@@ -36,7 +36,6 @@ from bering.core.errors import NotFound, ValidationFailed
 from bering.documents.services import Upload
 from bering.files.services import file_open
 from bering.orgs.models import Organization
-from bering.portal import auth_services
 
 PREFIX = "/api/citizen/v1"
 MAX_ID = 2**63 - 1
@@ -60,7 +59,7 @@ class CitizenTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
-        token = auth_services.citizen_token_resolve(raw)
+        token = citizen_auth.citizen_token_resolve(raw)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         return token.citizen, token
@@ -70,7 +69,7 @@ class CitizenTokenAuthentication(authentication.BaseAuthentication):
 
 
 class CitizenBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "bering.portal.api.CitizenTokenAuthentication"
+    target_class = "bering.api.citizen.views.CitizenTokenAuthentication"
     name = "citizenBearer"
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
@@ -315,7 +314,7 @@ class AuthCodeView(CitizenApiView):
     @extend_schema(request=CodeIn, responses={202: MessageOut}, auth=[], operation_id="auth_code")
     def post(self, request: Request) -> Response:
         data = parse(CodeIn, request.data)
-        auth_services.login_code_send(
+        citizen_auth.login_code_send(
             email=data["email"], client_address=str(request.META.get("REMOTE_ADDR", ""))
         )
         return Response(
@@ -333,12 +332,12 @@ class AuthTokenView(CitizenApiView):
     @extend_schema(request=TokenIn, responses={201: TokenOut}, auth=[], operation_id="auth_token")
     def post(self, request: Request) -> Response:
         data = parse(TokenIn, request.data)
-        citizen = auth_services.login_code_verify(
+        citizen = citizen_auth.login_code_verify(
             email=data["email"],
             code=data["code"],
             client_address=str(request.META.get("REMOTE_ADDR", "")),
         )
-        return Response({"token": auth_services.citizen_token_issue(citizen=citizen)}, status=201)
+        return Response({"token": citizen_auth.citizen_token_issue(citizen=citizen)}, status=201)
 
 
 # --- the citizen -----------------------------------------------------------------------

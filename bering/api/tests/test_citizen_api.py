@@ -12,10 +12,10 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from bering.api.tests.conftest import bearer, pdf_bytes
+from bering.appeals import citizen_auth
 from bering.appeals import services as appeal_services
 from bering.appeals.models import Appeal, Citizen, CitizenToken, Topic
 from bering.appeals.tests.conftest import make_citizen, signed_answer
-from bering.portal import auth_services
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ CITIZEN_ENDPOINTS = [
 def citizen_client(citizen) -> APIClient:
     client = APIClient()
     client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {auth_services.citizen_token_issue(citizen=citizen)}"
+        HTTP_AUTHORIZATION=f"Bearer {citizen_auth.citizen_token_issue(citizen=citizen)}"
     )
     return client
 

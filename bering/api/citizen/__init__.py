@@ -1,0 +1,1 @@
+"""The citizens' API, /api/citizen/v1/: its own tokens, permission and schema."""
