@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from bering.appeals.forms import (
 from bering.appeals.models import Appeal
 from bering.core.errors import DomainError, NotFound
 from bering.documents.services import Upload
-from bering.files.services import file_open
+from bering.files.http import attachment_response
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
 
@@ -217,7 +217,7 @@ def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBa
     actor = require_actor(request)
     appeal = selectors.appeal_get_for_user(actor, pk)
     item = selectors.appeal_file_get(appeal, file_id)
-    return _attachment(item.stored)
+    return attachment_response(item.stored)
 
 
 @login_required
@@ -226,22 +226,7 @@ def answer_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     appeal = selectors.appeal_get_for_user(actor, pk)
     if appeal.answer_file is None:
         raise NotFound(_("File not found."))
-    return _attachment(appeal.answer_file)
-
-
-def _attachment(stored: object) -> HttpResponseBase:
-    from bering.files.models import StoredFile
-
-    assert isinstance(stored, StoredFile)
-    response = FileResponse(
-        file_open(stored),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(appeal.answer_file)
 
 
 @login_required

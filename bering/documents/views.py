@@ -15,8 +15,9 @@ from bering.audit.selectors import history_for
 from bering.core.errors import DomainError, Forbidden
 from bering.documents import permissions, selectors, services
 from bering.documents.forms import DraftForm, FileForm, FilterForm, IncomingForm, RegisterForm
+from bering.files.http import attachment_response
 from bering.files.selectors import preview_missing
-from bering.files.services import file_open, preview_open
+from bering.files.services import preview_open
 from bering.orgs.current import require_actor
 
 PAGE_SIZE = 25
@@ -194,15 +195,7 @@ def file_add(request: HttpRequest, pk: int) -> HttpResponse:
 def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     actor = require_actor(request)
     item = selectors.document_file_get(actor, pk, file_id)
-    response = FileResponse(
-        file_open(item.stored),
-        as_attachment=True,
-        filename=item.stored.original_name,
-        content_type=item.stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(item.stored)
 
 
 @login_required

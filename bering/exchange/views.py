@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from bering.core.errors import DomainError, NotFound
 from bering.documents import selectors as document_selectors
 from bering.exchange import selectors, services
 from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm
-from bering.files.services import file_open
+from bering.files.http import attachment_response
 from bering.orgs.current import require_actor
 
 
@@ -92,15 +92,7 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     actor = require_actor(request)
     item = selectors.delivery_file_get(actor, pk, file_id)
-    response = FileResponse(
-        file_open(item.stored),
-        as_attachment=True,
-        filename=item.stored.original_name,
-        content_type=item.stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(item.stored)
 
 
 @login_required

@@ -18,7 +18,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -35,8 +34,8 @@ from bering.appeals.answer_pdf import qr_data_uri
 from bering.appeals.models import FILES_MAX, TEXT_MAX, Appeal, AppealFile, Citizen, Milestone
 from bering.core.errors import DomainError, NotFound
 from bering.documents.services import Upload
-from bering.files.models import StoredFile
-from bering.files.services import UploadRejected, file_open
+from bering.files.http import attachment_response
+from bering.files.services import UploadRejected
 from bering.portal import forms
 from bering.portal.session import citizen_required
 
@@ -398,18 +397,6 @@ def withdraw(request: HttpRequest, citizen: Citizen, pk: int) -> HttpResponseBas
     return _private(render(request, "portal/appeal.html", context, status=400))
 
 
-def _download(stored: StoredFile) -> FileResponse:
-    response = FileResponse(
-        file_open(stored),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @citizen_required
 @portal_errors
 def appeal_file(request: HttpRequest, citizen: Citizen, pk: int, file_id: int) -> HttpResponseBase:
@@ -417,7 +404,7 @@ def appeal_file(request: HttpRequest, citizen: Citizen, pk: int, file_id: int) -
     item = AppealFile.objects.filter(appeal=found, pk=file_id).select_related("stored").first()
     if item is None:
         raise NotFound(_("File not found."))
-    return _download(item.stored)
+    return attachment_response(item.stored)
 
 
 @citizen_required
@@ -426,4 +413,4 @@ def answer(request: HttpRequest, citizen: Citizen, pk: int) -> HttpResponseBase:
     found = selectors.citizen_appeal_get(citizen, pk)
     if found.status != Appeal.Status.ANSWERED or found.answer_file is None:
         raise NotFound(_("There is no answer yet."))
-    return _download(found.answer_file)
+    return attachment_response(found.answer_file)
