@@ -108,6 +108,19 @@ def _registrar_ids(organization_id: int) -> list[int]:
     )
 
 
+def _tell(appeal: Appeal, recipient_ids: list[int], title: str, *, dedupe_key: str = "") -> None:
+    """An in-app notice to staff about ``appeal``, with a link to its card."""
+    notify(
+        recipient_ids=recipient_ids,
+        kind="appeal",
+        title=title,
+        url=reverse("appeals:detail", args=[appeal.pk]),
+        object_type="appeal",
+        object_id=appeal.pk,
+        dedupe_key=dedupe_key,
+    )
+
+
 def _mail_citizen(
     citizen: Citizen, subject: str, body: str, attachment: tuple[str, bytes] | None = None
 ) -> None:
@@ -287,13 +300,10 @@ def appeal_send(
             consent_at=now,
         )
         token = _link_create(appeal, now)
-        notify(
-            recipient_ids=_registrar_ids(target.pk),
-            kind="appeal",
-            title=_("New citizen's appeal to register"),
-            url=reverse("appeals:detail", args=[appeal.pk]),
-            object_type="appeal",
-            object_id=appeal.pk,
+        _tell(
+            appeal,
+            _registrar_ids(target.pk),
+            _("New citizen's appeal to register"),
             dedupe_key=f"appeal-new-{appeal.pk}",
         )
         record(
@@ -352,13 +362,10 @@ def appeal_supplement(
                 appeal=locked, supplement=supplement, stored_id=stored_id, added_at=now
             )
         _milestone(locked, Milestone.Kind.SUPPLEMENTED, now)
-        notify(
-            recipient_ids=_people_of(locked),
-            kind="appeal",
-            title=_("The citizen added to appeal %(appeal)s") % {"appeal": str(locked)},
-            url=reverse("appeals:detail", args=[locked.pk]),
-            object_type="appeal",
-            object_id=locked.pk,
+        _tell(
+            locked,
+            _people_of(locked),
+            _("The citizen added to appeal %(appeal)s") % {"appeal": str(locked)},
         )
         record(
             actor=None,
@@ -385,13 +392,10 @@ def appeal_withdraw(*, citizen: Citizen, appeal: Appeal) -> Appeal:
         locked.closed_at = now
         locked.save(update_fields=["status", "closed_at", "updated_at"])
         _milestone(locked, Milestone.Kind.WITHDRAWN, now)
-        notify(
-            recipient_ids=_people_of(locked),
-            kind="appeal",
-            title=_("The citizen withdrew appeal %(appeal)s") % {"appeal": str(locked)},
-            url=reverse("appeals:detail", args=[locked.pk]),
-            object_type="appeal",
-            object_id=locked.pk,
+        _tell(
+            locked,
+            _people_of(locked),
+            _("The citizen withdrew appeal %(appeal)s") % {"appeal": str(locked)},
         )
         record(
             actor=None,
@@ -727,14 +731,11 @@ def appeal_redirect(
                 created_by=actor.employee,
                 redirected_from=locked,
             )
-            notify(
-                recipient_ids=_registrar_ids(organization.pk),
-                kind="appeal",
-                title=_("A citizen's appeal redirected by %(org)s")
+            _tell(
+                child,
+                _registrar_ids(organization.pk),
+                _("A citizen's appeal redirected by %(org)s")
                 % {"org": actor.organization.short_name},
-                url=reverse("appeals:detail", args=[child.pk]),
-                object_type="appeal",
-                object_id=child.pk,
                 dedupe_key=f"appeal-new-{child.pk}",
             )
         else:
