@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 from bering.accounts.models import User
 from bering.api.actor import ON_BEHALF_HEADER, POST_HEADER
 from bering.api.models import IdempotencyKey
+from bering.appeals.models import Citizen
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, DomainError, ValidationFailed
 
@@ -160,16 +161,25 @@ def _file_sha256(upload: UploadedFile[bytes]) -> str:
     return digest.hexdigest()
 
 
+def _owner(request: Request) -> dict[str, User | Citizen]:
+    """Whose key it is: the staff user (/api/v1/) or the citizen (/api/citizen/v1/)."""
+    caller = request.user
+    if isinstance(caller, User):
+        return {"user": caller}
+    if isinstance(caller, Citizen):
+        return {"citizen": caller}
+    raise TypeError(f"@idempotent needs a signed-in user or citizen, not {type(caller).__name__}")
+
+
 def _claim(
     request: Request, key: str, fingerprint: str
 ) -> tuple[IdempotencyKey | None, Response | None]:
     """Insert the key row, or find the earlier call's answer."""
-    user = request.user
-    assert isinstance(user, User)
+    owner = _owner(request)
     try:
         with transaction.atomic():
             row = IdempotencyKey.objects.create(
-                user=user,
+                **owner,
                 key=key,
                 method=request.method or "",
                 path=request.path[:500],
@@ -179,7 +189,7 @@ def _claim(
         return row, None
     except IntegrityError:
         pass
-    earlier = IdempotencyKey.objects.filter(user=user, key=key).first()
+    earlier = IdempotencyKey.objects.filter(**owner, key=key).first()
     if earlier is None or earlier.status == IN_PROGRESS:
         raise Conflict(_("A request with this Idempotency-Key is in progress. Try again."))
     if earlier.fingerprint != fingerprint:
@@ -201,7 +211,8 @@ def _as_json(data: Any) -> Any:
 
 
 def idempotency_keys_purge(*, older_than: dt.timedelta) -> int:
-    """Forget answers older than ``older_than``; returns how many were deleted."""
+    """Forget answers older than ``older_than``, staff users' and citizens' alike;
+    returns how many were deleted."""
     deleted, _by_model = IdempotencyKey.objects.filter(
         created_at__lt=timezone.now() - older_than
     ).delete()

@@ -10,10 +10,23 @@ class IdempotencyKey(models.Model):
 
     Written in the same transaction as the call's effect: either both are
     committed or neither. A retry with the same key gets this answer again.
+    A key belongs to exactly one caller: a staff ``user`` (/api/v1/) or a
+    ``citizen`` (/api/citizen/v1/); two callers may use the same key apart.
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="idempotency_keys",
+    )
+    citizen = models.ForeignKey(
+        "appeals.Citizen",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="idempotency_keys",
     )
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)
@@ -29,7 +42,17 @@ class IdempotencyKey(models.Model):
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, citizen__isnull=True)
+                    | models.Q(user__isnull=True, citizen__isnull=False)
+                ),
+                name="idempotency_one_owner",
+            ),
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key"),
+            models.UniqueConstraint(
+                fields=["citizen", "key"], name="idempotency_unique_citizen_key"
+            ),
         ]
 
     def __str__(self) -> str:

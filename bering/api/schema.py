@@ -38,10 +38,28 @@ EMPLOYEE_ID: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_I
 """What ``header_id`` accepts: anything else is a 400, so the schema says so."""
 
 
+KEY_PARAMETER = OpenApiParameter(
+    KEY_HEADER,
+    {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional. 1-255 visible ASCII characters (a UUID). A retry with the "
+        "same key and body returns the first answer with "
+        f"`{REPLAYED_HEADER}: true` and does not apply twice."
+    ),
+)
+"""The ``Idempotency-Key`` header, as both APIs (staff and citizens') document it."""
+
+
+def idempotent_operation(auto_schema: AutoSchema) -> bool:
+    """The operation being described is a state-changing ``@idempotent`` handler."""
+    handler = getattr(auto_schema.view, auto_schema.method.lower(), None)
+    return auto_schema.method in UNSAFE and is_idempotent(handler)
+
+
 class BeringAutoSchema(AutoSchema):
     def _idempotent(self) -> bool:
-        handler = getattr(self.view, self.method.lower(), None)
-        return self.method in UNSAFE and is_idempotent(handler)
+        return idempotent_operation(self)
 
     def _acts_in_post(self) -> bool:
         return bool(getattr(self.view, "acts_in_post", False))
@@ -64,18 +82,7 @@ class BeringAutoSchema(AutoSchema):
                 ),
             ]
         if self._idempotent():
-            params.append(
-                OpenApiParameter(
-                    KEY_HEADER,
-                    {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
-                    OpenApiParameter.HEADER,
-                    description=(
-                        "Optional. 1-255 visible ASCII characters (a UUID). A retry with the "
-                        "same key and body returns the first answer with "
-                        f"`{REPLAYED_HEADER}: true` and does not apply twice."
-                    ),
-                )
-            )
+            params.append(KEY_PARAMETER)
         return params
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:

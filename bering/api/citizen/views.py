@@ -5,6 +5,11 @@ another table, and neither API's authentication accepts the other's. A
 citizen sees only their own appeals: anyone else's is a 404 exactly like a
 missing one. Errors have the staff API's shape ``{code, detail, field?}`` (the
 project's DRF exception handler); a rate-limit refusal adds ``Retry-After``.
+
+Every state-changing call with a citizen's token honours ``Idempotency-Key``
+as the staff API does (``bering.api.idempotency``, decision 0002): the keys are
+the citizen's own. The sign-in calls do not: they have no owner for a key yet,
+the token, a secret, must not be stored, and a code is claimed only once.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bering.api.idempotency import idempotent
+from bering.api.schema import IDEMPOTENCY_ERROR, KEY_PARAMETER, idempotent_operation
 from bering.appeals import citizen_auth, ratelimit, selectors
 from bering.appeals import services as appeal_services
 from bering.appeals.models import FILES_MAX, TEXT_MAX, Appeal, Citizen, Topic
@@ -113,7 +120,8 @@ ERRORS = {
 
 
 class CitizenAutoSchema(AutoSchema):
-    """Documents the error answers; keeps these views out of the staff schema."""
+    """Documents the error answers and ``Idempotency-Key``; keeps these views out of the
+    staff schema."""
 
     def get_operation(
         self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any
@@ -122,9 +130,18 @@ class CitizenAutoSchema(AutoSchema):
             return None
         return super().get_operation(path, path_regex, path_prefix, method, registry)
 
+    def get_override_parameters(self) -> list[Any]:
+        params: list[Any] = list(super().get_override_parameters())
+        if idempotent_operation(self):
+            params.append(KEY_PARAMETER)
+        return params
+
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
-        for code, description in ERRORS.items():
+        errors = dict(ERRORS)
+        if idempotent_operation(self):
+            errors[IDEMPOTENCY_ERROR[0]] = IDEMPOTENCY_ERROR[1]
+        for code, description in sorted(errors.items()):
             if code not in responses:
                 body = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     ErrorOut, code, direction=direction
@@ -247,7 +264,11 @@ class AppealDetailOut(AppealOut):
 
 
 class AppealCreatedOut(AppealDetailOut):
-    tracking_url = serializers.CharField(help_text="Shown once: the public tracking page.")
+    tracking_url = serializers.CharField(
+        allow_null=True,
+        help_text="Shown once: the public tracking page. A replay of the same "
+        "Idempotency-Key gives null: only the token's hash is kept.",
+    )
 
 
 class AppealIn(serializers.Serializer[Any]):
@@ -362,6 +383,7 @@ class MeView(CitizenApiView):
         return Response(_me(citizen_of(request)))
 
     @extend_schema(request=MeIn, responses=MeOut, operation_id="me_update")
+    @idempotent
     def patch(self, request: Request) -> Response:
         citizen = citizen_of(request)
         data = parse(MeIn, request.data)
@@ -374,6 +396,9 @@ class MeView(CitizenApiView):
 
 
 class AppealListView(CitizenApiView):
+    shown_once = ("tracking_url",)
+    """Only the tracking token's hash is kept: a replay of the sending gives the link as null."""
+
     @extend_schema(
         responses=AppealOut(many=True),
         operation_id="appeals_list",
@@ -396,6 +421,7 @@ class AppealListView(CitizenApiView):
         responses={201: AppealCreatedOut},
         operation_id="appeals_send",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         citizen = citizen_of(request)
         data = parse(AppealIn, request.data)
@@ -441,6 +467,7 @@ class SupplementView(CitizenApiView):
         responses={201: AppealDetailOut},
         operation_id="appeal_supplement",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         citizen = citizen_of(request)
         appeal = selectors.citizen_appeal_get(citizen, pk)
@@ -457,6 +484,7 @@ class SupplementView(CitizenApiView):
 
 class WithdrawView(CitizenApiView):
     @extend_schema(request=None, responses=AppealDetailOut, operation_id="appeal_withdraw")
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         citizen = citizen_of(request)
         appeal = selectors.citizen_appeal_get(citizen, pk)

@@ -11,6 +11,7 @@ from django.test import TestCase
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
+from bering.api.models import IdempotencyKey
 from bering.api.tests.conftest import bearer, pdf_bytes
 from bering.appeals import citizen_auth
 from bering.appeals import services as appeal_services
@@ -280,3 +281,134 @@ def test_revoked_citizen_is_401(gapi, galina):
     galina.is_active = False
     galina.save(update_fields=["is_active"])
     assert gapi.get(BASE + "me").status_code == 401
+
+
+# --- Idempotency-Key (QUALITY.md item 2, decision 0002) ---------------------------------
+
+
+def _send_keyed(client: APIClient, health, key: str, **extra):
+    data = {"organization": health.pk, "text": "Прошу починить крышу.", "consent": True}
+    data.update(extra)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(BASE + "appeals/", data, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_a_resent_appeal_with_the_same_key_is_sent_once(gapi, galina, health):
+    first = _send_keyed(gapi, health, "send-1")
+    assert first.status_code == 201, first.json()
+    assert "Idempotent-Replayed" not in first
+    mails = len(mail.outbox)
+    again = _send_keyed(gapi, health, "send-1")
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == {**first.json(), "tracking_url": None}
+    assert Appeal.objects.filter(citizen=galina).count() == 1
+    assert len(mail.outbox) == mails
+    row = IdempotencyKey.objects.get()
+    assert (row.citizen, row.user, row.key, row.status) == (galina, None, "send-1", 201)
+    token = first.json()["tracking_url"].rstrip("/").rsplit("/", 1)[-1]
+    assert token not in str(row.response)
+
+
+def test_the_same_key_with_another_text_is_422(gapi, galina, health):
+    assert _send_keyed(gapi, health, "send-2").status_code == 201
+    response = _send_keyed(gapi, health, "send-2", text="Совсем другое обращение.")
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused" and response.json()["detail"]
+    assert Appeal.objects.filter(citizen=galina).count() == 1
+
+
+def test_one_citizens_key_is_not_seen_by_another(gapi, galina, petr, health):
+    mine = _send_keyed(gapi, health, "same-key")
+    theirs = _send_keyed(citizen_client(petr), health, "same-key")
+    assert mine.status_code == theirs.status_code == 201
+    assert "Idempotent-Replayed" not in theirs
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert Appeal.objects.filter(citizen=petr).count() == 1
+    assert Appeal.objects.filter(citizen=galina).count() == 1
+    assert IdempotencyKey.objects.filter(key="same-key").count() == 2
+
+
+def test_a_staff_users_key_and_a_citizens_are_apart(gapi, galina, health, registrar):
+    from bering.documents.tests.factories import doc_type
+
+    draft = {"doc_type": doc_type("memo").pk, "flow": "internal", "title": "Записка"}
+    staff = bearer(registrar.user).post(
+        "/api/v1/documents/", draft, format="json", HTTP_IDEMPOTENCY_KEY="shared"
+    )
+    assert staff.status_code == 201, staff.json()
+    citizen = _send_keyed(gapi, health, "shared")
+    assert citizen.status_code == 201 and "Idempotent-Replayed" not in citizen
+    assert set(IdempotencyKey.objects.values_list("user", "citizen")) == {
+        (registrar.user.pk, None),
+        (None, galina.pk),
+    }
+
+
+def test_a_failed_send_leaves_no_key(gapi, galina, health):
+    refused = _send_keyed(gapi, health, "send-3", consent=False)
+    assert refused.status_code == 400
+    assert not IdempotencyKey.objects.exists()
+    response = _send_keyed(gapi, health, "send-3")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+    assert Appeal.objects.filter(citizen=galina).count() == 1
+
+
+def test_supplement_withdraw_and_profile_replay_with_the_same_key(gapi, galina, health):
+    appeal_id = _send_keyed(gapi, health, "send-4").json()["id"]
+    url = BASE + f"appeals/{appeal_id}/supplement"
+    for _ in range(2):
+        response = gapi.post(url, {"text": "Дополняю."}, format="json", HTTP_IDEMPOTENCY_KEY="sup")
+        assert response.status_code == 201
+    assert response["Idempotent-Replayed"] == "true"
+    assert [s["kind"] for s in response.json()["steps"]].count("supplemented") == 1
+    url = BASE + f"appeals/{appeal_id}/withdraw"
+    first = gapi.post(url, HTTP_IDEMPOTENCY_KEY="wd")
+    again = gapi.post(url, HTTP_IDEMPOTENCY_KEY="wd")
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert gapi.post(url, HTTP_IDEMPOTENCY_KEY="wd-new").status_code == 409
+    for _ in range(2):
+        response = gapi.patch(
+            BASE + "me", {"middle_name": "Сергеевна"}, format="json", HTTP_IDEMPOTENCY_KEY="me"
+        )
+        assert response.status_code == 200
+    assert response["Idempotent-Replayed"] == "true"
+    assert set(IdempotencyKey.objects.values_list("citizen", flat=True)) == {galina.pk}
+
+
+def test_a_bad_key_is_a_400(gapi, health):
+    response = _send_keyed(gapi, health, "пробел и кириллица")
+    assert response.status_code == 400 and response.json()["code"] == "bad_idempotency_key"
+    assert not Appeal.objects.exists()
+
+
+def test_a_key_has_exactly_one_owner(galina, registrar):
+    from django.db import IntegrityError, transaction
+
+    fields = {"key": "k", "method": "POST", "path": "/", "fingerprint": "f", "status": 201}
+    for owner in ({}, {"user": registrar.user, "citizen": galina}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            IdempotencyKey.objects.create(**owner, **fields)
+    IdempotencyKey.objects.create(citizen=galina, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IdempotencyKey.objects.create(citizen=galina, **fields)
+
+
+def test_the_schema_documents_the_key_on_every_write(db):
+    schema = APIClient().get(BASE + "schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    keyed = set()
+    for path, operations in schema.json()["paths"].items():
+        for method, operation in operations.items():
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            if "Idempotency-Key" in headers:
+                assert "422" in operation["responses"], (path, method)
+                keyed.add((method, path.removeprefix(BASE.rstrip("/"))))
+            else:
+                assert "422" not in operation["responses"], (path, method)
+    assert keyed == {
+        ("patch", "/me"),
+        ("post", "/appeals/"),
+        ("post", "/appeals/{id}/supplement"),
+        ("post", "/appeals/{id}/withdraw"),
+    }
