@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from bering.approvals import permissions, selectors, services
@@ -25,6 +26,13 @@ from bering.documents.services import Upload
 from bering.files.services import file_open
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
+
+# What the approver is told: the outcome that was recorded, not just "agreed".
+DECIDED_MESSAGES = {
+    Visa.Status.AGREED: _lazy("Agreed."),
+    Visa.Status.REMARKS: _lazy("Agreed with remarks."),
+    Visa.Status.REJECTED: _lazy("Not agreed: the draft is returned to its author."),
+}
 
 
 @login_required
@@ -82,10 +90,7 @@ def visa_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, str(exc.message))
             else:
-                if data["outcome"] == Visa.Status.REJECTED:
-                    messages.success(request, _("The draft is returned to its author."))
-                else:
-                    messages.success(request, _("Agreed."))
+                messages.success(request, str(DECIDED_MESSAGES[data["outcome"]]))
                 return redirect("approvals:inbox")
         else:
             messages.error(request, _("Choose a decision."))

@@ -72,3 +72,48 @@ def test_route_page_says_working_days_in_proper_russian(draft, executor, lawyer,
     page = executor.client().get(f"/approvals/documents/{draft.pk}/").content.decode()
     assert "1 рабочий день" in page
     assert "2 рабочих дня" in page
+
+
+def _decision_message(client, visa: Visa, data: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    from django.contrib.messages import get_messages
+
+    response = client.post(f"/approvals/visas/{visa.pk}/", data)
+    assert response.status_code == 302
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_decision_message_names_the_recorded_outcome(draft, executor, lawyer, economist) -> None:
+    """Issue 10, defect 6: «Согласовать с замечаниями» must not answer «Согласовано.»."""
+    from django.utils.translation import gettext as _
+
+    services.approval_start(
+        actor=executor.actor,
+        document=draft,
+        plan=[StagePlan(name="Все", approver_ids=(lawyer.employee.pk, economist.employee.pk))],
+    )
+    remarks = _decision_message(
+        lawyer.client(),
+        Visa.objects.get(approver=lawyer.employee),
+        {"outcome": "remarks", "comment": "Поправить п. 3"},
+    )
+    assert Visa.objects.get(approver=lawyer.employee).status == "remarks"
+    assert remarks == _("Agreed with remarks.")
+    refused = _decision_message(
+        economist.client(),
+        Visa.objects.get(approver=economist.employee),
+        {"outcome": "rejected", "comment": "Нет расчёта"},
+    )
+    assert refused == _("Not agreed: the draft is returned to its author.")
+    assert remarks != refused != _("Agreed.")
+
+
+def test_plain_agreement_says_agreed(draft, executor, lawyer) -> None:
+    from django.utils.translation import gettext as _
+
+    services.approval_start(
+        actor=executor.actor,
+        document=draft,
+        plan=[StagePlan(name="Юрист", approver_ids=(lawyer.employee.pk,))],
+    )
+    visa = Visa.objects.get(approver=lawyer.employee)
+    assert _decision_message(lawyer.client(), visa, {"outcome": "agreed"}) == _("Agreed.")
