@@ -8,6 +8,5 @@ WORKER=$!
 ( while sleep 300; do .venv/bin/python manage.py sweep -v0 || true; done ) &
 SWEEP=$!
 trap 'kill $WORKER $SWEEP 2>/dev/null || true' EXIT INT TERM
-echo "== Bering: http://$HOST:$PORT/  (task worker pid $WORKER)"
-.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
-  --timeout 60 --access-logfile -
+echo "== Беринг: http://$HOST:$PORT/  (обработчик задач: pid $WORKER; остановить — Ctrl-C)"
+scripts/gunicorn.sh "$HOST" "$PORT"
