@@ -16,11 +16,13 @@ install-test:
 
 migrate:
 	@mkdir -p var
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py collectstatic --no-input -v0
+	@echo "== Обновляю базу данных"
+	@$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py collectstatic --no-input -v0
 
 demo:
-	$(PY) manage.py seed_demo
+	@echo "== Загружаю демонстрационный край"
+	@$(PY) manage.py seed_demo
 
 serve:
 	@scripts/serve.sh $(HOST) $(PORT)

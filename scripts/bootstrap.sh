@@ -15,7 +15,7 @@ for pkg in $SYSTEM_PKGS; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
 done
 if [ -n "$missing" ]; then
-  echo "== Installing Debian packages:$missing"
+  echo "== Устанавливаю пакеты Debian:$missing"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
@@ -24,7 +24,7 @@ fi
 PY="${PYTHON:-python3.11}"
 command -v "$PY" >/dev/null || PY=python3
 if [ ! -x .venv/bin/python ]; then
-  echo "== Creating .venv"
+  echo "== Создаю виртуальное окружение .venv"
   "$PY" -m venv .venv
 fi
 if [ ! -x .venv/bin/uv ]; then
@@ -33,7 +33,7 @@ if [ ! -x .venv/bin/uv ]; then
 fi
 stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)${need_test}"
 if [ ! -f "$stamp" ]; then
-  echo "== Installing Python packages"
+  echo "== Устанавливаю пакеты Python"
   reqs="-r requirements.txt"
   [ "$need_test" = "--test" ] && reqs="$reqs -r requirements-dev.txt"
   .venv/bin/uv pip install -q --python .venv/bin/python --require-hashes $reqs

@@ -41,14 +41,14 @@ SEED = 2026
 TZ = zoneinfo.ZoneInfo("Asia/Kamchatka")
 CONNECTED_ON = dt.date(2026, 1, 12)
 PERSONA_ROLES = {
-    "registrar": "registrar",
-    "head": "head",
-    "executor": "executor",
-    "controller": "controller",
-    "orgadmin": "organization administrator",
-    "regionadmin": "region administrator (Django admin)",
-    "deputy": "deputy head, acts for the head now",
-    "registrar2": "registrar of another organization",
+    "registrar": "делопроизводитель",
+    "head": "руководитель",
+    "executor": "исполнитель",
+    "controller": "контролёр",
+    "orgadmin": "администратор организации",
+    "regionadmin": "администратор региона (Django admin)",
+    "deputy": "заместитель, сейчас замещает руководителя",
+    "registrar2": "делопроизводитель другой организации",
 }
 
 
@@ -71,7 +71,7 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
     """Seed what is missing and return the demo logins."""
     rng = random.Random(SEED)
     if not Organization.objects.filter(code=data.BODIES[0].code).exists():
-        say("Connecting the organizations of the region...")
+        say("Подключаю организации края...")
         with transaction.atomic():
             _structure(rng)
     if not Substitution.objects.filter(substitute__user__username="deputy").exists():
@@ -79,7 +79,7 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
             _substitution()
     codes = [b.code for b in data.BODIES]
     if not Document.objects.filter(organization__code__in=codes).exists() and documents_count:
-        say(f"Writing {documents_count} documents of 2026...")
+        say(f"Пишу {documents_count} документов 2026 года...")
         with transaction.atomic():
             _documents(random.Random(SEED + 1), documents_count)
     from bering.approvals.models import ApprovalRun
@@ -89,14 +89,14 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
         documents_count
         and not ApprovalRun.objects.filter(document__organization__code="МЗ").exists()
     ):
-        say("Approvals, resolutions and deliveries of the last months...")
+        say("Согласования, резолюции и доставка за последние месяцы...")
         with transaction.atomic():
             workflow.run(rng=random.Random(SEED + 2))
     from bering.appeals.models import Appeal
     from bering.web.demo import appeals
 
     if documents_count and not Appeal.objects.filter(organization__code="МЗ").exists():
-        say("Citizens' appeals in every state...")
+        say("Обращения граждан во всех состояниях...")
         with transaction.atomic():
             appeals.run()
     return logins()

@@ -28,15 +28,15 @@ class Command(BaseCommand):
         assert isinstance(count, int)
         logins = seed.run(documents_count=max(count, 0), say=self.stdout.write)
         password = settings.BERING_DEMO_PASSWORD
-        rows = [("Login", "Password", "Who", "Role", "Organization")]
+        rows = [("Логин", "Пароль", "Кто", "Роль", "Организация")]
         rows += [(x.username, password, x.who, x.role, x.organization) for x in logins]
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo logins:"))
+        self.stdout.write(self.style.SUCCESS("Демо-входы:"))
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS("Internet reception (/reception/): ")
-            + f"{demo_appeals.CITIZEN_LOGIN} (the one-time code is printed in the server's console)"
+            self.style.SUCCESS("Интернет-приёмная (/reception/): ")
+            + f"{demo_appeals.CITIZEN_LOGIN} (одноразовый код печатается в консоли сервера)"
         )
