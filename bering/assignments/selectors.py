@@ -8,13 +8,22 @@ Overdue marks are computed here, when read.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bering.assignments.models import Assignment, Extension, Report, Resolution
-from bering.assignments.terms import ON_TIME, Lateness, lateness
+from bering.assignments.terms import (
+    ON_TIME,
+    DraftDue,
+    Lateness,
+    draft_due,
+    executors_due,
+    lateness,
+    term_of,
+)
 from bering.core import clock
 from bering.core.errors import NotFound
 from bering.documents import permissions as document_permissions
@@ -182,6 +191,45 @@ def drafts_for_head(actor: Actor) -> QuerySet[Resolution]:
     )
 
 
+def draft_due_of(resolution: Resolution, now: dt.datetime | None = None) -> DraftDue:
+    """The due date a draft gets if its head confirms it ``now`` (and a day later),
+    by the function the confirmation itself uses."""
+    return draft_due(
+        term=term_of(resolution),
+        now=now or clock.now(),
+        tz=resolution.organization.time_zone,
+    )
+
+
+def _show_draft_due(rows: list[Row], due: DraftDue, now: dt.datetime) -> None:
+    """A draft's pending rows show the due times confirming now would give (in memory)."""
+    if due.today is None:
+        return
+    responsible, co = executors_due(due.today, now=now, tz=due.tz)
+    for row in rows:
+        person = responsible if row.assignment.role == Assignment.Role.RESPONSIBLE else co
+        row.assignment.due_at = person.at
+        row.assignment.due_explanation = person.explanation[:500]
+        row.late = lateness(due_at=person.at, done=False, now=now, tz=due.tz)
+
+
+@dataclass
+class DraftRow:
+    """A draft on the head's screen, with the due date it gets if confirmed now."""
+
+    resolution: Resolution
+    due: DraftDue
+
+
+def drafts_for_head_due(actor: Actor) -> list[DraftRow]:
+    """The head's drafts, each with the date confirming it now would set."""
+    now = clock.now()
+    return [
+        DraftRow(resolution=r, due=draft_due_of(r, now))
+        for r in drafts_for_head(actor).select_related("organization")
+    ]
+
+
 def awaiting_resolution(actor: Actor) -> QuerySet[Document]:
     """Registered incoming and internal documents of the organization with no
     resolution yet (a draft, an active or a closed one)."""
@@ -211,6 +259,8 @@ class Node:
     resolution: Resolution
     rows: list[Row]
     children: list[Node] = field(default_factory=list)
+    draft: DraftDue | None = None
+    """For a draft: the due date it gets if confirmed now (its stored one is stale)."""
 
     @property
     def responsible_id(self) -> int | None:
@@ -224,16 +274,27 @@ def resolution_tree(actor: Actor, document: Document) -> list[Node]:
     """The resolutions of a document (already got through its getter), as a tree."""
     resolutions = list(
         Resolution.objects.filter(document=document, organization_id=actor.organization_id)
-        .select_related("author__user", "controller__user", "prepared_by__user")
+        .select_related("author__user", "controller__user", "prepared_by__user", "organization")
         .order_by("created_at", "id")
     )
+    now = clock.now()
     items = _rows(
         list(_with_related(Assignment.objects.filter(document=document)).order_by("-role", "id"))
     )
     by_resolution: dict[int, list[Row]] = {}
     for row in items:
         by_resolution.setdefault(row.assignment.resolution_id, []).append(row)
-    nodes = {r.pk: Node(resolution=r, rows=by_resolution.get(r.pk, [])) for r in resolutions}
+    nodes = {
+        r.pk: Node(
+            resolution=r,
+            rows=by_resolution.get(r.pk, []),
+            draft=draft_due_of(r, now) if r.status == Resolution.Status.DRAFT else None,
+        )
+        for r in resolutions
+    }
+    for node in nodes.values():
+        if node.draft is not None:
+            _show_draft_due(node.rows, node.draft, now)
     assignment_to_resolution = {row.assignment.pk: row.assignment.resolution_id for row in items}
     roots = []
     for resolution in resolutions:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from bering.assignments.models import TermKind, Urgency
+from bering.assignments.models import Resolution, TermKind, Urgency
 from bering.core.errors import ValidationFailed
 from bering.deadlines.arithmetic import close_of_business
 from bering.deadlines.selectors import (
@@ -90,6 +90,86 @@ def due_for(*, term: Term, start: dt.datetime, tz: str) -> Due:
         mark = Urgency(term.urgency).label
         return Due(at=deadline.due_at, explanation=f"«{mark}»: {deadline.explanation}")
     raise ValidationFailed(_("Choose how the due date is set."), field="term")
+
+
+def term_of(resolution: Resolution) -> Term:
+    """The term as the resolution stores it (kind, days, date, urgency)."""
+    return Term(
+        kind=resolution.term_kind,
+        days=resolution.term_days,
+        date=resolution.term_date,
+        urgency=resolution.urgency,
+    )
+
+
+def due_from_decision(*, term: Term, decided_at: dt.datetime, tz: str) -> Due:
+    """The due time of a draft's term when the head decides at ``decided_at``.
+
+    A draft's term runs from the head's decision, not from the draft (decision
+    0008): the confirmation stores this, and the head's screen shows it first.
+    """
+    return due_for(term=term, start=decided_at, tz=tz)
+
+
+def executors_due(due: Due, *, now: dt.datetime, tz: str) -> tuple[Due, Due]:
+    """The responsible executor's and the co-executors' due times: a co-executor is
+    due one working day earlier, never before ``now``."""
+    co_due = working_day_before(due, tz)
+    return due, (due if co_due.at <= now else co_due)
+
+
+@dataclass(frozen=True)
+class DraftDue:
+    """What a draft's due date will be if the head confirms it now, and tomorrow."""
+
+    kind: str
+    tz: str
+    today: Due | None
+    """None when confirming now would be refused (``problem`` says why)."""
+    tomorrow: Due | None
+    problem: str = ""
+
+    def local(self, due: Due | None) -> dt.date | None:
+        return due.at.astimezone(zoneinfo.ZoneInfo(self.tz)).date() if due else None
+
+    @property
+    def moves(self) -> bool:
+        """The date is another one if the head confirms tomorrow."""
+        return self.local(self.today) != self.local(self.tomorrow)
+
+    @property
+    def sentence(self) -> str:
+        """«срок 17.12.2026, если подтвердить сегодня; завтра — 18.12.2026»."""
+        if self.today is None:
+            return self.problem
+        today = self.local(self.today)
+        assert today is not None
+        date = today.strftime("%d.%m.%Y")
+        if self.kind == TermKind.DATE:
+            return _("due %(date)s") % {"date": date}
+        tomorrow = self.local(self.tomorrow)
+        if self.moves and tomorrow is not None:
+            return _("due %(date)s if confirmed today; tomorrow, %(tomorrow)s") % {
+                "date": date,
+                "tomorrow": tomorrow.strftime("%d.%m.%Y"),
+            }
+        return _("due %(date)s if confirmed today; the term runs from your decision") % {
+            "date": date
+        }
+
+
+def draft_due(*, term: Term, now: dt.datetime, tz: str) -> DraftDue:
+    """The due date a draft gets if confirmed ``now``, and if confirmed a day later."""
+
+    def at(moment: dt.datetime) -> tuple[Due | None, str]:
+        try:
+            return due_from_decision(term=term, decided_at=moment, tz=tz), ""
+        except ValidationFailed as exc:
+            return None, str(exc.message)
+
+    today, problem = at(now)
+    tomorrow, _problem = at(now + dt.timedelta(days=1))
+    return DraftDue(kind=term.kind, tz=tz, today=today, tomorrow=tomorrow, problem=problem)
 
 
 def working_day_before(due: Due, tz: str) -> Due:

@@ -57,7 +57,7 @@ def head(request: HttpRequest) -> HttpResponse:
     """The head's tablet screen: drafts to confirm, documents awaiting a resolution."""
     actor = require_actor(request)
     context = {
-        "drafts": selectors.drafts_for_head(actor),
+        "drafts": selectors.drafts_for_head_due(actor),
         "awaiting": selectors.awaiting_resolution(actor)[:50],
         "extensions": selectors.extensions_to_decide(actor),
         "is_head": permissions.can_issue(actor.employee),

@@ -92,6 +92,11 @@ class ResolutionOut(serializers.Serializer[Any]):
     controller = serializers.IntegerField()
     due_at = serializers.DateTimeField()
     due_explanation = serializers.CharField()
+    due_note = serializers.CharField(
+        help_text="For a draft: the due date if the head confirms it now, and whether it "
+        "moves tomorrow (the term runs from the head's decision); empty otherwise."
+    )
+    due_if_confirmed_tomorrow = serializers.DateTimeField(allow_null=True)
     assignments = AssignmentOut(many=True)
     children = serializers.ListField(child=serializers.DictField())
 
@@ -119,6 +124,14 @@ def row_out(row: Row) -> dict[str, Any]:
 
 def node_out(node: Node) -> dict[str, Any]:
     r = node.resolution
+    due_at, due_explanation, note, tomorrow = r.due_at, r.due_explanation, "", None
+    if node.draft is not None:
+        # A draft's stored due is stale: show the one confirming now would set.
+        note = node.draft.sentence
+        if node.draft.today is not None:
+            due_at, due_explanation = node.draft.today.at, node.draft.today.explanation
+        if node.draft.tomorrow is not None:
+            tomorrow = node.draft.tomorrow.at
     return {
         "id": r.pk,
         "document": r.document_id,
@@ -127,8 +140,10 @@ def node_out(node: Node) -> dict[str, Any]:
         "text": r.text,
         "author": r.author_id,
         "controller": r.controller_id,
-        "due_at": r.due_at,
-        "due_explanation": r.due_explanation,
+        "due_at": due_at,
+        "due_explanation": due_explanation,
+        "due_note": note,
+        "due_if_confirmed_tomorrow": tomorrow,
         "assignments": [row_out(row) for row in node.rows],
         "children": [node_out(child) for child in node.children],
     }

@@ -15,7 +15,9 @@ from bering.assignments.terms import (
     Due,
     Term,
     due_for,
-    working_day_before,
+    due_from_decision,
+    executors_due,
+    term_of,
 )
 from bering.audit.services import record
 from bering.core import clock
@@ -105,9 +107,7 @@ def _create_assignments(
         if resolution.status == Resolution.Status.ACTIVE
         else Assignment.Status.PENDING
     )
-    co_due = working_day_before(due, resolution.organization.time_zone)
-    if co_due.at <= now:
-        co_due = due
+    due, co_due = executors_due(due, now=now, tz=resolution.organization.time_zone)
     rows = [(spec.responsible, Assignment.Role.RESPONSIBLE, due)]
     rows += [(person, Assignment.Role.CO_EXECUTOR, co_due) for person in spec.co_executors]
     for person, role, person_due in rows:
@@ -278,8 +278,9 @@ def resolution_confirm(
         )
         edited = spec is not None
         current = spec or _spec_of(locked)
-        # The term counts from the head's confirmation, not from the draft.
-        due = due_for(term=current.term, start=now, tz=_tz(locked.document))
+        # The term counts from the head's confirmation, not from the draft: the same
+        # function shows the head the date before the tap (selectors.drafts_for_head_due).
+        due = due_from_decision(term=current.term, decided_at=now, tz=_tz(locked.document))
         locked.text = current.text.strip()
         locked.controller = current.controller or locked.author
         locked.term_kind = current.term.kind
@@ -324,12 +325,7 @@ def _spec_of(resolution: Resolution) -> ResolutionSpec:
         responsible=responsible,
         co_executors=[a.executor for a in assignments if a.role == Assignment.Role.CO_EXECUTOR],
         controller=resolution.controller,
-        term=Term(
-            kind=resolution.term_kind,
-            days=resolution.term_days,
-            date=resolution.term_date,
-            urgency=resolution.urgency,
-        ),
+        term=term_of(resolution),
     )
 
 
