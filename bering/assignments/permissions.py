@@ -63,3 +63,13 @@ def report_reviewer_id(assignment: Assignment, resolution: Resolution) -> int | 
 
 def can_decide_extension(employee: Employee, resolution: Resolution) -> bool:
     return resolution.author_id == employee.pk
+
+
+def sees_head_queue(employee: Employee) -> bool:
+    """The «Резолюции» screen: drafts to confirm and documents awaiting a resolution."""
+    return can_issue(employee)
+
+
+def sees_control_queue(employee: Employee) -> bool:
+    """«На контроле»: the assignments a controller or the head keeps on control."""
+    return employee.is_active and (employee.is_controller or employee.is_head)

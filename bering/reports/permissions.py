@@ -53,3 +53,9 @@ def require_organization_scope(actor: Actor) -> Scope:
     if scope.employee_id is not None:
         raise Forbidden(_("This report is for heads and region administrators."))
     return scope
+
+
+def sees_organization_reports(actor: Actor) -> bool:
+    """The dashboard and the other reports about organizations; everyone else has
+    «Мои показатели», the figures of their own work."""
+    return report_scope(actor).employee_id is None

@@ -1,10 +1,41 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 
 from bering.appeals.permissions import sees_appeals_menu
+from bering.assignments.permissions import sees_control_queue, sees_head_queue
+from bering.documents.permissions import can_register
+from bering.orgs.actor import Actor
 from bering.orgs.current import request_actor
+from bering.orgs.permissions import can_connect_organizations
 from bering.orgs.selectors import posts_for_user, substitutions_active
+from bering.reports.permissions import sees_organization_reports
+
+
+@dataclass(frozen=True)
+class Menu:
+    """Which queues and pages the header offers: each flag from its app's permissions."""
+
+    head_queue: bool
+    control: bool
+    register: bool
+    appeals: bool
+    organization_reports: bool
+    import_orgs: bool
+
+
+def menu_for(actor: Actor) -> Menu:
+    employee = actor.employee
+    return Menu(
+        head_queue=sees_head_queue(employee),
+        control=sees_control_queue(employee),
+        register=can_register(employee),
+        appeals=sees_appeals_menu(employee),
+        organization_reports=sees_organization_reports(actor),
+        import_orgs=can_connect_organizations(actor.user),
+    )
 
 
 def shell(request: HttpRequest) -> dict[str, object]:
@@ -25,5 +56,5 @@ def shell(request: HttpRequest) -> dict[str, object]:
     return {
         "actor": actor,
         "switch_choices": switch_choices,
-        "show_appeals": actor is not None and sees_appeals_menu(actor.employee),
+        "menu": menu_for(actor) if actor is not None else None,
     }

@@ -101,3 +101,25 @@ def test_pages_travel_compressed_when_the_browser_accepts_gzip(registrar):
     body = gzip.decompress(packed.content).decode()
     assert "<html" in body
     assert len(packed.content) < len(plain.content) / 2
+
+
+def _menu(persona) -> set[str]:  # type: ignore[no-untyped-def]
+    import re
+
+    page = persona.client().get(reverse("documents:list")).content.decode()
+    nav = page[page.index('<nav class="nav">') : page.index("</nav>")]
+    return set(re.findall(r'href="(/[a-z-]+/(?:[a-z-]+/)?)"', nav))
+
+
+def test_each_person_sees_only_the_queues_of_their_roles(executor, head, controller, registrar):
+    head_queue, control = reverse("assignments:head"), reverse("assignments:control")
+    register, appeals = reverse("documents:register-incoming"), reverse("appeals:list")
+    dashboard, mine = reverse("reports:dashboard"), reverse("reports:visas")
+    plain = _menu(executor)
+    assert not plain & {head_queue, control, register, appeals, dashboard}
+    assert mine in plain
+    assert {head_queue, control, dashboard, appeals} <= _menu(head)
+    assert register not in _menu(head)
+    assert control in _menu(controller) and head_queue not in _menu(controller)
+    assert {register, appeals} <= _menu(registrar)
+    assert not _menu(registrar) & {head_queue, control, dashboard}
