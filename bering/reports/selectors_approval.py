@@ -3,9 +3,13 @@
 A document's approval time runs from the start of its first round to the end of
 the round that was signed, in working days of the official calendar, counted in
 the organization's time zone (``deadlines.arithmetic.working_days_between``:
-business hours 9-18, a shortened day is a whole day too). It is compared with
-the regulation's normative: the document is *within the normative* when it was
-signed by the due time its first round was given.
+business hours 9-18, a shortened day is a whole day too), rounded once to one
+decimal (``stats.working_days``). It is compared with the regulation's
+normative: the document is *within the normative* when that duration is at or
+under the normative. Every figure (mean, median, 90th percentile, the share
+within) is taken from the same list of durations, so they cannot disagree
+(issue 10: the share used to come from the first round's due time, a different
+measure, and said 100 % under a median over the normative).
 
 Each stage pass (a stage of any round that started and ended) is timed the
 same way; the time between rounds is the author's rework. The stage that took
@@ -35,7 +39,14 @@ from bering.documents.models import DocumentType
 from bering.orgs.models import Employee
 from bering.reports.filters import Filters, region_tz
 from bering.reports.permissions import Scope
-from bering.reports.stats import Summary, days, share
+from bering.reports.stats import (
+    Summary,
+    days,
+    share,
+    share_or_none,
+    within_count,
+    working_days,
+)
 
 PEOPLE_SHOWN = 5
 REWORK = "rework"
@@ -55,19 +66,37 @@ class PersonTime:
 
 
 @dataclass
-class StageTime:
-    name: str
-    is_signing: bool = False
-    is_rework: bool = False
+class Durations:
+    """Durations in working days (rounded once) with each one's normative: every
+    figure of a row of the report comes from these two lists."""
+
     times: list[float] = field(default_factory=list)
-    normatives: list[int] = field(default_factory=list)
-    within: int = 0
-    share_of_time: float = 0.0
-    people: list[PersonTime] = field(default_factory=list)
+    normatives: list[float] = field(default_factory=list)
+
+    def add(self, elapsed: float, normative: float) -> None:
+        self.times.append(working_days(elapsed))
+        self.normatives.append(normative)
 
     @property
     def summary(self) -> Summary:
         return Summary.of(self.times)
+
+    @property
+    def within(self) -> int:
+        return within_count(self.times, self.normatives)
+
+    @property
+    def within_share(self) -> float | None:
+        return share_or_none(self.within, len(self.times))
+
+
+@dataclass
+class StageTime(Durations):
+    name: str = ""
+    is_signing: bool = False
+    is_rework: bool = False
+    share_of_time: float = 0.0
+    people: list[PersonTime] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -75,40 +104,34 @@ class StageTime:
 
     @property
     def normative(self) -> float | None:
-        return sum(self.normatives) / len(self.normatives) if self.normatives else None
+        if self.is_rework or not self.normatives:
+            return None
+        return sum(self.normatives) / len(self.normatives)
 
     @property
-    def within_share(self) -> float:
-        return share(self.within, len(self.times))
+    def within_share(self) -> float | None:
+        return None if self.is_rework else super().within_share
 
     @property
     def over(self) -> bool:
-        norm = self.normative
-        return norm is not None and self.summary.mean > norm
+        norm, mean = self.normative, self.summary.mean
+        return norm is not None and mean is not None and mean > working_days(norm)
 
 
 @dataclass
-class TypeTime:
-    doc_type_id: int
-    code: str
-    name: str
-    normative: int
-    times: list[float] = field(default_factory=list)
-    within: int = 0
+class TypeTime(Durations):
+    doc_type_id: int = 0
+    code: str = ""
+    name: str = ""
+    normative: int = 0
     stages: list[StageTime] = field(default_factory=list)
     bottleneck: StageTime | None = None
 
     @property
-    def summary(self) -> Summary:
-        return Summary.of(self.times)
-
-    @property
-    def within_share(self) -> float:
-        return share(self.within, len(self.times))
-
-    @property
     def over(self) -> bool:
-        return self.summary.mean > self.normative
+        """The mean as shown (one decimal) is over the normative."""
+        mean = self.summary.mean
+        return mean is not None and mean > self.normative
 
     @property
     def sentence(self) -> str:
@@ -127,18 +150,8 @@ class TypeTime:
 
 
 @dataclass
-class MonthTime:
-    month: dt.date
-    times: list[float] = field(default_factory=list)
-    within: int = 0
-
-    @property
-    def summary(self) -> Summary:
-        return Summary.of(self.times)
-
-    @property
-    def within_share(self) -> float:
-        return share(self.within, len(self.times))
+class MonthTime(Durations):
+    month: dt.date = dt.date.min
 
     @property
     def label(self) -> str:
@@ -146,19 +159,9 @@ class MonthTime:
 
 
 @dataclass
-class ApprovalTime:
-    types: list[TypeTime]
-    months: list[MonthTime]
-    times: list[float]
-    within: int
-
-    @property
-    def summary(self) -> Summary:
-        return Summary.of(self.times)
-
-    @property
-    def within_share(self) -> float:
-        return share(self.within, len(self.times))
+class ApprovalTime(Durations):
+    types: list[TypeTime] = field(default_factory=list)
+    months: list[MonthTime] = field(default_factory=list)
 
     @property
     def over_normative(self) -> list[TypeTime]:
@@ -197,7 +200,6 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
         runs.order_by()
         .annotate(
             first_start=Subquery(first.annotate(s=EpochSeconds("started_at")).values("s")[:1]),
-            first_due=Subquery(first.annotate(d=EpochSeconds("due_at")).values("d")[:1]),
             started=EpochSeconds("started_at"),
             finished=EpochSeconds("finished_at"),
         )
@@ -207,7 +209,6 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
             "document__organization__time_zone",
             "started",
             "first_start",
-            "first_due",
             "finished",
         )
     )
@@ -227,13 +228,12 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
     ]
     doc_total: dict[int, float] = {}
     doc_type_of: dict[int, int] = {}
-    result = ApprovalTime(types=[], months=[], times=[], within=0)
-    for doc_id, type_id, tz, started, first_start, first_due, finished in signed:
+    result = ApprovalTime()
+    for doc_id, type_id, tz, started, first_start, finished in signed:
         start = first_start if first_start is not None else started
         if start is None or finished is None:
             continue
         elapsed = cal.between(start, finished, tz)
-        within = first_due is not None and finished <= first_due
         code, name = names[type_id]
         figures = types.get(type_id)
         if figures is None:
@@ -243,20 +243,16 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
                 name=name,
                 normative=normatives.get(type_id, DEFAULT_TOTAL_DAYS),
             )
-        figures.times.append(elapsed)
-        figures.within += within
+        figures.add(elapsed, figures.normative)
         index = bisect.bisect_right(month_starts, finished) - 1
         if index >= 0:
-            month = month_list[index]
-            month.times.append(elapsed)
-            month.within += within
-        result.times.append(elapsed)
-        result.within += within
-        doc_total[doc_id] = elapsed
+            month_list[index].add(elapsed, figures.normative)
+        result.add(elapsed, figures.normative)
+        doc_total[doc_id] = figures.times[-1]
         doc_type_of[doc_id] = type_id
     _stages(cal, runs, types, doc_total, doc_type_of)
     _people(cal, runs, types)
-    result.types = sorted(types.values(), key=lambda t: (-t.summary.mean, t.name))
+    result.types = sorted(types.values(), key=lambda t: (-(t.summary.mean or 0.0), t.name))
     result.months = month_list
     return result
 
@@ -279,7 +275,6 @@ def _stages(
         .annotate(
             started=EpochSeconds("started_at"),
             finished=EpochSeconds("finished_at"),
-            due=EpochSeconds("due_at"),
         )
         .values_list(
             "run__document_id",
@@ -288,13 +283,12 @@ def _stages(
             "days",
             "started",
             "finished",
-            "due",
             "run__document__organization__time_zone",
         )
     )
     per_type: dict[int, dict[tuple[str, bool], StageTime]] = defaultdict(dict)
     in_stages: dict[int, float] = defaultdict(float)
-    for doc_id, name, is_signing, norm, started, finished, due, tz in rows:
+    for doc_id, name, is_signing, norm, started, finished, tz in rows:
         type_id = doc_type_of.get(doc_id)
         if type_id is None or started is None or finished is None:
             continue
@@ -302,18 +296,15 @@ def _stages(
         stage = of_type.get((name, is_signing))
         if stage is None:
             stage = of_type[name, is_signing] = StageTime(name=name, is_signing=is_signing)
-        elapsed = cal.between(started, finished, tz)
-        stage.times.append(elapsed)
-        stage.normatives.append(norm)
-        stage.within += due is not None and finished <= due
-        in_stages[doc_id] += elapsed
+        stage.add(cal.between(started, finished, tz), norm)
+        in_stages[doc_id] += stage.times[-1]
     for doc_id, total in doc_total.items():
         rework = total - in_stages.get(doc_id, 0.0)
         if rework > 0.005:
             stage = per_type[doc_type_of[doc_id]].setdefault(
                 (REWORK, False), StageTime(name=_("Rework by the author"), is_rework=True)
             )
-            stage.times.append(rework)
+            stage.add(rework, 0.0)
     for type_id, figures in types.items():
         whole = sum(figures.times)
         stages = list(per_type.get(type_id, {}).values())

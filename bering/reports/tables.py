@@ -65,12 +65,24 @@ class Table:
         return [*self.rows, *([self.footer] if self.footer else [])]
 
 
+NONE = "—"
+"""A figure of nothing (a month with no documents): not 0."""
+
+
 def r1(value: float) -> float:
     return round(value, 1)
 
 
+def r1_or_none(value: float | None) -> float | str:
+    return NONE if value is None else r1(value)
+
+
 def pct(value: float) -> int:
     return round(value)
+
+
+def pct_or_none(value: float | None) -> int | str:
+    return NONE if value is None else pct(value)
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -183,11 +195,11 @@ def approval_types_table(data: ApprovalTime) -> Table:
             [
                 t.name,
                 s.count,
-                r1(s.mean),
-                r1(s.median),
-                r1(s.p90),
+                r1_or_none(s.mean),
+                r1_or_none(s.median),
+                r1_or_none(s.p90),
                 t.normative,
-                pct(t.within_share),
+                pct_or_none(t.within_share),
                 t.bottleneck.name if t.bottleneck else "",
                 pct(t.bottleneck.share_of_time) if t.bottleneck else "",
             ],
@@ -197,11 +209,11 @@ def approval_types_table(data: ApprovalTime) -> Table:
     table.footer = [
         _("Total"),
         s.count,
-        r1(s.mean),
-        r1(s.median),
-        r1(s.p90),
+        r1_or_none(s.mean),
+        r1_or_none(s.median),
+        r1_or_none(s.p90),
         "",
-        pct(data.within_share),
+        pct_or_none(data.within_share),
         "",
         "",
     ]
@@ -241,11 +253,11 @@ def approval_stages_table(data: ApprovalTime) -> Table:
                     t.name,
                     _stage_name(stage),
                     s.count,
-                    r1(s.mean),
-                    r1(s.median),
-                    r1(s.p90),
+                    r1_or_none(s.mean),
+                    r1_or_none(s.median),
+                    r1_or_none(s.p90),
                     r1(norm) if norm is not None else "",
-                    pct(stage.within_share) if not stage.is_rework else "",
+                    pct_or_none(stage.within_share) if not stage.is_rework else "",
                     pct(stage.share_of_time),
                     people,
                 ],
@@ -268,7 +280,15 @@ def approval_months_table(data: ApprovalTime) -> Table:
     )
     for m in data.months:
         s = m.summary
-        table.add([m.label, s.count, r1(s.mean), r1(s.median), pct(m.within_share)])
+        table.add(
+            [
+                m.label,
+                s.count,
+                r1_or_none(s.mean),
+                r1_or_none(s.median),
+                pct_or_none(m.within_share),
+            ]
+        )
     return table
 
 

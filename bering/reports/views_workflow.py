@@ -163,11 +163,11 @@ def approval_charts(data: ApprovalTime) -> dict[str, Any]:
     types = data.types
     return {
         "types_chart": charts.bar_chart(
-            [(f"{t.name} ({t.summary.count})", tables.r1(t.summary.mean)) for t in types],
+            [(f"{t.name} ({t.summary.count})", tables.r1(t.summary.mean or 0.0)) for t in types],
             limits=[t.normative for t in types],
         ),
         "months_chart": charts.bar_chart(
-            [(m.label, tables.r1(m.summary.mean)) for m in data.months],
+            [(m.label, tables.r1(m.summary.mean or 0.0)) for m in data.months],
             limit=types[0].normative if len(types) == 1 else None,
         ),
     }

@@ -231,10 +231,12 @@ class AssignmentItemsView(DrilldownView):
 
 
 class SummaryOut(serializers.Serializer[object]):
+    """Working days to one decimal; null when there were no documents (not 0)."""
+
     count = serializers.IntegerField()
-    mean = serializers.FloatField()
-    median = serializers.FloatField()
-    p90 = serializers.FloatField()
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    p90 = serializers.FloatField(allow_null=True)
 
 
 class PersonTimeOut(serializers.Serializer[object]):
@@ -251,7 +253,7 @@ class StageTimeOut(serializers.Serializer[object]):
     is_rework = serializers.BooleanField()
     summary = SummaryOut()
     normative = serializers.FloatField(allow_null=True)
-    within_share = serializers.FloatField()
+    within_share = serializers.FloatField(allow_null=True)
     share_of_time = serializers.FloatField()
     people = PersonTimeOut(many=True)
 
@@ -261,7 +263,7 @@ class TypeTimeOut(serializers.Serializer[object]):
     name = serializers.CharField()
     summary = SummaryOut()
     normative = serializers.IntegerField()
-    within_share = serializers.FloatField()
+    within_share = serializers.FloatField(allow_null=True)
     bottleneck = serializers.CharField(source="bottleneck.name", allow_null=True, default=None)
     sentence = serializers.CharField()
     stages = StageTimeOut(many=True)
@@ -270,13 +272,13 @@ class TypeTimeOut(serializers.Serializer[object]):
 class MonthTimeOut(serializers.Serializer[object]):
     month = serializers.DateField()
     summary = SummaryOut()
-    within_share = serializers.FloatField()
+    within_share = serializers.FloatField(allow_null=True)
 
 
 class ApprovalTimeOut(serializers.Serializer[object]):
     as_of = serializers.DateTimeField(help_text=AS_OF_HELP)
     summary = SummaryOut()
-    within_share = serializers.FloatField()
+    within_share = serializers.FloatField(allow_null=True)
     types = TypeTimeOut(many=True)
     months = MonthTimeOut(many=True)
 

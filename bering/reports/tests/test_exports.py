@@ -82,7 +82,7 @@ def test_approval_time_xlsx_has_every_table_and_the_page_numbers(approvals, head
             rows = rows[:-1]  # the total line is the table's footer
         assert [[shown(c) for c in r] for r in rows] == same(page_rows(body, name))
     types = {r[0]: r for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
-    assert types["Соглашение"][1:8] == (3, 5.3, 5.5, 6.5, 3, 33, "Правовое управление")
+    assert types["Соглашение"][1:8] == (3, 5.3, 5.5, 6.5, 3, 0, "Правовое управление")
     text = pdf_text(client.get(url, {**QUERY, "format": "pdf"}).content)
     assert "Правовое управление" in text and "5,3" in text and "6,5" in text
 
