@@ -123,3 +123,26 @@ def test_each_person_sees_only_the_queues_of_their_roles(executor, head, control
     assert control in _menu(controller) and head_queue not in _menu(controller)
     assert {register, appeals} <= _menu(registrar)
     assert not _menu(registrar) & {head_queue, control, dashboard}
+
+
+def test_error_pages_speak_russian(registrar, client, db):
+    page = registrar.client().get("/no-such-page/")
+    assert page.status_code == 404
+    assert "Не найдено" in page.content.decode() and "Not Found" not in page.content.decode()
+    public = client.get("/reception/no-such-page/")
+    assert public.status_code == 404
+    body = public.content.decode()
+    assert "Интернет-приёмная" in body and "/documents/" not in body
+
+
+def test_admin_sections_are_named_in_russian(db):
+    from bering.orgs.tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True, is_region_admin=True)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/").content.decode()
+    for name in ("Документы", "Организации и сотрудники", "Обращения граждан", "Согласование"):
+        assert name in page, name
