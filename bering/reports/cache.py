@@ -39,7 +39,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 WIDE_SCOPE_ORGANIZATIONS = 20
-VERSION = 1
+VERSION = 2
 """Bumped when the shape of a cached figure changes (old entries are then ignored)."""
 
 
