@@ -20,8 +20,8 @@ from bering.approvals.models import (
 
 @admin.register(Regulation)
 class RegulationAdmin(admin.ModelAdmin[Regulation]):
-    list_display = ("doc_type", "total_days", "stage_days", "sign_days")
-    list_editable = ("total_days", "stage_days", "sign_days")
+    list_display = ("doc_type", "total_days", "stage_days", "sign_days", "signing_without_approval")
+    list_editable = ("total_days", "stage_days", "sign_days", "signing_without_approval")
 
 
 class RouteStageInline(admin.TabularInline[RouteStage, RouteTemplate]):

@@ -43,6 +43,11 @@ class StartForm(forms.Form):
     template = forms.IntegerField(required=False, min_value=1)
     keep = forms.TypedMultipleChoiceField(coerce=int, required=False)
     add = forms.TypedMultipleChoiceField(coerce=int, required=False, label=_("Add approvers"))
+    previous = forms.BooleanField(required=False)  # the plan is the previous round's route
+    direct = forms.BooleanField(required=False, label=_("Straight to signing, without approval"))
+    removal_reason = forms.CharField(
+        required=False, max_length=1000, label=_("Reason for removing from the route")
+    )
 
     def __init__(self, *args: Any, people: list[Employee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,6 +32,14 @@ class Regulation(models.Model):
         help_text=_("Used when a stage of the route does not set its own time."),
     )
     sign_days = models.PositiveSmallIntegerField(_("signing, working days"), default=1)
+    signing_without_approval = models.BooleanField(
+        _("signing without approval allowed"),
+        default=True,
+        help_text=_(
+            "Whether the author may send a draft of this type straight to signing, "
+            "with no approval stage."
+        ),
+    )
 
     class Meta:
         verbose_name = _("approval regulation")
@@ -191,6 +199,26 @@ class ApprovalRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} #{self.round}"
+
+
+class Removal(models.Model):
+    """An approver who refused in the previous round and was left out of this one, and why."""
+
+    run = models.ForeignKey(ApprovalRun, on_delete=models.CASCADE, related_name="removals")
+    approver = models.ForeignKey("orgs.Employee", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("approver removed from the route")
+        verbose_name_plural = _("approvers removed from the route")
+        ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "approver"], name="removal_unique_approver"),
+            models.CheckConstraint(condition=~Q(reason=""), name="removal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.approver_id}"
 
 
 class Stage(models.Model):

@@ -12,6 +12,8 @@ REGULATIONS: dict[str, tuple[int, int, int]] = {
     "decree": (7, 2, 1),
     "protocol": (6, 2, 1),
 }
+# Types whose drafts go to signing only after an approval stage (migration 0006).
+APPROVAL_REQUIRED: frozenset[str] = frozenset({"normative-act"})
 
 
 def ensure_regulations() -> None:
@@ -24,5 +26,10 @@ def ensure_regulations() -> None:
         if doc_type is not None:
             Regulation.objects.get_or_create(
                 doc_type=doc_type,
-                defaults={"total_days": total, "stage_days": stage, "sign_days": sign},
+                defaults={
+                    "total_days": total,
+                    "stage_days": stage,
+                    "sign_days": sign,
+                    "signing_without_approval": code not in APPROVAL_REQUIRED,
+                },
             )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bering.approvals import permissions
 from bering.approvals.models import (
     ApprovalRun,
+    Removal,
     RouteParticipant,
     RouteStage,
     RouteTemplate,
@@ -20,7 +21,7 @@ from bering.approvals.models import (
     Visa,
 )
 from bering.approvals.routes import EDIT_DENIED, MAX_ID, TEMPLATE_NOT_FOUND
-from bering.approvals.services import StagePlan, regulation_terms
+from bering.approvals.services import StagePlan, last_round_refusers, regulation_terms
 from bering.approvals.timing import Lateness, lateness
 from bering.core import clock
 from bering.core.errors import Forbidden, NotFound
@@ -134,6 +135,7 @@ class RunView:
     run: ApprovalRun
     stages: list[StageView]
     late: Lateness
+    removals: list[Removal] = field(default_factory=list)
 
     @property
     def holders(self) -> list[VisaRow]:
@@ -192,6 +194,9 @@ def route_of(document: Document) -> RouteView:
         visa.run.document = document
         by_stage.setdefault(visa.stage_id, []).append(visa_row(visa, now))
     stages = Stage.objects.filter(run__document=document).order_by("run__round", "order")
+    removals: dict[int, list[Removal]] = {}
+    for removal in Removal.objects.filter(run__document=document).select_related("approver__user"):
+        removals.setdefault(removal.run_id, []).append(removal)
     route = RouteView(document=document)
     for run in runs:
         views = [
@@ -208,7 +213,9 @@ def route_of(document: Document) -> RouteView:
         run_late = lateness(
             due_at=run.due_at, done=run.status != ApprovalRun.Status.ACTIVE, now=now, tz=tz
         )
-        route.runs.append(RunView(run=run, stages=views, late=run_late))
+        route.runs.append(
+            RunView(run=run, stages=views, late=run_late, removals=removals.get(run.pk, []))
+        )
     return route
 
 
@@ -428,6 +435,34 @@ def route_plan(template: RouteTemplate | None, document: Document) -> list[Stage
             StagePlan(name=stage.name, approver_ids=tuple(people), mode=stage.mode, days=stage.days)
         )
     return plan
+
+
+def previous_plan(document: Document) -> list[StagePlan] | None:
+    """The next round starts from the last round's route: its approval stages with the
+    same names, modes, days and people (the signer's stage is added by the service).
+    None when the draft has no round yet."""
+    last = ApprovalRun.objects.filter(document=document).order_by("-round").first()
+    if last is None:
+        return None
+    visas = list(
+        Visa.objects.filter(run=last, kind=Visa.Kind.VISA).order_by("stage__order", "order", "pk")
+    )
+    plan = []
+    for stage in last.stages.filter(is_signing=False).order_by("order"):
+        people = tuple(dict.fromkeys(v.approver_id for v in visas if v.stage_id == stage.pk))
+        plan.append(
+            StagePlan(name=stage.name, approver_ids=people, mode=stage.mode, days=stage.days)
+        )
+    return plan
+
+
+def previous_refusers(document: Document) -> list[int]:
+    """Who did not agree in the last round: removing them from the next needs a reason."""
+    return last_round_refusers(document.pk)
+
+
+def signing_without_approval(document: Document) -> bool:
+    return regulation_terms(document.doc_type_id).signing_without_approval
 
 
 def plan_edit(plan: list[StagePlan], *, remove: set[int], add: Iterable[int]) -> list[StagePlan]:

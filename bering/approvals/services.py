@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bering.approvals import permissions
-from bering.approvals.models import ApprovalRun, Mode, Regulation, Stage, Visa
+from bering.approvals.models import ApprovalRun, Mode, Regulation, Removal, Stage, Visa
 from bering.approvals.timing import due_in_working_days, lateness
 from bering.audit.services import record
 from bering.core import clock
@@ -34,6 +34,7 @@ from bering.signatures.services import signatures_create_simple
 DEFAULT_TOTAL_DAYS = 3
 DEFAULT_STAGE_DAYS = 1
 DEFAULT_SIGN_DAYS = 1
+MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,37 @@ class Terms:
     total_days: int
     stage_days: int
     sign_days: int
+    # May a draft of this type go straight to signing, with no approval stage?
+    signing_without_approval: bool = True
 
 
 def regulation_terms(doc_type_id: int) -> Terms:
+    """The regulation of a document type; a type without one has the defaults and
+    may go straight to signing (the rule is set per type in the admin)."""
     regulation = Regulation.objects.filter(doc_type_id=doc_type_id).first()
     if regulation is None:
         return Terms(DEFAULT_TOTAL_DAYS, DEFAULT_STAGE_DAYS, DEFAULT_SIGN_DAYS)
-    return Terms(regulation.total_days, regulation.stage_days, regulation.sign_days)
+    return Terms(
+        regulation.total_days,
+        regulation.stage_days,
+        regulation.sign_days,
+        regulation.signing_without_approval,
+    )
+
+
+def last_round_refusers(document_id: int) -> list[int]:
+    """Who said «не согласовано» in the document's last round, if that round was returned.
+
+    Such an approver stays in the next round unless the author gives a reason.
+    """
+    last = ApprovalRun.objects.filter(document_id=document_id).order_by("-round").first()
+    if last is None or last.status != ApprovalRun.Status.RETURNED:
+        return []
+    return list(
+        last.visas.filter(kind=Visa.Kind.VISA, status=Visa.Status.REJECTED)
+        .order_by("stage__order", "order", "pk")
+        .values_list("approver_id", flat=True)
+    )
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -175,11 +200,22 @@ def approval_start(
     document: Document,
     plan: Sequence[StagePlan],
     template_id: int | None = None,
+    removal_reason: str = "",
+    direct_to_signing: bool | None = None,
 ) -> ApprovalRun:
     """Start a round of approval of a draft with its current files.
 
-    The stages are the author's plan (a template's stages with approvers added
-    or removed); the signing stage for the document's signer always comes last.
+    The stages are the author's plan (a template's stages, or the previous
+    round's, with approvers added or removed); the signing stage for the
+    document's signer always comes last.
+
+    - An approver who did not agree in the previous round is left out only with
+      a ``removal_reason``: it is kept on the round (``Removal``) and in the event.
+    - A plan without approvers sends the draft straight to signing, which the
+      type's regulation must allow (``Regulation.signing_without_approval``).
+      Pages and the API say so explicitly: ``direct_to_signing`` True for an
+      empty plan, False for a plan with approvers (an empty one is then refused
+      rather than taken as "straight to signing"); None leaves it to the plan.
     """
     if not permissions.can_start(actor.employee, document):
         raise Forbidden(_("Only the author of the draft may send it for approval."))
@@ -211,6 +247,33 @@ def approval_start(
             raise ValidationFailed(_("Unknown stage mode."), field="mode")
         if s.days is not None and not 1 <= s.days <= 60:
             raise ValidationFailed(_("A stage lasts 1 to 60 working days."), field="days")
+    reason = removal_reason.strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON},
+            field="removal_reason",
+        )
+    if direct_to_signing is True and stages:
+        raise ValidationFailed(
+            _("Either choose approvers or send the draft straight to signing, not both."),
+            field="direct_to_signing",
+        )
+    if direct_to_signing is False and not stages:
+        raise ValidationFailed(
+            _(
+                'Choose at least one approver, or tick "Straight to signing" '
+                "to send the draft to the signer without approval."
+            ),
+            field="approvers",
+        )
+    if not stages and not regulation_terms(document.doc_type_id).signing_without_approval:
+        raise ValidationFailed(
+            _(
+                "The regulation of this document type does not allow signing "
+                "without approval: choose at least one approver."
+            ),
+            field="approvers",
+        )
 
     def work() -> ApprovalRun:
         locked = (
@@ -221,6 +284,21 @@ def approval_start(
         file_ids = _current_file_ids(locked)
         if not file_ids:
             raise ValidationFailed(_("Upload the text of the draft first."), field="file")
+        dropped = [
+            pk
+            for pk in last_round_refusers(locked.pk)
+            if pk not in wanted and pk != locked.signer_id
+        ]
+        if dropped and not reason:
+            names = Employee.objects.filter(pk__in=dropped).select_related("user")
+            raise ValidationFailed(
+                _(
+                    "%(names)s did not agree in the previous round: give the reason "
+                    "for removing them from the route."
+                )
+                % {"names": ", ".join(sorted(e.user.display_name for e in names))},
+                field="removal_reason",
+            )
         terms = regulation_terms(locked.doc_type_id)
         now = clock.now()
         last = ApprovalRun.objects.filter(document=locked).aggregate(m=Max("round"))["m"] or 0
@@ -236,6 +314,9 @@ def approval_start(
             started_at=now,
             due_at=total.at,
             due_explanation=total.explanation[:500],
+        )
+        Removal.objects.bulk_create(
+            [Removal(run=run, approver_id=pk, reason=reason) for pk in dropped]
         )
         order = 0
         for spec in stages:
@@ -288,6 +369,8 @@ def approval_start(
                     for s in stages
                 ],
                 "signer": locked.signer_id,
+                "direct_to_signing": not stages,
+                "removed": [{"approver": pk, "reason": reason} for pk in dropped],
                 "due": run.due_at,
             },
         )

@@ -134,17 +134,26 @@ def remark_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _start_context(actor: Actor, document: Document, template_id: int | None) -> dict[str, object]:
+    """The start form: the first round from a route template, a next round from the
+    previous round's route (same stages and people) unless a template is chosen."""
     templates = list(selectors.route_templates_for(actor, doc_type_id=document.doc_type_id))
     template = next((t for t in templates if t.pk == template_id), None)
-    if template is None and template_id is None and templates:
+    previous = selectors.previous_plan(document)
+    if template is None and template_id is None and previous is None and templates:
         template = templates[0]
-    plan = selectors.route_plan(template, document)
+    if template is None and previous is not None:
+        from_previous, plan = True, previous
+    else:
+        from_previous, plan = False, selectors.route_plan(template, document)
     people = {p.pk: p for p in selectors.approvers_choices(document)}
     return {
         "templates": templates,
         "template": template,
+        "from_previous": from_previous,
         "plan": [(s, [people[pk] for pk in s.approver_ids if pk in people]) for s in plan],
         "people": [p for p in people.values() if p.pk != document.signer_id],
+        "refusers": selectors.previous_refusers(document),
+        "signing_without_approval": selectors.signing_without_approval(document),
         "normative_days": selectors.normative_days(document),
     }
 
@@ -189,15 +198,24 @@ def approval_start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("approvals:document", pk=pk)
     data = form.cleaned_data
     template = selectors.route_template_get(actor, data["template"]) if data["template"] else None
-    plan = selectors.route_plan(template, document)
+    if template is not None:
+        plan = selectors.route_plan(template, document)
+    elif data["previous"]:
+        plan = selectors.previous_plan(document) or []
+    else:
+        plan = []
     listed = {p for s in plan for p in s.approver_ids}
     plan = selectors.plan_edit(plan, remove=listed - set(data["keep"]), add=data["add"])
+    if data["direct"]:
+        plan = []  # the explicit choice: the signer only
     try:
         services.approval_start(
             actor=actor,
             document=document,
             plan=plan,
             template_id=template.pk if template else None,
+            removal_reason=data["removal_reason"],
+            direct_to_signing=data["direct"],
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -18,8 +18,9 @@ from bering.api.serializers import id_field
 from bering.approvals import selectors, services
 from bering.approvals import sheet as approval_sheet
 from bering.approvals.forms import OUTCOME_CHOICES
-from bering.approvals.models import RouteTemplate, Visa
+from bering.approvals.models import Mode, RouteTemplate, Visa
 from bering.approvals.selectors import RouteView, VisaRow
+from bering.approvals.services import MAX_REASON, StagePlan
 from bering.documents.selectors import document_get_for_user
 from bering.documents.services import Upload
 from bering.orgs.actor import Actor
@@ -30,6 +31,11 @@ from bering.orgs.actor import Actor
 class ApprovalPersonOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+class RemovalOut(serializers.Serializer[Any]):
+    approver = ApprovalPersonOut()
+    reason = serializers.CharField()
 
 
 def _person(employee: Any) -> dict[str, Any] | None:
@@ -111,22 +117,59 @@ class RoundOut(serializers.Serializer[Any]):
     overdue_label = serializers.CharField()
     files = serializers.ListField(child=serializers.IntegerField())
     stages = StageOut(many=True)
+    removed = RemovalOut(
+        many=True,
+        help_text="Approvers who did not agree in the previous round and were left out of "
+        "this one, with the author's reason.",
+    )
+
+
+class PlanStageOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    mode = serializers.ChoiceField(choices=Mode.choices)
+    days = serializers.IntegerField(allow_null=True)
+    approvers = serializers.ListField(child=serializers.IntegerField())
 
 
 class RouteOut(serializers.Serializer[Any]):
     document = serializers.IntegerField()
     status = serializers.CharField(help_text="The document's status.")
     normative_days = serializers.IntegerField()
+    signing_without_approval = serializers.BooleanField(
+        help_text="Whether the type's regulation lets a draft go straight to signing "
+        "(start with direct_to_signing)."
+    )
+    next_plan = PlanStageOut(
+        many=True,
+        help_text="The route a next round starts from: the last round's approval stages "
+        "with the same people (empty before the first round).",
+    )
+    refused_in_last_round = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Employees who did not agree in the last round: leaving them out of the "
+        "next round needs removal_reason.",
+    )
     holders = VisaOut(many=True, help_text="Who has the draft now.")
     rounds = RoundOut(many=True)
 
 
+def _plan_data(plan: list[StagePlan] | None) -> list[dict[str, Any]]:
+    return [
+        {"name": s.name, "mode": s.mode, "days": s.days, "approvers": list(s.approver_ids)}
+        for s in plan or []
+    ]
+
+
 def route_data(route: RouteView) -> dict[str, Any]:
     active = route.active
+    document = route.document
     return {
-        "document": route.document.pk,
-        "status": route.document.status,
-        "normative_days": selectors.normative_days(route.document),
+        "document": document.pk,
+        "status": document.status,
+        "normative_days": selectors.normative_days(document),
+        "signing_without_approval": selectors.signing_without_approval(document),
+        "next_plan": _plan_data(selectors.previous_plan(document)),
+        "refused_in_last_round": selectors.previous_refusers(document),
         "holders": [visa_data(r) for r in active.holders] if active else [],
         "rounds": [
             {
@@ -139,6 +182,9 @@ def route_data(route: RouteView) -> dict[str, Any]:
                 "due_explanation": rv.run.due_explanation,
                 "overdue_label": rv.late.label,
                 "files": list(rv.run.file_ids),
+                "removed": [
+                    {"approver": _person(r.approver), "reason": r.reason} for r in rv.removals
+                ],
                 "stages": [
                     {
                         "order": sv.stage.order,
@@ -206,10 +252,43 @@ def template_data(template: RouteTemplate) -> dict[str, Any]:
 # --- Input ------------------------------------------------------------------------------
 
 
+class StagePlanIn(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.PARALLEL)
+    days = serializers.IntegerField(
+        min_value=1, max_value=60, required=False, allow_null=True, default=None
+    )
+    approvers = serializers.ListField(child=id_field(), max_length=200)
+
+
 class StartIn(serializers.Serializer[Any]):
+    """The plan of the round: ``stages`` as given; otherwise a route ``template``'s
+    stages; otherwise, for a next round, the previous round's route (``next_plan`` of
+    the route); then ``remove`` and ``add`` are applied."""
+
     template = id_field(required=False, allow_null=True, default=None)
+    stages = serializers.ListField(
+        child=StagePlanIn(),
+        required=False,
+        max_length=50,
+        help_text="The stages and approvers as the author wants them (the signer's stage "
+        "is always added last).",
+    )
     remove = serializers.ListField(child=id_field(), default=list, max_length=200)
     add = serializers.ListField(child=id_field(), default=list, max_length=200)
+    removal_reason = serializers.CharField(
+        max_length=MAX_REASON,
+        allow_blank=True,
+        default="",
+        help_text="Required when an approver who did not agree in the previous round is "
+        "left out; shown on the route.",
+    )
+    direct_to_signing = serializers.BooleanField(
+        default=False,
+        help_text="Send the draft straight to the signer with no approval stage: the plan "
+        "must then be empty, and the type's regulation must allow it. Without it an empty "
+        "plan is refused.",
+    )
 
 
 class DecideIn(serializers.Serializer[Any]):
@@ -279,7 +358,12 @@ class DocumentApprovalView(ApiView):
 
 
 class ApprovalStartView(ApiView):
-    """Send a draft for approval: a route template with approvers removed or added."""
+    """Send a draft for approval: explicit stages, a route template, or (a next round)
+    the previous round's route, with approvers removed or added.
+
+    Leaving out an approver who did not agree in the previous round needs
+    ``removal_reason``; an empty plan needs ``direct_to_signing`` and a regulation
+    that allows it (not a normative act)."""
 
     @extend_schema(request=StartIn, responses={201: RouteOut}, operation_id="approvals_start")
     @idempotent
@@ -290,14 +374,28 @@ class ApprovalStartView(ApiView):
         template = (
             selectors.route_template_get(actor, data["template"]) if data["template"] else None
         )
-        plan = selectors.plan_edit(
-            selectors.route_plan(template, document), remove=set(data["remove"]), add=data["add"]
-        )
+        if "stages" in data:
+            base = [
+                StagePlan(
+                    name=s["name"],
+                    approver_ids=tuple(s["approvers"]),
+                    mode=s["mode"],
+                    days=s["days"],
+                )
+                for s in data["stages"]
+            ]
+        elif template is not None:
+            base = selectors.route_plan(template, document)
+        else:
+            base = selectors.previous_plan(document) or []
+        plan = selectors.plan_edit(base, remove=set(data["remove"]), add=data["add"])
         services.approval_start(
             actor=actor,
             document=document,
             plan=plan,
             template_id=template.pk if template else None,
+            removal_reason=data["removal_reason"],
+            direct_to_signing=data["direct_to_signing"],
         )
         return _route_response(actor, pk, status=201)
 
