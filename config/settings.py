@@ -199,6 +199,11 @@ if _storage == "s3":
 BERING_MAX_UPLOAD_BYTES = int(env("BERING_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# PDF copies of office files by LibreOffice headless (decision 0013)
+BERING_OFFICE_SOFFICE = env("BERING_OFFICE_SOFFICE", "soffice")
+BERING_OFFICE_TIMEOUT = float(env("BERING_OFFICE_TIMEOUT", "60"))
+BERING_OFFICE_MEMORY_MB = int(env("BERING_OFFICE_MEMORY_MB", "1536"))
+BERING_OFFICE_CPU_SECONDS = int(env("BERING_OFFICE_CPU_SECONDS", "120"))
 
 # --- Tasks ----------------------------------------------------------------------
 _tasks = env("BERING_TASKS", "db")

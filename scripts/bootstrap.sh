@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_test="${1:-}"
 SYSTEM_PKGS="libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core"
+# PDF copies of office files for reading (decision 0013); util-linux gives unshare
+SYSTEM_PKGS="$SYSTEM_PKGS libreoffice-writer-nogui libreoffice-calc-nogui"
 if [ "$need_test" = "--test" ]; then
   SYSTEM_PKGS="$SYSTEM_PKGS chromium poppler-utils zbar-tools"
 fi

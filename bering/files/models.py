@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +46,15 @@ class StoredFile(models.Model):
     preview_status = models.CharField(
         max_length=10, choices=Processing.choices, default=Processing.PENDING
     )
+    # Office files (DOCX, ODT) get a PDF copy for reading made by LibreOffice in the
+    # worker (convert.py); it is a rendition, never what is signed (decision 0013).
+    rendition_name = models.CharField(max_length=200, blank=True)
+    rendition_status = models.CharField(
+        max_length=10, choices=Processing.choices, default=Processing.NOT_APPLICABLE
+    )
+    rendition_error = models.CharField(max_length=300, blank=True)
+    # Storage names of the page images (PNG), first page first; made with the preview.
+    page_images = models.JSONField(default=list, blank=True)
     # A worker's claim on the pending renditions (see processing.py): set by a
     # conditional UPDATE, cleared when done; an old one marks a worker that died.
     processing_claimed_at = models.DateTimeField(null=True, blank=True)
@@ -59,3 +69,14 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @cached_property
+    def text_parts(self) -> list[str]:
+        """The text in parts small enough for a page on a slow link (``reading``)."""
+        from bering.files.reading import text_parts
+
+        return text_parts(self.text) if self.text_status == self.Processing.DONE else []
+
+    @property
+    def page_image_count(self) -> int:
+        return len(self.page_images) if isinstance(self.page_images, list) else 0

@@ -6,7 +6,8 @@ and Django has no "on rollback" hook, so a rolled-back upload leaves its bytes.
 The sweep removes them: each run looks at one of the 256 folders
 ``files/00`` ... ``files/ff`` (the folder of a run follows the clock, so every
 folder comes up about once a day with a five-minute sweep) and deletes the
-names that neither ``StoredFile.storage_name`` nor ``preview_name`` holds and
+names that no ``StoredFile`` holds (``storage_name``, ``preview_name``,
+``rendition_name``, ``page_images``, the last found through the original's name) and
 that are older than ``GRACE`` (no transaction lasts a day, so a file whose row
 is about to be committed is never touched). Works on local disk and S3 alike
 (``default_storage.listdir``).
@@ -22,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from bering.core import clock
+from bering.files import inspect
 from bering.files.models import StoredFile
 
 GRACE = dt.timedelta(hours=24)
@@ -42,16 +44,29 @@ def shard_for(now: dt.datetime, period_minutes: int = 5) -> str:
     return SHARDS[int(now.timestamp() // (period_minutes * 60)) % len(SHARDS)]
 
 
+def _derived_from(name: str) -> list[str]:
+    """The originals a derived name (``<stem>.page-001.png``) may belong to."""
+    folder, _, base = name.rpartition("/")
+    stem, dot, rest = base.partition(".")
+    if not dot or "." not in rest:
+        return []
+    return [f"{folder}/{stem}.{extension}" for extension in inspect.KIND_BY_EXTENSION]
+
+
 def _referenced(names: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(names), 500):
-        batch = names[start : start + 500]
-        for storage_name, preview_name in StoredFile.objects.filter(
-            Q(storage_name__in=batch) | Q(preview_name__in=batch)
-        ).values_list("storage_name", "preview_name"):
+    for start in range(0, len(names), 100):
+        batch = names[start : start + 100]
+        originals = {original for name in batch for original in _derived_from(name)}
+        for storage_name, preview_name, rendition_name, pages in StoredFile.objects.filter(
+            Q(storage_name__in=[*batch, *originals])
+            | Q(preview_name__in=batch)
+            | Q(rendition_name__in=batch)
+        ).values_list("storage_name", "preview_name", "rendition_name", "page_images"):
             found.add(storage_name)
-            if preview_name:
-                found.add(preview_name)
+            found.update(n for n in (preview_name, rendition_name) if n)
+            if isinstance(pages, list):
+                found.update(str(n) for n in pages)
     return found
 
 

@@ -196,3 +196,22 @@ def render_first_page(data: bytes, *, width: int, max_height: int) -> Image.Imag
         finally:
             page.close()
     return image
+
+
+def render_pages(data: bytes, *, width: int, max_height: int, limit: int) -> list[bytes]:
+    """PNGs (greyscale) of the first ``limit`` pages, each ``width`` wide (narrower if tall)."""
+    images: list[bytes] = []
+    with document(data) as pdf:
+        for index in range(min(len(pdf), limit)):
+            page = pdf[index]
+            try:
+                page_width, page_height = page.get_size()
+                scale = min(width / page_width, max_height / page_height)
+                bitmap = page.render(scale=scale, grayscale=True)
+                image = bitmap.to_pil().convert("L")
+            finally:
+                page.close()
+            out = io.BytesIO()
+            image.save(out, format="PNG", optimize=True)
+            images.append(out.getvalue())
+    return images

@@ -9,6 +9,11 @@ pending are marked failed, so a file that kills its worker cannot do it forever.
 
 A bad file never stops the worker: whatever its parser raises is logged and the
 rendition is marked failed. Originals are only read.
+
+Office files (DOCX, ODT) first get a PDF copy made by LibreOffice (``convert``);
+the first-page preview and the page images are made from that copy, the text from
+the original. A conversion that fails or times out is marked failed with its reason
+and is not tried again (decision 0013).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from bering.files import inspect, office, pdf
+from bering.files import convert, inspect, office, pdf
 from bering.files.models import StoredFile
 
 log = logging.getLogger(__name__)
@@ -31,6 +36,9 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 2_000_000
 PREVIEW_WIDTH = 800
 PREVIEW_MAX_HEIGHT = 1600
+PAGE_WIDTH = 1240  # page images: 150 dpi on A4, sharp at twice the preview's width
+PAGE_MAX_HEIGHT = 3508
+MAX_PAGE_IMAGES = 50
 CLAIM_TIMEOUT = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 
@@ -39,6 +47,8 @@ DONE = StoredFile.Processing.DONE
 FAILED = StoredFile.Processing.FAILED
 NOT_APPLICABLE = StoredFile.Processing.NOT_APPLICABLE
 IMAGE_KINDS = (StoredFile.Kind.PNG, StoredFile.Kind.JPEG, StoredFile.Kind.TIFF)
+OFFICE_KINDS = (StoredFile.Kind.DOCX, StoredFile.Kind.ODT)
+_EXTENSION: dict[str, str] = {StoredFile.Kind.DOCX: "docx", StoredFile.Kind.ODT: "odt"}
 _PILLOW_FORMATS: dict[str, list[str]] = {
     StoredFile.Kind.PNG: ["PNG"],
     StoredFile.Kind.JPEG: ["JPEG", "MPO"],
@@ -51,7 +61,18 @@ _CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 12, 13))
 
 def preview_status_for(kind: str) -> str:
     """The preview status a new file of ``kind`` starts with."""
-    return PENDING if kind == StoredFile.Kind.PDF or kind in IMAGE_KINDS else NOT_APPLICABLE
+    if kind == StoredFile.Kind.PDF or kind in IMAGE_KINDS or kind in OFFICE_KINDS:
+        return PENDING
+    return NOT_APPLICABLE
+
+
+def rendition_status_for(kind: str) -> str:
+    """The status of the PDF copy a new file of ``kind`` starts with."""
+    return PENDING if kind in OFFICE_KINDS else NOT_APPLICABLE
+
+
+def _any_pending() -> Q:
+    return Q(text_status=PENDING) | Q(preview_status=PENDING) | Q(rendition_status=PENDING)
 
 
 def process(stored_id: int) -> bool:
@@ -70,8 +91,13 @@ def process(stored_id: int) -> bool:
             return True
         if stored.text_status == PENDING:
             _extract_text(stored, data)
+        if stored.rendition_status == PENDING:
+            _make_rendition(stored, data)
+            stored.refresh_from_db()
         if stored.preview_status == PENDING:
-            _make_preview(stored, data)
+            source = _preview_source(stored, data)
+            if source is not None:
+                _make_preview(stored, source)
     finally:
         StoredFile.objects.filter(pk=stored_id, processing_claimed_at=token).update(
             processing_claimed_at=None
@@ -83,7 +109,7 @@ def process_pending(*, limit: int = 100) -> int:
     """The sweep: process files left pending (a lost task, a dead worker). Returns how many."""
     stale = timezone.now() - CLAIM_TIMEOUT
     ids = list(
-        StoredFile.objects.filter(Q(text_status=PENDING) | Q(preview_status=PENDING))
+        StoredFile.objects.filter(_any_pending())
         .filter(Q(processing_claimed_at__isnull=True) | Q(processing_claimed_at__lt=stale))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
@@ -100,7 +126,7 @@ def _unclaimed(now: dt.datetime) -> Q:
 def _claim(stored_id: int) -> dt.datetime | None:
     now = timezone.now()
     changed = (
-        StoredFile.objects.filter(Q(text_status=PENDING) | Q(preview_status=PENDING))
+        StoredFile.objects.filter(_any_pending())
         .filter(_unclaimed(now), pk=stored_id, processing_attempts__lt=MAX_ATTEMPTS)
         .update(processing_claimed_at=now, processing_attempts=F("processing_attempts") + 1)
     )
@@ -112,7 +138,7 @@ def _give_up_if_exhausted(stored_id: int) -> None:
     exhausted = StoredFile.objects.filter(
         _unclaimed(now), pk=stored_id, processing_attempts__gte=MAX_ATTEMPTS
     )
-    for field in ("text_status", "preview_status"):
+    for field in ("text_status", "rendition_status", "preview_status"):
         if exhausted.filter(**{field: PENDING}).update(**{field: FAILED}):
             log.error(
                 "gave up the %s of stored file %s after %s attempts", field, stored_id, MAX_ATTEMPTS
@@ -148,10 +174,60 @@ def clean_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")[:MAX_TEXT]
 
 
-def _make_preview(stored: StoredFile, data: bytes) -> None:
+def _stem(stored: StoredFile) -> str:
+    """Derived files are named after the original: ``files/ab/<hex>.<what>``."""
+    return stored.storage_name.rsplit(".", 1)[0]
+
+
+def _make_rendition(stored: StoredFile, data: bytes) -> None:
+    """The PDF copy of an office file; on failure the reason is kept and it is not retried."""
+    pending = StoredFile.objects.filter(pk=stored.pk, rendition_status=PENDING)
+    try:
+        made = convert.to_pdf(data, extension=_EXTENSION[stored.kind])
+        if pdf.page_count(made) < 1:
+            raise convert.ConversionFailed("the PDF copy has no pages")
+    except convert.ConversionFailed as exc:
+        log.warning("no PDF copy of stored file %s: %s", stored.pk, exc.reason)
+        pending.update(rendition_status=FAILED, rendition_error=exc.reason[:300])
+        return
+    except Exception as exc:  # a broken file must not stop the worker
+        log.exception("PDF copy failed for stored file %s", stored.pk)
+        pending.update(rendition_status=FAILED, rendition_error=repr(exc)[:300])
+        return
+    name = default_storage.save(_stem(stored) + ".rendition.pdf", ContentFile(made))
+    if not pending.update(rendition_name=name, rendition_status=DONE, rendition_error=""):
+        default_storage.delete(name)  # another worker finished first
+
+
+def _preview_source(stored: StoredFile, data: bytes) -> tuple[str, bytes] | None:
+    """What the preview is made of: the original, or an office file's PDF copy."""
+    if stored.kind not in OFFICE_KINDS:
+        return stored.kind, data
+    pending = StoredFile.objects.filter(pk=stored.pk, preview_status=PENDING)
+    if stored.rendition_status == DONE and stored.rendition_name:
+        try:
+            with default_storage.open(stored.rendition_name, "rb") as fh:
+                return StoredFile.Kind.PDF, fh.read()
+        except Exception:  # storage away: stay pending, the sweep tries again
+            log.exception("cannot read the PDF copy of stored file %s", stored.pk)
+            return None
+    if stored.rendition_status in (FAILED, NOT_APPLICABLE):
+        pending.update(preview_status=FAILED)
+    return None
+
+
+def _make_preview(stored: StoredFile, source: tuple[str, bytes]) -> None:
+    kind, data = source
     pending = StoredFile.objects.filter(pk=stored.pk, preview_status=PENDING)
     try:
-        png = render_preview(stored.kind, data)
+        png = render_preview(kind, data)
+        pages = (
+            pdf.render_pages(
+                data, width=PAGE_WIDTH, max_height=PAGE_MAX_HEIGHT, limit=MAX_PAGE_IMAGES
+            )
+            if kind == StoredFile.Kind.PDF
+            else []
+        )
     except Exception:  # a broken file must not stop the worker
         log.exception("preview failed for stored file %s", stored.pk)
         pending.update(preview_status=FAILED)
@@ -159,13 +235,16 @@ def _make_preview(stored: StoredFile, data: bytes) -> None:
     if png is None:
         pending.update(preview_status=NOT_APPLICABLE)
         return
-    name = default_storage.save(
-        stored.storage_name.rsplit(".", 1)[0] + ".preview.png", ContentFile(png)
-    )
+    name = default_storage.save(_stem(stored) + ".preview.png", ContentFile(png))
+    page_names = [
+        default_storage.save(f"{_stem(stored)}.page-{number:03d}.png", ContentFile(image))
+        for number, image in enumerate(pages, start=1)
+    ]
     if not pending.update(
-        preview_name=name, preview_status=DONE
+        preview_name=name, preview_status=DONE, page_images=page_names
     ):  # another worker finished first: keep its preview, drop ours
-        default_storage.delete(name)
+        for dropped in [name, *page_names]:
+            default_storage.delete(dropped)
 
 
 def render_preview(kind: str, data: bytes) -> bytes | None:

@@ -52,6 +52,7 @@ def file_store(*, stream: IO[bytes], name: str, uploaded_by_id: int | None) -> S
         page_count=checked.page_count,
         text_status=StoredFile.Processing.PENDING,
         preview_status=processing.preview_status_for(checked.kind),
+        rendition_status=processing.rendition_status_for(checked.kind),
     )
     transaction.on_commit(lambda: _schedule_processing(stored.pk))
     return stored
@@ -71,3 +72,21 @@ def preview_open(stored: StoredFile) -> IO[bytes] | None:
     if stored.preview_status != StoredFile.Processing.DONE or not stored.preview_name:
         return None
     return default_storage.open(stored.preview_name, "rb")
+
+
+def rendition_open(stored: StoredFile) -> IO[bytes] | None:
+    """The PDF copy of an office file for reading, if made. Never what is signed."""
+    if stored.rendition_status != StoredFile.Processing.DONE or not stored.rendition_name:
+        return None
+    return default_storage.open(stored.rendition_name, "rb")
+
+
+def page_image_open(stored: StoredFile, number: int) -> IO[bytes] | None:
+    """The PNG of page ``number`` (from 1), if made."""
+    if stored.preview_status != StoredFile.Processing.DONE:
+        return None
+    if 1 <= number <= stored.page_image_count:
+        return default_storage.open(stored.page_images[number - 1], "rb")
+    if number == 1 and stored.preview_name:  # files processed before page images existed
+        return default_storage.open(stored.preview_name, "rb")
+    return None

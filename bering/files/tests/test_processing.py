@@ -36,6 +36,7 @@ def stored_file(data: bytes, kind: str, **fields) -> StoredFile:
         "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "preview_status": processing.preview_status_for(kind),
+        "rendition_status": processing.rendition_status_for(kind),
     }
     return StoredFile.objects.create(storage_name=name, kind=kind, **{**defaults, **fields})
 
@@ -294,14 +295,25 @@ def test_jpeg_rotated_by_exif_is_shown_upright(db):
     assert preview_image(stored).size == (100, 200)
 
 
-def test_office_documents_have_no_preview(db):
+def test_office_documents_wait_for_their_pdf_copy_for_a_preview(db, monkeypatch):
+    """The preview of a DOCX is made of its PDF copy (test_renditions.py); none, none."""
+    from bering.files import convert
+
+    def no_converter(*args, **kwargs):
+        raise convert.ConversionFailed("no converter here")
+
+    monkeypatch.setattr(convert, "to_pdf", no_converter)
     stored = stored_file(sample_files.docx(), "docx")
-    assert stored.preview_status == Processing.NOT_APPLICABLE
+    assert stored.preview_status == Processing.PENDING
 
     processing.process(stored.pk)
 
     stored.refresh_from_db()
-    assert stored.preview_status == Processing.NOT_APPLICABLE
+    assert (stored.rendition_status, stored.rendition_error) == (
+        Processing.FAILED,
+        "no converter here",
+    )
+    assert stored.preview_status == Processing.FAILED
     assert stored.preview_name == ""
 
 

@@ -60,8 +60,8 @@ def test_a_scan_is_kept_as_uploaded_under_a_generated_name(registrar, settings):
     ("extension", "preview"),
     [
         ("pdf", StoredFile.Processing.PENDING),
-        ("docx", StoredFile.Processing.NOT_APPLICABLE),
-        ("odt", StoredFile.Processing.NOT_APPLICABLE),
+        ("docx", StoredFile.Processing.PENDING),  # made of its PDF copy (decision 0013)
+        ("odt", StoredFile.Processing.PENDING),
         ("png", StoredFile.Processing.PENDING),
         ("jpg", StoredFile.Processing.PENDING),
         ("tif", StoredFile.Processing.PENDING),
@@ -74,6 +74,10 @@ def test_each_kind_is_stored(db, extension, preview):
     assert stored.storage_name.endswith("." + extension)
     assert stored.preview_status == preview
     assert stored.text_status == StoredFile.Processing.PENDING
+    office = extension in ("docx", "odt")
+    assert stored.rendition_status == (
+        StoredFile.Processing.PENDING if office else StoredFile.Processing.NOT_APPLICABLE
+    )
 
 
 def test_path_traversal_name_cannot_leave_the_media_root(db, settings):
@@ -246,7 +250,8 @@ def test_processing_waits_for_the_commit(db, django_capture_on_commit_callbacks)
 
 def test_preview_open_is_none_for_kinds_without_one(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        stored = store(sample_files.odt(), "letter.odt")
+        stored = store(sample_files.png(), "scan.png")
     stored.refresh_from_db()
-    assert stored.text_status == StoredFile.Processing.DONE
+    assert stored.text_status == StoredFile.Processing.NOT_APPLICABLE
+    stored.preview_status = StoredFile.Processing.NOT_APPLICABLE  # as for a kind without one
     assert preview_open(stored) is None
