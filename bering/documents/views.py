@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,15 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bering.audit.selectors import history_for
-from bering.core.errors import DomainError, Forbidden
+from bering.core.errors import DomainError, Forbidden, NotFound
 from bering.documents import permissions, selectors, services
 from bering.documents.forms import DraftForm, FileForm, FilterForm, IncomingForm, RegisterForm
 from bering.files.http import attachment_response
+from bering.files.models import StoredFile
+from bering.files.processing import PAGE_WIDTH
 from bering.files.selectors import preview_missing
-from bering.files.services import preview_open
+from bering.files.services import file_open, page_image_open, preview_open, rendition_open
 from bering.orgs.current import require_actor
 
 PAGE_SIZE = 25
+ZOOMS = ("fit", "50", "100", "150", "200")
 
 
 def _form_error(form: object, exc: DomainError) -> None:
@@ -208,4 +213,83 @@ def file_preview(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBas
     response = FileResponse(stream, content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _positive(value: str | None, default: int = 1) -> int:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 100_000 else default
+
+
+@login_required
+def file_text(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """The text of a file, one part (under 20 KB of page) at a time: first on a slow link."""
+    actor = require_actor(request)
+    item = selectors.document_file_get(actor, pk, file_id)
+    parts = item.stored.text_parts
+    number = min(_positive(request.GET.get("part")), max(len(parts), 1))
+    context = {
+        "document": item.document,
+        "item": item,
+        "part": parts[number - 1] if parts else "",
+        "number": number,
+        "count": len(parts),
+    }
+    return render(request, "documents/file_text.html", context)
+
+
+@login_required
+def file_page(request: HttpRequest, pk: int, file_id: int, number: int) -> HttpResponse:
+    """One page image full screen, with zoom levels as plain links (no script needed)."""
+    actor = require_actor(request)
+    item = selectors.document_file_get(actor, pk, file_id)
+    count = item.stored.page_image_count or (1 if item.stored.preview_status == "done" else 0)
+    if not 1 <= number <= count:
+        raise NotFound(_("There is no image of this page."), code="no_page")
+    asked = request.GET.get("zoom", "fit")
+    zoom = asked if asked in ZOOMS else "fit"
+    context = {
+        "document": item.document,
+        "item": item,
+        "number": number,
+        "count": count,
+        "zoom": zoom,
+        "zooms": ZOOMS,
+        "width": PAGE_WIDTH * int(zoom) // 100 if zoom != "fit" else None,
+    }
+    return render(request, "documents/file_page.html", context)
+
+
+@login_required
+def file_page_image(request: HttpRequest, pk: int, file_id: int, number: int) -> HttpResponseBase:
+    actor = require_actor(request)
+    item = selectors.document_file_get(actor, pk, file_id)
+    stream = page_image_open(item.stored, number)
+    if stream is None:
+        raise preview_missing(item.stored)
+    response = FileResponse(stream, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def file_rendition(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
+    """The PDF to read in the browser: an office file's copy, or a PDF original itself.
+
+    The copy is only for reading; the original is what is signed and downloaded."""
+    actor = require_actor(request)
+    item = selectors.document_file_get(actor, pk, file_id)
+    stored = item.stored
+    stem = stored.original_name.rsplit(".", 1)[0]
+    stream: IO[bytes] | None
+    if stored.kind == StoredFile.Kind.PDF:
+        stream, name = file_open(stored), stored.original_name
+    else:
+        stream = rendition_open(stored)
+        name = _("%(name)s, copy for reading") % {"name": stem} + ".pdf"
+    if stream is None:
+        raise NotFound(_("There is no PDF copy of this file."), code="no_rendition")
+    response = FileResponse(stream, content_type="application/pdf", filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

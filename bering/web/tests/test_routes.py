@@ -44,6 +44,10 @@ ROUTES: dict[str, str] = {
     "documents/<int:pk>/files/": OBJECT,
     "documents/<int:pk>/files/<int:file_id>/download/": OBJECT,
     "documents/<int:pk>/files/<int:file_id>/preview/": OBJECT,
+    "documents/<int:pk>/files/<int:file_id>/text/": OBJECT,
+    "documents/<int:pk>/files/<int:file_id>/pdf/": OBJECT,
+    "documents/<int:pk>/files/<int:file_id>/pages/<int:number>/": OBJECT,
+    "documents/<int:pk>/files/<int:file_id>/pages/<int:number>.png": OBJECT,
     "orgs/import/": LOGIN,
     "api/v1/schema/": SCHEMA,
     "api/v1/auth/token": PUBLIC,
@@ -140,7 +144,8 @@ def foreign_document(registrar, health, django_capture_on_commit_callbacks):
 
 
 def _fill(route: str, doc: Document, item: DocumentFile) -> str:
-    return "/" + route.replace("<int:pk>", str(doc.pk)).replace("<int:file_id>", str(item.pk))
+    filled = route.replace("<int:pk>", str(doc.pk)).replace("<int:file_id>", str(item.pk))
+    return "/" + filled.replace("<int:number>", "1")
 
 
 def _snapshot(doc: Document) -> tuple[object, ...]:
