@@ -12,6 +12,7 @@ from bering.orgs.current import request_actor
 from bering.orgs.permissions import can_connect_organizations
 from bering.orgs.selectors import posts_for_user, substitutions_active
 from bering.reports.permissions import sees_organization_reports
+from bering.web import desk
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,12 @@ def shell(request: HttpRequest) -> dict[str, object]:
             choices.append({"post": s.substitute, "on_behalf_of": s.absent})
         return choices
 
+    def desk_count() -> int:
+        return desk.desk_count(actor) if actor is not None else 0
+
     return {
         "actor": actor,
         "switch_choices": switch_choices,
+        "desk_count": desk_count,
         "menu": menu_for(actor) if actor is not None else None,
     }

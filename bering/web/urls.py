@@ -5,6 +5,7 @@ from bering.web import views, views_security
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("desk/", views.desk, name="desk"),
     path("login/", views_security.LoginView.as_view(), name="login"),
     path("login/code/", views_security.login_code, name="login-code"),
     path("account/security/", views_security.security, name="security"),

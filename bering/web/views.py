@@ -3,19 +3,25 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from bering.assignments.permissions import sees_head_queue
 from bering.core.errors import NotFound
-from bering.orgs.current import SESSION_ON_BEHALF, SESSION_POST
+from bering.orgs.current import SESSION_ON_BEHALF, SESSION_POST, request_actor, require_actor
 from bering.orgs.selectors import actor_for
+from bering.web.desk import desk_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("documents:list")
-    return redirect("login")
+    """A head (or a deputy acting for one) lands on what waits for his decision."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    actor = request_actor(request)
+    if actor is not None and sees_head_queue(actor.employee):
+        return redirect("desk")
+    return redirect("documents:list")
 
 
 @login_required
@@ -50,3 +56,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """«Ждут моего решения»: the head's day in one list; «ещё» loads the next page."""
+    actor = require_actor(request)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = desk_page(actor, number)
+    htmx = getattr(request, "htmx", None)
+    more = htmx is not None and bool(htmx) and not htmx.boosted
+    template = "web/_desk_items.html" if more else "web/desk.html"
+    return render(request, template, {"page": page})

@@ -29,6 +29,7 @@ SCHEMA = "schema"  # API description
 
 ROUTES: dict[str, str] = {
     "": LOGIN,
+    "desk/": LOGIN,
     "login/": PUBLIC,
     "login/code/": PUBLIC,  # the code step: works only after the password, for 5 minutes
     "account/security/": LOGIN,
