@@ -20,6 +20,8 @@ from bering.documents.models import Document, DocumentFile
 from bering.exchange.models import Delivery, Dispatch
 from bering.orgs.actor import Actor
 from bering.orgs.models import Organization
+from bering.signatures.models import Signature
+from bering.signatures.selectors import signatures_for_files
 
 
 def delivery_get_for_user(actor: Actor, delivery_id: int) -> Delivery:
@@ -161,3 +163,9 @@ def addressee_choices(actor: Actor) -> QuerySet[Organization]:
         .exclude(pk=actor.organization_id)
         .order_by("short_name")
     )
+
+
+def delivery_signatures(files: list[DocumentFile]) -> list[Signature]:
+    """The sender's signatures of the delivered file versions: the addressee sees
+    who signed what, when, and over which bytes before registering it."""
+    return list(signatures_for_files(f.pk for f in files))

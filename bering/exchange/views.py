@@ -29,9 +29,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_actor(request)
     item = selectors.delivery_get_for_user(actor, pk)
+    files = selectors.delivery_files(item)
     context = {
         "delivery": item,
-        "files": selectors.delivery_files(item),
+        "files": files,
+        "signatures": selectors.delivery_signatures(files),
         "register_form": RegisterForm(organization_id=actor.organization_id),
         "refuse_form": RefuseForm(),
     }

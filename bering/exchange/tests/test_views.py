@@ -146,3 +146,31 @@ def test_send_and_dispatch_through_the_pages(registrar, outsider):
     assert registrar.client().post(f"/exchange/dispatch/{item.pk}/sent/").status_code == 302
     item.refresh_from_db()
     assert item.status == "sent"
+
+
+def test_addressee_sees_who_signed_the_delivered_document(registrar, head, executor, outsider):
+    """The recipient sees the signature record of each delivered file before registering."""
+    from bering.approvals import services as approvals
+    from bering.approvals.models import Visa
+    from bering.approvals.tests.conftest import create_draft
+    from bering.documents import services as documents
+    from bering.orgs.tests.factories import PASSWORD
+
+    draft = create_draft(executor, head, code="outgoing-letter")
+    approvals.approval_start(actor=executor.actor, document=draft, plan=[], direct_to_signing=True)
+    sign = Visa.objects.get(run__document=draft, kind=Visa.Kind.SIGN)
+    approvals.approval_sign(actor=head.actor, visa=sign, password=PASSWORD)
+    journal = JournalFactory(organization=registrar.org, flow="outgoing", name="Исходящие")
+    letter = documents.document_register(actor=registrar.actor, document=draft, journal=journal)
+    delivery = services.document_send(
+        actor=registrar.actor, document=letter, addressee_org_ids=[outsider.org.pk]
+    ).deliveries[0]
+    page = outsider.client().get(f"/exchange/deliveries/{delivery.pk}/").content.decode()
+    stored = letter.files.get().stored
+    assert "Борисов Борис" in page and stored.sha256 in page
+    assert "data-signature=" in page and "совпадает с доставленным файлом" in page
+
+
+def test_an_unsigned_delivery_says_so(world, outsider):
+    page = outsider.client().get(f"/exchange/deliveries/{world['delivery']}/").content.decode()
+    assert "data-signature=" not in page and "не несут электронной подписи" in page
