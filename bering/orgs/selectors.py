@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db.models import QuerySet
 
@@ -10,7 +11,7 @@ from bering.accounts.models import User
 from bering.core import clock
 from bering.core.errors import NotFound
 from bering.orgs.actor import Actor
-from bering.orgs.models import Employee, Substitution
+from bering.orgs.models import Employee, Organization, Substitution
 
 
 def posts_for_user(user: User) -> QuerySet[Employee]:
@@ -66,3 +67,108 @@ def actor_for(
     if substitution is None:
         raise NotFound("Substitution not found or not active today.")
     return Actor(user=user, post=post, on_behalf_of=substitution.absent)
+
+
+PICK_MIN = 2
+"""Letters to type before a picker searches."""
+PICK_MAX = 30
+"""Matches a picker lists at most: more means «type more letters»."""
+
+
+def _fold(text: str) -> str:
+    return text.casefold().replace("ё", "е")
+
+
+def _terms(q: str) -> list[str]:
+    """The words of a query, or none when it is shorter than ``PICK_MIN`` letters.
+
+    Matching is done in Python with ``casefold``: SQLite's LIKE ignores the case
+    of ASCII letters only, and names here are Cyrillic.
+    """
+    q = q.strip()
+    if len(q) < PICK_MIN:
+        return []
+    return _fold(q).split()[:5]
+
+
+def people_matching(people: QuerySet[Employee], q: str, *, limit: int = PICK_MAX) -> list[Employee]:
+    """Those of ``people`` whose surname, name or position has every word of ``q``."""
+    terms = _terms(q)
+    if not terms:
+        return []
+    found = []
+    rows = people.select_related("user", "position", "department").order_by(
+        "department__name", "user__last_name", "user__first_name", "pk"
+    )
+    for person in rows.iterator():
+        user = person.user
+        haystack = _fold(
+            " ".join(
+                (
+                    user.last_name,
+                    user.first_name,
+                    user.middle_name,
+                    person.position.name if person.position else "",
+                )
+            )
+        )
+        if all(term in haystack for term in terms):
+            found.append(person)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def organizations_matching(
+    organizations: QuerySet[Organization], q: str, *, limit: int = PICK_MAX
+) -> list[Organization]:
+    """Those of ``organizations`` whose full or short name has every word of ``q``."""
+    terms = _terms(q)
+    if not terms:
+        return []
+    found = []
+    rows = organizations.select_related("parent").order_by("kind", "parent__name", "short_name")
+    for org in rows.iterator():
+        haystack = _fold(f"{org.short_name} {org.name}")
+        if all(term in haystack for term in terms):
+            found.append(org)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def colleagues(actor: Actor) -> QuerySet[Employee]:
+    """The active people of the actor's organization: whom a picker may offer."""
+    return Employee.objects.filter(organization_id=actor.organization_id, is_active=True)
+
+
+def people_search(actor: Actor, q: str, *, exclude: Collection[int] = ()) -> list[Employee]:
+    """People of the actor's organization matching ``q`` (two letters at least),
+    other than those in ``exclude`` (already chosen)."""
+    return people_matching(colleagues(actor).exclude(pk__in=list(exclude)), q)
+
+
+def people_chosen(actor: Actor, ids: Collection[int]) -> list[Employee]:
+    """The chosen people, of the actor's organization only."""
+    rows = colleagues(actor).filter(pk__in=list(ids)).select_related("user", "position")
+    return list(rows.order_by("user__last_name", "user__first_name", "pk"))
+
+
+def region_organizations() -> QuerySet[Organization]:
+    """The active organizations of the region: anyone may name them."""
+    return Organization.objects.filter(is_active=True)
+
+
+def organizations_search(
+    q: str, *, exclude: Collection[int] = (), exclude_id: int | None = None
+) -> list[Organization]:
+    """Active organizations of the region matching ``q`` (two letters at least),
+    other than those in ``exclude`` and ``exclude_id`` (one's own)."""
+    organizations = region_organizations().exclude(pk__in=list(exclude))
+    if exclude_id is not None:
+        organizations = organizations.exclude(pk=exclude_id)
+    return organizations_matching(organizations, q)
+
+
+def organizations_chosen(ids: Collection[int]) -> list[Organization]:
+    return list(region_organizations().filter(pk__in=list(ids)).order_by("short_name"))
