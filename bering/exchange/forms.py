@@ -11,6 +11,7 @@ from bering.documents.models import DocumentType, Journal
 from bering.exchange.models import Dispatch, RefusalReason
 from bering.exchange.services import ExternalAddressee
 from bering.orgs.models import Organization
+from bering.orgs.widgets import ORGANIZATIONS, Picker, PickerForm
 
 
 class RegisterForm(forms.Form):
@@ -32,12 +33,12 @@ class RefuseForm(forms.Form):
     note = forms.CharField(label=_("Comment"), max_length=1000, required=False)
 
 
-class SendForm(forms.Form):
+class SendForm(PickerForm):
     addressees = forms.ModelMultipleChoiceField(
         label=_("Organizations in the system"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Picker(ORGANIZATIONS, params={"others": "1"}),
     )
     external = forms.CharField(
         label=_("Addressees outside the system"),

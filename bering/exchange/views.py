@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from bering.core.errors import DomainError, NotFound
 from bering.documents import selectors as document_selectors
+from bering.documents.models import Document
 from bering.exchange import selectors, services
 from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm
 from bering.files.http import attachment_response
+from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
 
 
@@ -103,6 +105,12 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_actor(request)
     doc = document_selectors.document_get_for_user(actor, pk)
     form = SendForm(organizations=selectors.addressee_choices(actor))
+    return _document_page(request, actor, doc, form)
+
+
+def _document_page(
+    request: HttpRequest, actor: Actor, doc: Document, form: SendForm
+) -> HttpResponse:
     context = {
         "document": doc,
         "statuses": selectors.deliveries_of_document(actor, doc),
@@ -121,6 +129,8 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_actor(request)
     doc = document_selectors.document_get_for_user(actor, pk)
     form = SendForm(request.POST, organizations=selectors.addressee_choices(actor))
+    if form.picking:  # «Найти» without JavaScript: the page again, with the matches
+        return _document_page(request, actor, doc, form)
     if not form.is_valid():
         messages.error(request, _("Check the addressees."))
         return redirect("exchange:document", pk=pk)
