@@ -12,6 +12,7 @@ from bering.assignments.services import ResolutionSpec
 from bering.assignments.terms import Term
 from bering.documents.models import DocumentType
 from bering.orgs.models import Employee
+from bering.orgs.widgets import PEOPLE, Picker, PickerForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,7 +37,7 @@ def _staff(organization_id: int) -> Any:
     )
 
 
-class ResolutionForm(forms.Form):
+class ResolutionForm(PickerForm):
     text = forms.CharField(
         label=_("Resolution"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -45,7 +46,7 @@ class ResolutionForm(forms.Form):
         label=_("Co-executors"),
         queryset=Employee.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Picker(PEOPLE),
     )
     controller = PersonField(
         label=_("Controller"), queryset=Employee.objects.none(), required=False

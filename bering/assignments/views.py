@@ -122,7 +122,7 @@ def resolution_new(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(field, str(exc.message))
         else:
             return redirect("assignments:document", pk=doc.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not form.picking else 200
     context = {"form": form, "document": doc, "is_head": is_head}
     return render(request, "assignments/resolution_form.html", context, status=status)
 
@@ -144,7 +144,7 @@ def cascade(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Resolution given."))
             return redirect("assignments:document", pk=item.document_id)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not form.picking else 200
     context = {"form": form, "document": item.document, "is_head": True, "parent": item}
     return render(request, "assignments/resolution_form.html", context, status=status)
 
