@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bering.documents.models import Document, DocumentType, Journal
 from bering.documents.selectors import DocumentFilter
 from bering.orgs.models import Employee
+from bering.orgs.widgets import PEOPLE, Picker, PickerForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,7 +55,15 @@ class PersonChoiceField(forms.ModelChoiceField[Employee]):
         return f"{obj.user.display_name}{position}"
 
 
-class IncomingForm(forms.Form):
+def _allowed_if_restricted(data: dict[str, Any]) -> list[Employee]:
+    """People named for a general document are dropped: only «ДСП» has a list of readers
+    (the picker is hidden for general access, and its ticks would still be sent)."""
+    if data.get("access") != Document.Access.RESTRICTED:
+        return []
+    return list(data.get("allowed") or [])
+
+
+class IncomingForm(PickerForm):
     """The registrar's card of an incoming letter, with its scan."""
 
     journal = forms.ModelChoiceField(label=_("Journal"), queryset=Journal.objects.none())
@@ -76,6 +85,7 @@ class IncomingForm(forms.Form):
         label=_("People with access (restricted)"),
         queryset=Employee.objects.none(),
         required=False,
+        widget=Picker(PEOPLE),
     )
     scan = forms.FileField(label=_("Scan (PDF)"), required=False)
     confirm_duplicate = forms.BooleanField(
@@ -102,8 +112,11 @@ class IncomingForm(forms.Form):
         if letter:
             self.fields["doc_type"].initial = letter
 
+    def clean_allowed(self) -> list[Employee]:
+        return _allowed_if_restricted(self.cleaned_data)
 
-class DraftForm(forms.Form):
+
+class DraftForm(PickerForm):
     """A new draft: outgoing or internal document."""
 
     doc_type = forms.ModelChoiceField(
@@ -119,6 +132,7 @@ class DraftForm(forms.Form):
         label=_("People with access (restricted)"),
         queryset=Employee.objects.none(),
         required=False,
+        widget=Picker(PEOPLE),
     )
     main_file = forms.FileField(label=_("Document file (DOCX, ODT, PDF)"), required=False)
 
@@ -132,6 +146,9 @@ class DraftForm(forms.Form):
         ).exclude(flow="incoming")
         self.fields["signer"].queryset = people.filter(is_head=True)  # type: ignore[attr-defined]
         self.fields["allowed"].queryset = people  # type: ignore[attr-defined]
+
+    def clean_allowed(self) -> list[Employee]:
+        return _allowed_if_restricted(self.cleaned_data)
 
 
 class RegisterForm(forms.Form):

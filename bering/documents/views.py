@@ -114,7 +114,7 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
                 request, _("Registered: № %(number)s") % {"number": document.reg_number}
             )
             return redirect("documents:detail", pk=document.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not form.picking else 200
     return render(
         request,
         "documents/register_incoming.html",
@@ -152,7 +152,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Draft created."))
             return redirect("documents:detail", pk=document.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not form.picking else 200
     return render(request, "documents/draft_create.html", {"form": form}, status=status)
 
 
