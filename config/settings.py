@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "documents:list"
+LOGIN_REDIRECT_URL = "home"  # a head lands on «Ждут моего решения», others on documents
 LOGOUT_REDIRECT_URL = "login"
 # Lockout by (username, address): a whole ministry shares one address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -57,4 +57,4 @@ def test_head_turns_on_the_second_factor_and_signs_in_with_a_code(
     device.throttle_reset()
     page.locator("input[name=code]").fill(code_for(device, steps_ahead=1))
     page.get_by_role("button", name="Войти").click()
-    expect(page).to_have_url(f"{live_server.url}/documents/")
+    expect(page).to_have_url(f"{live_server.url}/desk/")  # a head lands on his desk
