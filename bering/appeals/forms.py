@@ -11,6 +11,7 @@ from bering.appeals.models import TEXT_MAX, Channel, NoAnswerGround, Result, Top
 from bering.appeals.terms import EXTENSION_MAX_DAYS
 from bering.documents.models import Document
 from bering.orgs.models import Employee, Organization
+from bering.orgs.widgets import ORGANIZATIONS, Picker, PickerForm
 
 
 class RegisterForm(forms.Form):
@@ -33,11 +34,12 @@ class RegisterForm(forms.Form):
         )
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(PickerForm):
     organization = forms.ModelChoiceField(
         label=_("Organization of the region"),
         queryset=Organization.objects.none(),
         required=False,
+        widget=Picker(ORGANIZATIONS, multiple=False, params={"others": "1"}),
     )
     outside_name = forms.CharField(
         label=_("Or a body outside the system"), max_length=500, required=False

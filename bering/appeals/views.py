@@ -26,6 +26,7 @@ from bering.appeals.models import Appeal
 from bering.core.errors import DomainError, NotFound
 from bering.documents.services import Upload
 from bering.files.http import attachment_response
+from bering.orgs import widgets
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
 
@@ -60,7 +61,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/queue.html", {"page": page, "rows": rows})
 
 
-def _card(request: HttpRequest, actor: Actor, appeal: Appeal) -> dict[str, object]:
+def _card(
+    request: HttpRequest, actor: Actor, appeal: Appeal, redirect_form: RedirectForm | None = None
+) -> dict[str, object]:
     org_id = actor.organization_id
     return {
         "appeal": appeal,
@@ -71,7 +74,7 @@ def _card(request: HttpRequest, actor: Actor, appeal: Appeal) -> dict[str, objec
         "supplements": list(appeal.supplements.all()),
         "actions": permissions.actions_for(actor.employee, appeal),
         "register_form": RegisterForm(organization_id=org_id),
-        "redirect_form": RedirectForm(organization_id=org_id),
+        "redirect_form": redirect_form or RedirectForm(organization_id=org_id),
         "extend_form": ExtendForm(initial={"days": 30}),
         "close_form": CloseForm(),
         "answer_form": AnswerForm(answers=selectors.answer_candidates(appeal)),
@@ -135,6 +138,12 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def redirect_to(request: HttpRequest, pk: int) -> HttpResponse:
+    if widgets.PICK in request.POST:  # «Найти» without JavaScript: the card, with the matches
+        actor = require_actor(request)
+        appeal = selectors.appeal_get_for_user(actor, pk)
+        form = RedirectForm(request.POST, organization_id=actor.organization_id)
+        return render(request, "appeals/detail.html", _card(request, actor, appeal, form))
+
     def do(actor: Actor, appeal: Appeal) -> str:
         form = RedirectForm(request.POST, organization_id=actor.organization_id)
         if not form.is_valid():
