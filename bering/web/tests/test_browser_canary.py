@@ -199,12 +199,13 @@ def htmx_swaps(page: Page, base: str, watch: Watch) -> None:
     expect(page.locator("#results")).to_be_visible()
     watch.inspect(page, "/documents/ (htmx search)")
     page.goto(f"{base}/calendar/")
-    hrefs = page.locator("header nav a").evaluate_all("(links) => links.map((a) => a.href)")
+    menu = "header nav a, header a.desk, header a.bell"
+    hrefs = page.locator(menu).evaluate_all("(links) => links.map((a) => a.href)")
     for href in hrefs:
         if href == page.url:
             continue
         with page.expect_response(href):
-            page.locator(f'header nav a[href="{urlsplit(href).path}"]').first.click()
+            page.locator(f'header a[href="{urlsplit(href).path}"]').first.click()
         expect(page).to_have_url(href)
         page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
         watch.inspect(page, f"{urlsplit(href).path} (boosted)")
