@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bering.approvals import permissions
+from bering.approvals import permissions, textdiff
 from bering.approvals.models import (
     ApprovalRun,
     Removal,
@@ -32,8 +31,6 @@ from bering.orgs.actor import Actor
 from bering.orgs.models import Department, Employee, Position
 from bering.signatures.models import Signature
 from bering.signatures.selectors import signatures_for_files
-
-MAX_DIFF_LINES = 400
 
 
 def _tz(document: Document) -> str:
@@ -228,7 +225,8 @@ class FileChange:
     slot: int
     old_version: int | None
     new_version: int
-    diff: list[str]
+    diff: textdiff.TextDiff | None
+    """The change in words; None when there is no text to compare."""
     text_available: bool
 
 
@@ -263,20 +261,7 @@ def files_changed(old_ids: Iterable[int], new_ids: Iterable[int]) -> list[FileCh
         old_text = before.stored.text if before is not None else ""
         new_text = item.stored.text
         text_available = bool(new_text) and (before is None or bool(old_text))
-        diff = (
-            list(
-                difflib.unified_diff(
-                    old_text.splitlines(),
-                    new_text.splitlines(),
-                    fromfile=f"v{before.version}" if before else "",
-                    tofile=f"v{item.version}",
-                    lineterm="",
-                    n=1,
-                )
-            )[:MAX_DIFF_LINES]
-            if text_available
-            else []
-        )
+        diff = textdiff.compare(old_text, new_text) if text_available else None
         changes.append(
             FileChange(
                 name=item.stored.original_name,

@@ -159,7 +159,9 @@ def test_not_agreed_returns_and_next_round_shows_changes(
     previous, changes = selectors.visa_changes(visa_of(draft, economist))
     assert previous == first
     assert [(c.old_version, c.new_version) for c in changes] == [(1, 2)]
-    assert any("расчётом" in line for line in changes[0].diff)
+    diff = changes[0].diff
+    assert diff is not None and diff.changes == 1
+    assert [f.text for f in diff.fragments if f.kind == "ins"] == ["с расчётом"]
 
 
 def test_sequential_stage_asks_one_after_another(draft, executor, head, lawyer, economist):
