@@ -575,7 +575,8 @@ PERSONAS = ("alice", "boris", "vera", "dmitry", "pavel", "raisa", "oleg", "cyril
 the registrars of the two addressees, and the region administrator."""
 
 NOT_A_PAGE = re.compile(
-    r"^/(?:logout|admin|i18n|static|api)/|/download/|/preview/|/remark/|\.pdf$|\.xlsx$"
+    r"^/(?:logout|admin|i18n|static|api)/|/download/|/preview/|/remark/|\.pdf$|\.xlsx$|\.png$"
+    r"|/files/\d+/pdf/$"
     r"|[?&](?:format|sample)="
 )
 """Links the crawl does not open as pages: files, exports (checked on their own), logout."""
