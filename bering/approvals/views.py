@@ -19,6 +19,7 @@ from bering.approvals import sheet as approval_sheet
 from bering.approvals.forms import DecideForm, SignForm, StartForm
 from bering.approvals.models import Visa
 from bering.core.errors import DomainError, NotFound
+from bering.core.paging import page_of, wants_rows
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
 from bering.documents.selectors import document_files, document_get_for_user, journals_for
@@ -38,7 +39,10 @@ DECIDED_MESSAGES = {
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
-    context = {"rows": selectors.inbox(actor), "may_edit_routes": selectors.may_edit_routes(actor)}
+    page = page_of(request, selectors.inbox(actor))
+    if wants_rows(request):
+        return render(request, "approvals/_inbox_rows.html", {"rows": page})
+    context = {"rows": page, "may_edit_routes": selectors.may_edit_routes(actor)}
     return render(request, "approvals/inbox.html", context)
 
 

@@ -26,6 +26,7 @@ from bering.assignments.forms import (
 )
 from bering.assignments.models import Assignment
 from bering.core.errors import DomainError, NotFound
+from bering.core.paging import page_of, wants_rows
 from bering.documents import selectors as document_selectors
 from bering.documents import services as document_services
 from bering.orgs.current import require_actor
@@ -56,11 +57,16 @@ def _back(request: HttpRequest, fallback: str, *args: object) -> HttpResponse:
 def head(request: HttpRequest) -> HttpResponse:
     """The head's tablet screen: drafts to confirm, documents awaiting a resolution."""
     actor = require_actor(request)
+    is_head = permissions.can_issue(actor.employee)
+    if wants_rows(request) and "awaiting" in request.GET:
+        page = page_of(request, selectors.awaiting_resolution(actor), "awaiting")
+        context = {"awaiting": page, "is_head": is_head}
+        return render(request, "assignments/_awaiting_rows.html", context)
     context = {
         "drafts": selectors.drafts_for_head_due(actor),
-        "awaiting": selectors.awaiting_resolution(actor)[:50],
+        "awaiting": page_of(request, selectors.awaiting_resolution(actor), "awaiting"),
         "extensions": selectors.extensions_to_decide(actor),
-        "is_head": permissions.can_issue(actor.employee),
+        "is_head": is_head,
     }
     return render(request, "assignments/head.html", context)
 
@@ -68,14 +74,19 @@ def head(request: HttpRequest) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
-    return render(request, "assignments/mine.html", {"rows": selectors.assignments_mine(actor)})
+    page = page_of(request, selectors.assignments_mine(actor))
+    if wants_rows(request):
+        return render(request, "assignments/_mine_rows.html", {"rows": page})
+    return render(request, "assignments/mine.html", {"rows": page})
 
 
 @login_required
 def control(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
-    rows = selectors.assignments_on_control(actor)
-    return render(request, "assignments/control.html", {"rows": rows})
+    page = page_of(request, selectors.assignments_on_control(actor))
+    if wants_rows(request):
+        return render(request, "assignments/_control_rows.html", {"rows": page})
+    return render(request, "assignments/control.html", {"rows": page})
 
 
 @login_required

@@ -117,3 +117,23 @@ def test_plain_agreement_says_agreed(draft, executor, lawyer) -> None:
     )
     visa = Visa.objects.get(approver=lawyer.employee)
     assert _decision_message(lawyer.client(), visa, {"outcome": "agreed"}) == _("Agreed.")
+
+
+def test_inbox_is_paged(head, executor, lawyer):  # type: ignore[no-untyped-def]
+    from bering.approvals import services as approval_services
+    from bering.approvals.tests.conftest import create_draft
+
+    for _ in range(23):
+        draft = create_draft(executor, lawyer, code="outgoing-letter")
+        approval_services.approval_start(
+            actor=executor.actor,
+            document=draft,
+            plan=[
+                approval_services.StagePlan(name="Согласование", approver_ids=(head.employee.pk,))
+            ],
+        )
+    client = head.client()
+    page = client.get("/approvals/").content.decode()
+    assert page.count('data-action="open-visa"') == 20 and 'data-more="page"' in page
+    more = client.get("/approvals/?page=2", HTTP_HX_REQUEST="true").content.decode()
+    assert more.count('data-action="open-visa"') == 3 and "data-more" not in more
