@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bering.core.errors import DomainError, NotFound
+from bering.core.paging import page_of, wants_rows
 from bering.documents import selectors as document_selectors
 from bering.documents.models import Document
 from bering.exchange import selectors, services
@@ -24,7 +25,10 @@ from bering.orgs.current import require_actor
 def queue(request: HttpRequest) -> HttpResponse:
     """ "На регистрацию": what other organizations sent us."""
     actor = require_actor(request)
-    return render(request, "exchange/queue.html", {"deliveries": selectors.queue(actor)})
+    page = page_of(request, selectors.queue(actor))
+    if wants_rows(request):
+        return render(request, "exchange/_queue_rows.html", {"deliveries": page})
+    return render(request, "exchange/queue.html", {"deliveries": page})
 
 
 @login_required
@@ -157,8 +161,10 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dispatch(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
-    items = selectors.dispatch_register(actor)[:200]
-    return render(request, "exchange/dispatch.html", {"items": items})
+    page = page_of(request, selectors.dispatch_register(actor))
+    if wants_rows(request):
+        return render(request, "exchange/_dispatch_rows.html", {"items": page})
+    return render(request, "exchange/dispatch.html", {"items": page})
 
 
 @login_required

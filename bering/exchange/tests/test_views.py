@@ -174,3 +174,19 @@ def test_addressee_sees_who_signed_the_delivered_document(registrar, head, execu
 def test_an_unsigned_delivery_says_so(world, outsider):
     page = outsider.client().get(f"/exchange/deliveries/{world['delivery']}/").content.decode()
     assert "data-signature=" not in page and "не несут электронной подписи" in page
+
+
+def test_queue_and_dispatch_register_are_paged(registrar, outsider):
+    for _ in range(21):
+        services.document_send(
+            actor=registrar.actor,
+            document=outgoing(registrar),
+            addressee_org_ids=[outsider.org.pk],
+            external_addressees=[services.ExternalAddressee(name="Прокуратура края")],
+        )
+    queue = outsider.client().get("/exchange/").content.decode()
+    assert queue.count("data-delivery=") == 20 and 'data-more="page"' in queue
+    rest = outsider.client().get("/exchange/?page=2", HTTP_HX_REQUEST="true").content.decode()
+    assert rest.count("data-delivery=") == 1 and "<html" not in rest
+    sent = registrar.client().get("/exchange/dispatch/").content.decode()
+    assert sent.count("data-dispatch=") == 20 and 'data-more="page"' in sent
