@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bering.approvals.models import Mode, RouteParticipant, Visa
 from bering.approvals.routes import MAX_ID, MAX_NAME, MAX_STAGE_DAYS
 from bering.orgs.models import Employee
+from bering.orgs.widgets import PEOPLE, Picker, PickerForm
 
 OUTCOME_CHOICES = [
     (Visa.Status.AGREED, _("Agreed")),
@@ -54,6 +55,21 @@ class StartForm(forms.Form):
         choices = [(p.pk, str(p.pk)) for p in people]
         self.fields["keep"].choices = choices  # type: ignore[attr-defined]
         self.fields["add"].choices = choices  # type: ignore[attr-defined]
+
+
+class AddApproversForm(PickerForm):
+    """The «add approvers» picker of the start form: search from two letters."""
+
+    add = forms.ModelMultipleChoiceField(
+        queryset=Employee.objects.none(),
+        required=False,
+        label=_("Add approvers"),
+        widget=Picker(PEOPLE),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["add"].queryset = people  # type: ignore[attr-defined]
 
 
 # --- keeping route templates: forms only parse; the rules are in ``routes`` ---------------

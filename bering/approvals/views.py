@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bering.approvals import permissions, selectors, services
 from bering.approvals import sheet as approval_sheet
-from bering.approvals.forms import DecideForm, SignForm, StartForm
+from bering.approvals.forms import AddApproversForm, DecideForm, SignForm, StartForm
 from bering.approvals.models import Visa
 from bering.core.errors import DomainError, NotFound
 from bering.core.paging import page_of, wants_rows
@@ -27,6 +27,7 @@ from bering.documents.services import Upload
 from bering.files.services import file_open
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
+from bering.orgs.widgets import PICK
 
 # What the approver is told: the outcome that was recorded, not just "agreed".
 DECIDED_MESSAGES = {
@@ -137,7 +138,9 @@ def remark_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-def _start_context(actor: Actor, document: Document, template_id: int | None) -> dict[str, object]:
+def _start_context(
+    actor: Actor, document: Document, template_id: int | None, data: object = None
+) -> dict[str, object]:
     """The start form: the first round from a route template, a next round from the
     previous round's route (same stages and people) unless a template is chosen."""
     templates = list(selectors.route_templates_for(actor, doc_type_id=document.doc_type_id))
@@ -149,8 +152,13 @@ def _start_context(actor: Actor, document: Document, template_id: int | None) ->
         from_previous, plan = True, previous
     else:
         from_previous, plan = False, selectors.route_plan(template, document)
-    people = {p.pk: p for p in selectors.approvers_choices(document)}
+    choices = selectors.approvers_choices(document)
+    people = {p.pk: p for p in choices}
     return {
+        "add_form": AddApproversForm(
+            data,
+            people=choices.exclude(pk=document.signer_id) if document.signer_id else choices,
+        ),
         "templates": templates,
         "template": template,
         "from_previous": from_previous,
@@ -165,7 +173,11 @@ def _start_context(actor: Actor, document: Document, template_id: int | None) ->
 @login_required
 def document_route(request: HttpRequest, pk: int) -> HttpResponse:
     """The author's view of the route: who has it now, since when, how late."""
-    actor = require_actor(request)
+    return _route_page(request, require_actor(request), pk)
+
+
+def _route_page(request: HttpRequest, actor: Actor, pk: int, picked: object = None) -> HttpResponse:
+    """The route page; ``picked`` is the start form as posted by its «Найти» button."""
     route = selectors.document_route(actor, pk)
     document = route.document
     context: dict[str, object] = {
@@ -179,7 +191,7 @@ def document_route(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["can_start"]:
         raw = request.GET.get("template", "")
-        context.update(_start_context(actor, document, int(raw) if raw.isdigit() else None))
+        context.update(_start_context(actor, document, int(raw) if raw.isdigit() else None, picked))
     if context["can_register"]:
         context["journals"] = journals_for(actor, flow=document.flow)
     if context["can_upload"]:
@@ -195,6 +207,8 @@ def document_route(request: HttpRequest, pk: int) -> HttpResponse:
 def approval_start(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_actor(request)
     document = document_get_for_user(actor, pk)
+    if PICK in request.POST:  # «Найти» in the approvers picker: search, start nothing
+        return _route_page(request, actor, pk, request.POST)
     people = list(selectors.approvers_choices(document))
     form = StartForm(request.POST, people=people)
     if not form.is_valid():

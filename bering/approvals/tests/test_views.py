@@ -137,3 +137,33 @@ def test_inbox_is_paged(head, executor, lawyer):  # type: ignore[no-untyped-def]
     assert page.count('data-action="open-visa"') == 20 and 'data-more="page"' in page
     more = client.get("/approvals/?page=2", HTTP_HX_REQUEST="true").content.decode()
     assert more.count('data-action="open-visa"') == 3 and "data-more" not in more
+
+
+def test_approvers_are_picked_by_search_in_a_large_organization(executor, head):  # type: ignore[no-untyped-def]
+    """40 people: no select box of everyone; «Найти» lists matches and starts nothing."""
+    from bering.approvals.models import ApprovalRun
+    from bering.approvals.tests.conftest import create_draft
+    from bering.orgs.tests.factories import EmployeeFactory, UserFactory
+
+    for i in range(40):
+        EmployeeFactory(
+            organization=executor.org,
+            user=UserFactory(username=f"staff{i}", last_name=f"Сотрудников{i}", first_name="Иван"),
+        )
+    EmployeeFactory(
+        organization=executor.org,
+        user=UserFactory(username="zoya", last_name="Зайцева", first_name="Зоя"),
+    )
+    draft = create_draft(executor, head, code="outgoing-letter")
+    client = executor.client()
+    page = client.get(f"/approvals/documents/{draft.pk}/").content.decode()
+    assert "Сотрудников39" not in page and 'name="add__q"' in page
+    found = client.post(
+        f"/approvals/documents/{draft.pk}/start/", {"add__q": "Зайц", "_pick": "1"}
+    ).content.decode()
+    assert "Зайцева" in found and "Сотрудников1" not in found
+    assert not ApprovalRun.objects.filter(document=draft).exists()
+    zoya = executor.org.employees.get(user__username="zoya")
+    client.post(f"/approvals/documents/{draft.pk}/start/", {"add": [zoya.pk]})
+    run = ApprovalRun.objects.get(document=draft)
+    assert run.stages.first().visas.filter(approver=zoya).exists()
