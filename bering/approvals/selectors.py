@@ -111,10 +111,15 @@ def inbox(actor: Actor) -> list[VisaRow]:
     return [visa_row(v, now) for v in visas]
 
 
-def inbox_count(actor: Actor) -> int:
+def inbox_visas(actor: Actor) -> QuerySet[Visa]:
+    """The actor's visas waiting for a decision, unordered and unjoined (for counts)."""
     return Visa.objects.filter(
         approver=actor.employee, status=Visa.Status.PENDING, run__status=ApprovalRun.Status.ACTIVE
-    ).count()
+    )
+
+
+def inbox_count(actor: Actor) -> int:
+    return inbox_visas(actor).count()
 
 
 # --- route of a document ----------------------------------------------------------------

@@ -42,7 +42,7 @@ def report_scope(actor: Actor) -> Scope:
     anyone else only their own figures."""
     if actor.user.is_region_admin:
         return Scope(organization_ids=None)
-    if actor.employee.is_head:
+    if sees_organization_reports(actor):
         return Scope(organization_ids=subtree_ids(actor.organization_id))
     return Scope(organization_ids=frozenset({actor.organization_id}), employee_id=actor.employee.pk)
 
@@ -56,6 +56,6 @@ def require_organization_scope(actor: Actor) -> Scope:
 
 
 def sees_organization_reports(actor: Actor) -> bool:
-    """The dashboard and the other reports about organizations; everyone else has
-    «Мои показатели», the figures of their own work."""
-    return report_scope(actor).employee_id is None
+    """The dashboard and the other reports about organizations (region admins and
+    heads); everyone else has «Мои показатели», the figures of their own work."""
+    return bool(actor.user.is_region_admin or actor.employee.is_head)

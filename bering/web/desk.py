@@ -109,9 +109,8 @@ def desk_page(actor: Actor, number: int) -> DeskPage:
 
 
 def desk_count(actor: Actor) -> int:
-    """For the menu badge: counts only, no rows."""
-    return (
-        approvals.inbox_count(actor)
-        + assignments.drafts_for_head(actor).count()
-        + assignments.extensions_to_decide(actor).count()
-    )
+    """For the menu badge, in one query: the three queues' ids, counted together."""
+    visas = approvals.inbox_visas(actor).values_list("pk")
+    drafts = assignments.drafts_for_head(actor).order_by().values_list("pk")
+    extensions = assignments.extensions_to_decide(actor).order_by().values_list("pk")
+    return visas.order_by().union(drafts, extensions, all=True).count()
