@@ -17,6 +17,9 @@ class StoredFile(models.Model):
         PDF = "pdf", "PDF"
         DOCX = "docx", "DOCX"
         ODT = "odt", "ODT"
+        RTF = "rtf", "RTF"
+        DOC = "doc", "DOC"
+        XLSX = "xlsx", "XLSX"
         PNG = "png", "PNG"
         JPEG = "jpeg", "JPEG"
         TIFF = "tiff", "TIFF"
@@ -46,7 +49,7 @@ class StoredFile(models.Model):
     preview_status = models.CharField(
         max_length=10, choices=Processing.choices, default=Processing.PENDING
     )
-    # Office files (DOCX, ODT) get a PDF copy for reading made by LibreOffice in the
+    # Office files (DOCX, ODT, RTF, DOC, XLSX) get a PDF copy for reading made by LibreOffice in the
     # worker (convert.py); it is a rendition, never what is signed (decision 0013).
     rendition_name = models.CharField(max_length=200, blank=True)
     rendition_status = models.CharField(

@@ -10,10 +10,12 @@ pending are marked failed, so a file that kills its worker cannot do it forever.
 A bad file never stops the worker: whatever its parser raises is logged and the
 rendition is marked failed. Originals are only read.
 
-Office files (DOCX, ODT) first get a PDF copy made by LibreOffice (``convert``);
-the first-page preview and the page images are made from that copy, the text from
-the original. A conversion that fails or times out is marked failed with its reason
-and is not tried again (decision 0013).
+Office files (DOCX, ODT, RTF, DOC, XLSX) first get a PDF copy made by LibreOffice
+(``convert``); the first-page preview and the page images are made from that copy.
+The text of DOCX and ODT is streamed from the original (``office``); RTF, DOC and
+XLSX have no such reader here, so their text is read from the PDF copy (and fails
+with it). A conversion that fails or times out is marked failed with its reason and
+is not tried again (decision 0013).
 """
 
 from __future__ import annotations
@@ -47,8 +49,10 @@ DONE = StoredFile.Processing.DONE
 FAILED = StoredFile.Processing.FAILED
 NOT_APPLICABLE = StoredFile.Processing.NOT_APPLICABLE
 IMAGE_KINDS = (StoredFile.Kind.PNG, StoredFile.Kind.JPEG, StoredFile.Kind.TIFF)
-OFFICE_KINDS = (StoredFile.Kind.DOCX, StoredFile.Kind.ODT)
-_EXTENSION: dict[str, str] = {StoredFile.Kind.DOCX: "docx", StoredFile.Kind.ODT: "odt"}
+# Kinds whose text is read from their PDF copy, after it is made.
+TEXT_FROM_COPY_KINDS = (StoredFile.Kind.RTF, StoredFile.Kind.DOC, StoredFile.Kind.XLSX)
+OFFICE_KINDS = (StoredFile.Kind.DOCX, StoredFile.Kind.ODT, *TEXT_FROM_COPY_KINDS)
+_EXTENSION: dict[str, str] = {kind: kind.value for kind in OFFICE_KINDS}
 _PILLOW_FORMATS: dict[str, list[str]] = {
     StoredFile.Kind.PNG: ["PNG"],
     StoredFile.Kind.JPEG: ["JPEG", "MPO"],
@@ -89,11 +93,13 @@ def process(stored_id: int) -> bool:
         except Exception:  # storage away: stay pending, the sweep tries again
             log.exception("cannot read stored file %s", stored_id)
             return True
-        if stored.text_status == PENDING:
+        if stored.text_status == PENDING and stored.kind not in TEXT_FROM_COPY_KINDS:
             _extract_text(stored, data)
         if stored.rendition_status == PENDING:
             _make_rendition(stored, data)
             stored.refresh_from_db()
+        if stored.text_status == PENDING and stored.kind in TEXT_FROM_COPY_KINDS:
+            _extract_text_from_copy(stored)
         if stored.preview_status == PENDING:
             source = _preview_source(stored, data)
             if source is not None:
@@ -145,9 +151,9 @@ def _give_up_if_exhausted(stored_id: int) -> None:
             )
 
 
-def _extract_text(stored: StoredFile, data: bytes) -> None:
+def _extract_text(stored: StoredFile, data: bytes, *, kind: str | None = None) -> None:
     try:
-        text = extract_text(stored.kind, data)
+        text = extract_text(kind or stored.kind, data)
         status = DONE if text is not None else NOT_APPLICABLE
     except Exception:  # a broken file must not stop the worker
         log.exception("text extraction failed for stored file %s", stored.pk)
@@ -155,6 +161,22 @@ def _extract_text(stored: StoredFile, data: bytes) -> None:
     StoredFile.objects.filter(pk=stored.pk, text_status=PENDING).update(
         text=clean_text(text or ""), text_status=status
     )
+
+
+def _extract_text_from_copy(stored: StoredFile) -> None:
+    """The text of the PDF copy; failed with the copy, pending while storage is away."""
+    pending = StoredFile.objects.filter(pk=stored.pk, text_status=PENDING)
+    if stored.rendition_status != DONE or not stored.rendition_name:
+        if stored.rendition_status in (FAILED, NOT_APPLICABLE):
+            pending.update(text_status=FAILED)
+        return
+    try:
+        with default_storage.open(stored.rendition_name, "rb") as fh:
+            copy = fh.read()
+    except Exception:  # storage away: stay pending, the sweep tries again
+        log.exception("cannot read the PDF copy of stored file %s", stored.pk)
+        return
+    _extract_text(stored, copy, kind=StoredFile.Kind.PDF)
 
 
 def extract_text(kind: str, data: bytes) -> str | None:

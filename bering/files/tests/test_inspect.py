@@ -128,10 +128,11 @@ def test_rtl_override_is_removed_from_an_accepted_name():
     assert checked.clean_name == "reportexe.pdf"
 
 
-@pytest.mark.parametrize("name", ["virus.exe", "page.html", "pic.svg", "no_extension", "a.doc"])
+@pytest.mark.parametrize("name", ["virus.exe", "page.html", "pic.svg", "no_extension", "a.xls"])
 def test_other_types_are_refused(name):
     assert refusal(sample_files.pdf(), name) == (
-        "Files of this type are not accepted. Allowed: PDF, DOCX, ODT, PNG, JPEG, TIFF."
+        "Files of this type are not accepted. "
+        "Allowed: PDF, DOCX, ODT, RTF, DOC, XLSX, PNG, JPEG, TIFF."
     )
 
 

@@ -216,9 +216,9 @@ def test_rejection_message_is_in_the_language_of_the_request(db):
         "The file content does not match its extension .pdf: it looks like a web page (HTML)."
     )
 
-    error = rejection(b"MZ", "setup.exe")
+    error = rejection(b"<html></html>", "scan.pdf")
     with translation.override("ru"):
-        assert str(error.message).startswith("Файлы такого типа не принимаются.")
+        assert str(error.message).startswith("Содержимое файла не соответствует расширению .pdf")
 
 
 def test_text_and_preview_are_made_after_commit(db, django_capture_on_commit_callbacks):
