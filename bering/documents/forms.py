@@ -134,7 +134,9 @@ class DraftForm(PickerForm):
         required=False,
         widget=Picker(PEOPLE),
     )
-    main_file = forms.FileField(label=_("Document file (DOCX, ODT, PDF)"), required=False)
+    main_file = forms.FileField(
+        label=_("Document file (DOCX, ODT, RTF, DOC, XLSX, PDF)"), required=False
+    )
 
     def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
