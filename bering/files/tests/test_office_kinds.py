@@ -69,15 +69,15 @@ def rtf(body: str = "") -> bytes:
 @cache
 def doc() -> bytes:
     """A DOC made by LibreOffice from the sample DOCX, with a profile of its own."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    binary = shutil.which("soffice")
+    if binary is None:
         pytest.fail("LibreOffice is not installed: run scripts/bootstrap.sh (it installs it)")
     with tempfile.TemporaryDirectory(prefix="bering-test-doc-") as tmp:
         root = Path(tmp)
         (root / "letter.docx").write_bytes(sample_files.docx())
         subprocess.run(
             [
-                soffice,
+                binary,
                 "--headless",
                 "--norestore",
                 f"-env:UserInstallation={(root / 'profile').as_uri()}",
@@ -343,7 +343,7 @@ def test_storage_names_are_read_case_insensitively_anywhere_in_the_tree():
     ("kind", "make", "expected"),
     [("xlsx", xlsx, SHEET_TEXT), ("rtf", rtf, RTF_TEXT), ("doc", doc, sample_files.TITLE)],
 )
-def test_new_office_kinds_get_a_pdf_copy_and_its_text(db, kind, make, expected):
+def test_new_office_kinds_get_a_pdf_copy_and_its_text(db, soffice, kind, make, expected):
     data = make()
     stored = office_file(data, kind)
     assert stored.rendition_status == stored.preview_status == stored.text_status

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,14 +25,6 @@ from bering.files.tests.test_processing import stored_file
 Processing = StoredFile.Processing
 
 
-@pytest.fixture
-def soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        pytest.fail("LibreOffice is not installed: run scripts/bootstrap.sh (it installs it)")
-    return found
-
-
 def office_file(data: bytes, kind: str, **fields) -> StoredFile:
     return stored_file(data, kind, rendition_status=processing.rendition_status_for(kind), **fields)
 
@@ -43,7 +35,7 @@ def read(name: str) -> bytes:
 
 
 def _office_processes() -> list[str]:
-    """Command lines of running LibreOffice processes started for a conversion."""
+    """Command lines of running LibreOffice processes started for this test's conversions."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -52,7 +44,7 @@ def _office_processes() -> list[str]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "bering-office-" in command:
+        if f"{tempfile.gettempdir()}/bering-office-" in command:
             found.append(command)
     return found
 
