@@ -154,6 +154,7 @@ def _start_context(
         from_previous, plan = False, selectors.route_plan(template, document)
     choices = selectors.approvers_choices(document)
     people = {p.pk: p for p in choices}
+    refusers = set(selectors.previous_refusers(document))
     return {
         "add_form": AddApproversForm(
             data,
@@ -162,9 +163,12 @@ def _start_context(
         "templates": templates,
         "template": template,
         "from_previous": from_previous,
-        "plan": [(s, [people[pk] for pk in s.approver_ids if pk in people]) for s in plan],
-        "people": [p for p in people.values() if p.pk != document.signer_id],
-        "refusers": selectors.previous_refusers(document),
+        # Each member with whether they refused in the last round (then a reason is asked).
+        "plan": [
+            (s, [(people[pk], pk in refusers) for pk in s.approver_ids if pk in people])
+            for s in plan
+        ],
+        "refusers": bool(refusers),
         "signing_without_approval": selectors.signing_without_approval(document),
         "normative_days": selectors.normative_days(document),
     }
