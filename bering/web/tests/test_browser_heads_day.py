@@ -119,6 +119,13 @@ def test_heads_day(browser: Browser, live_server, size, head, executor, registra
     )
 
     # Boris lands on «Ждут моего решения».
+    # A browser of his own: a fresh context, so nothing of Vera's session (a late
+    # response setting another CSRF cookie) can race his sign-in.
+    context.close()
+    context = browser.new_context(
+        viewport=SIZES[size], locale="ru-RU", timezone_id="Asia/Kamchatka", has_touch=True
+    )
+    page = context.new_page()
     sign_in(page, base, "boris")
     expect(page).to_have_url(f"{base}/desk/")
     expect(page.locator('[data-desk="visa"]')).to_have_count(1)
