@@ -6,7 +6,8 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import OperationalError, transaction
 from django.db.models import FloatField, Func
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from bering.core.errors import Busy
 
 T = TypeVar("T")
+P = ParamSpec("P")
 log = logging.getLogger(__name__)
 
 _LOCK_MARKERS = ("database is locked", "deadlock detected", "could not serialize", "lock timeout")
@@ -50,6 +52,21 @@ def atomic_with_retry(fn: Callable[[], T], *, attempts: int = 6) -> T:
             log.info("lock contention, attempt %s of %s: %s", attempt + 1, attempts, exc)
             last_error = exc
     raise Busy(_("The system is busy right now. Please try again in a minute.")) from last_error
+
+
+def retried_atomic(fn: Callable[P, T]) -> Callable[P, T]:
+    """A service whose whole body is one transaction, run again on lock contention.
+
+    Replaces the idiom ``def work(): ...; return atomic_with_retry(work)`` when
+    nothing has to happen outside the transaction (checks inside it are simply
+    repeated on a retry, which is what a retry means).
+    """
+
+    @wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return atomic_with_retry(lambda: fn(*args, **kwargs))
+
+    return run
 
 
 class EpochSeconds(Func):
