@@ -23,7 +23,8 @@ from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
-from bering.documents.models import Document, DocumentFile
+from bering.documents.models import Document
+from bering.documents.selectors import current_files
 from bering.documents.services import Upload, document_grant_access
 from bering.files.services import file_store
 from bering.notifications.services import notify
@@ -169,14 +170,7 @@ def _lock_run(run_id: int) -> ApprovalRun:
 
 
 def _current_file_ids(document: Document) -> list[int]:
-    newest: dict[int, int] = {}
-    for file_id, slot in (
-        DocumentFile.objects.filter(document=document)
-        .order_by("slot", "-version")
-        .values_list("pk", "slot")
-    ):
-        newest.setdefault(slot, file_id)
-    return sorted(newest.values())
+    return sorted(f.pk for f in current_files(document))
 
 
 def _decision_data(visa: Visa, actor: Actor) -> dict[str, object]:

@@ -22,7 +22,7 @@ from bering.core.errors import DomainError, NotFound
 from bering.core.paging import page_of, wants_rows
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
-from bering.documents.selectors import document_files, document_get_for_user, journals_for
+from bering.documents.selectors import current_files, document_get_for_user, journals_for
 from bering.documents.services import Upload
 from bering.files.services import file_open
 from bering.orgs.actor import Actor
@@ -199,10 +199,7 @@ def _route_page(request: HttpRequest, actor: Actor, pk: int, picked: object = No
     if context["can_register"]:
         context["journals"] = journals_for(actor, flow=document.flow)
     if context["can_upload"]:
-        files = document_files(document)
-        context["current_files"] = [
-            f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot
-        ]
+        context["current_files"] = current_files(document)
     return render(request, "approvals/document.html", context)
 
 

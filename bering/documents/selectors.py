@@ -82,6 +82,17 @@ def document_files(document: Document) -> list[DocumentFile]:
     )
 
 
+def current_files(document: Document) -> list[DocumentFile]:
+    """The current (newest) version of each file slot, in slot order: the one home of
+    "what the document consists of now" (approval rounds, delivery, the card)."""
+    return current_of(document_files(document))
+
+
+def current_of(files: list[DocumentFile]) -> list[DocumentFile]:
+    """The current versions among ``document_files``' list (newest first in each slot)."""
+    return [f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot]
+
+
 def document_file_get(actor: Actor, document_id: int, file_id: int) -> DocumentFile:
     document = document_get_for_user(actor, document_id)
     item = (

@@ -52,7 +52,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_actor(request)
     document = selectors.document_get_for_user(actor, pk)
     files = selectors.document_files(document)
-    current = [f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot]
+    current = selectors.current_of(files)
     main = next((f for f in current if f.role == "main"), None)
     context = {
         "document": document,

@@ -40,8 +40,7 @@ def delivery_get_for_user(actor: Actor, delivery_id: int) -> Delivery:
 
 def delivery_files(delivery: Delivery) -> list[DocumentFile]:
     """The sender's current file versions, as delivered."""
-    files = document_selectors.document_files(delivery.document)
-    return [f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot]
+    return document_selectors.current_files(delivery.document)
 
 
 def delivery_file_get(actor: Actor, delivery_id: int, file_id: int) -> DocumentFile:

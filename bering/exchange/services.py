@@ -197,8 +197,7 @@ def delivery_register(
     def work() -> Document:
         locked = _lock(delivery)
         sent = locked.document
-        files = document_selectors.document_files(sent)
-        current = [f for i, f in enumerate(files) if i == 0 or files[i - 1].slot != f.slot]
+        current = document_selectors.current_files(sent)
         uploads = [
             document_services.Upload(name=f.stored.original_name, stream=file_open(f.stored))
             for f in current
