@@ -8,6 +8,7 @@ document, not two.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,13 +64,38 @@ def document_send(
     """Send a registered outgoing document: to the queues of organizations in the
     system, and to the dispatch register for the others. Sending twice to the
     same organization delivers once."""
+    ids = list(dict.fromkeys(int(i) for i in addressee_org_ids))
+    orgs = _check_send(actor, document, ids, external_addressees)
+
+    def work() -> SendResult:
+        now = clock.now()
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        existing = set(
+            Delivery.objects.filter(document=locked).values_list("addressee_id", flat=True)
+        )
+        deliveries = [
+            _deliver(actor, locked, org_id, now) for org_id in ids if org_id not in existing
+        ]
+        dispatches = [_list_for_dispatch(actor, locked, item) for item in external_addressees]
+        _record_sent(actor, locked, orgs, deliveries, dispatches)
+        return SendResult(deliveries=deliveries, dispatches=dispatches)
+
+    return atomic_with_retry(work)
+
+
+def _check_send(
+    actor: Actor,
+    document: Document,
+    ids: list[int],
+    external_addressees: Sequence[ExternalAddressee],
+) -> dict[int, Organization]:
+    """Who sends what to whom: the organizations in the system, by id."""
     if not actor.employee.is_registrar:
         raise Forbidden(_("Only a registrar sends documents."))
     if document.organization_id != actor.organization_id:
         raise Forbidden(_("Only the sender's registrar sends the document."))
     if document.status != Document.Status.REGISTERED or document.flow != Flow.OUTGOING:
         raise ValidationFailed(_("Only a registered outgoing document is sent."))
-    ids = list(dict.fromkeys(int(i) for i in addressee_org_ids))
     if not ids and not external_addressees:
         raise ValidationFailed(_("Choose at least one addressee."), field="addressees")
     if len(ids) + len(external_addressees) > MAX_ADDRESSEES:
@@ -84,62 +110,62 @@ def document_send(
             raise ValidationFailed(_("Enter the addressee's name."), field="external")
         if item.method not in Dispatch.Method.values:
             raise ValidationFailed(_("Choose post or e-mail."), field="external")
+    return orgs
 
-    def work() -> SendResult:
-        now = clock.now()
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        existing = set(
-            Delivery.objects.filter(document=locked).values_list("addressee_id", flat=True)
-        )
-        deliveries = []
-        for org_id in ids:
-            if org_id in existing:
-                continue
-            delivery = Delivery.objects.create(
-                document=locked,
-                sender_id=locked.organization_id,
-                addressee_id=org_id,
-                sent_by=actor.employee,
-                delivered_at=now,
-            )
-            deliveries.append(delivery)
-            notify(
-                recipient_ids=_registrar_ids(org_id),
-                kind="delivery",
-                title=_("To register: %(number)s from %(sender)s")
-                % {"number": locked.reg_number, "sender": actor.organization.short_name},
-                url=reverse("exchange:delivery", args=[delivery.pk]),
-                object_type="delivery",
-                object_id=delivery.pk,
-                dedupe_key=f"delivery-{delivery.pk}",
-            )
-        dispatches = [
-            Dispatch.objects.create(
-                document=locked,
-                organization_id=locked.organization_id,
-                addressee=item.name.strip()[:500],
-                method=item.method,
-                address=item.address.strip()[:500],
-                created_by=actor.employee,
-            )
-            for item in external_addressees
-        ]
-        record(
-            actor=actor,
-            verb="document.sent",
-            object_type="document",
-            object_id=locked.pk,
-            data={
-                "deliveries": [
-                    {"delivery": d.pk, "addressee": orgs[d.addressee_id].short_name}
-                    for d in deliveries
-                ],
-                "dispatches": [{"addressee": d.addressee, "method": d.method} for d in dispatches],
-            },
-        )
-        return SendResult(deliveries=deliveries, dispatches=dispatches)
 
-    return atomic_with_retry(work)
+def _deliver(actor: Actor, document: Document, org_id: int, now: dt.datetime) -> Delivery:
+    """Put the document into one organization's queue and tell its registrars."""
+    delivery = Delivery.objects.create(
+        document=document,
+        sender_id=document.organization_id,
+        addressee_id=org_id,
+        sent_by=actor.employee,
+        delivered_at=now,
+    )
+    notify(
+        recipient_ids=_registrar_ids(org_id),
+        kind="delivery",
+        title=_("To register: %(number)s from %(sender)s")
+        % {"number": document.reg_number, "sender": actor.organization.short_name},
+        url=reverse("exchange:delivery", args=[delivery.pk]),
+        object_type="delivery",
+        object_id=delivery.pk,
+        dedupe_key=f"delivery-{delivery.pk}",
+    )
+    return delivery
+
+
+def _list_for_dispatch(actor: Actor, document: Document, item: ExternalAddressee) -> Dispatch:
+    """An addressee outside the system goes into the dispatch register."""
+    return Dispatch.objects.create(
+        document=document,
+        organization_id=document.organization_id,
+        addressee=item.name.strip()[:500],
+        method=item.method,
+        address=item.address.strip()[:500],
+        created_by=actor.employee,
+    )
+
+
+def _record_sent(
+    actor: Actor,
+    document: Document,
+    orgs: dict[int, Organization],
+    deliveries: list[Delivery],
+    dispatches: list[Dispatch],
+) -> None:
+    record(
+        actor=actor,
+        verb="document.sent",
+        object_type="document",
+        object_id=document.pk,
+        data={
+            "deliveries": [
+                {"delivery": d.pk, "addressee": orgs[d.addressee_id].short_name} for d in deliveries
+            ],
+            "dispatches": [{"addressee": d.addressee, "method": d.method} for d in dispatches],
+        },
+    )
 
 
 def _check_addressee(actor: Actor, delivery: Delivery) -> None:
@@ -190,64 +216,18 @@ def delivery_register(
     (same bytes, same SHA-256).
     """
     _check_addressee(actor, delivery)
-    kind = doc_type or document_selectors.document_types(flow=Flow.INCOMING).first()
-    if kind is None or kind.flow != Flow.INCOMING:
-        raise ValidationFailed(_("Choose an incoming document type."), field="doc_type")
+    kind = _incoming_type(doc_type)
 
     def work() -> Document:
         locked = _lock(delivery)
-        sent = locked.document
-        current = document_selectors.current_files(sent)
-        uploads = [
-            document_services.Upload(name=f.stored.original_name, stream=file_open(f.stored))
-            for f in current
-        ]
-        restricted = sent.access == Document.Access.RESTRICTED
-        try:
-            incoming = document_services.document_register_incoming(
-                actor=actor,
-                card=document_services.Card(
-                    doc_type=kind,
-                    title=sent.title,
-                    access=sent.access,
-                    pages=sent.pages,
-                    attachments_note=sent.attachments_note,
-                    correspondent=locked.sender.name,
-                    correspondent_number=sent.reg_number,
-                    correspondent_date=sent.reg_date,
-                    executor=executor,
-                    allowed=[actor.employee] if restricted else [],
-                ),
-                journal=journal,
-                uploads=uploads,
-                confirm_duplicate=True,
-            )
-        finally:
-            for upload in uploads:
-                upload.stream.close()
-        now = clock.now()
-        locked.status = Delivery.Status.REGISTERED
-        locked.incoming = incoming
-        locked.their_number = incoming.reg_number
-        locked.their_date = incoming.reg_date
-        locked.registered_at = now
-        locked.registered_by = actor.employee
-        locked.save(
-            update_fields=[
-                "status",
-                "incoming",
-                "their_number",
-                "their_date",
-                "registered_at",
-                "registered_by",
-            ]
-        )
+        incoming = _register_copy(actor, locked, kind, journal, executor)
+        _mark_registered(actor, locked, incoming)
         _tell_sender(
             locked,
             _("%(org)s registered your № %(sent)s as № %(number)s")
             % {
                 "org": actor.organization.short_name,
-                "sent": sent.reg_number,
+                "sent": locked.document.reg_number,
                 "number": incoming.reg_number,
             },
         )
@@ -255,7 +235,7 @@ def delivery_register(
             actor=actor,
             verb="delivery.registered",
             object_type="document",
-            object_id=sent.pk,
+            object_id=locked.document_id,
             data={
                 "delivery": locked.pk,
                 "addressee": actor.organization.short_name,
@@ -266,6 +246,71 @@ def delivery_register(
         return incoming
 
     return atomic_with_retry(work)
+
+
+def _incoming_type(doc_type: DocumentType | None) -> DocumentType:
+    """The chosen incoming type, or the first one."""
+    kind = doc_type or document_selectors.document_types(flow=Flow.INCOMING).first()
+    if kind is None or kind.flow != Flow.INCOMING:
+        raise ValidationFailed(_("Choose an incoming document type."), field="doc_type")
+    return kind
+
+
+def _register_copy(
+    actor: Actor,
+    delivery: Delivery,
+    kind: DocumentType,
+    journal: Journal,
+    executor: Employee | None,
+) -> Document:
+    """The addressee's incoming document: the sender's card and current files."""
+    sent = delivery.document
+    uploads = [
+        document_services.Upload(name=f.stored.original_name, stream=file_open(f.stored))
+        for f in document_selectors.current_files(sent)
+    ]
+    restricted = sent.access == Document.Access.RESTRICTED
+    try:
+        return document_services.document_register_incoming(
+            actor=actor,
+            card=document_services.Card(
+                doc_type=kind,
+                title=sent.title,
+                access=sent.access,
+                pages=sent.pages,
+                attachments_note=sent.attachments_note,
+                correspondent=delivery.sender.name,
+                correspondent_number=sent.reg_number,
+                correspondent_date=sent.reg_date,
+                executor=executor,
+                allowed=[actor.employee] if restricted else [],
+            ),
+            journal=journal,
+            uploads=uploads,
+            confirm_duplicate=True,
+        )
+    finally:
+        for upload in uploads:
+            upload.stream.close()
+
+
+def _mark_registered(actor: Actor, delivery: Delivery, incoming: Document) -> None:
+    delivery.status = Delivery.Status.REGISTERED
+    delivery.incoming = incoming
+    delivery.their_number = incoming.reg_number
+    delivery.their_date = incoming.reg_date
+    delivery.registered_at = clock.now()
+    delivery.registered_by = actor.employee
+    delivery.save(
+        update_fields=[
+            "status",
+            "incoming",
+            "their_number",
+            "their_date",
+            "registered_at",
+            "registered_by",
+        ]
+    )
 
 
 def delivery_refuse(*, actor: Actor, delivery: Delivery, reason: str, note: str = "") -> Delivery:
