@@ -508,8 +508,14 @@ def _write_all(report: ImportReport, steps: Iterable[tuple[int, Callable[[], obj
         report.created = 0
 
 
-def organizations_import(*, actor: Actor | None, data: bytes, name: str) -> ImportReport:
-    """Connect every organization of the file (with registrar, head, journals), or none."""
+def organizations_import(
+    *, actor: Actor | None, data: bytes, name: str, connect: Callable[..., Organization]
+) -> ImportReport:
+    """Connect every organization of the file (with registrar and head), or none.
+
+    ``connect`` does the connecting: ``documents.onboarding.organization_onboard``,
+    which adds the journals (a layer above this one), for the page and the command.
+    """
     report = ImportReport(kind="organizations")
     rows = read_rows(data=data, name=name, columns=ORGANIZATION_COLUMNS, report=report)
     report.rows = len(rows)
@@ -517,13 +523,13 @@ def organizations_import(*, actor: Actor | None, data: bytes, name: str) -> Impo
     if not report.ok:
         return report
 
-    def connect(plan: _OrgPlan) -> Organization:
+    def connect_one(plan: _OrgPlan) -> Organization:
         v = plan.values
         parent = None
         if plan.parent_code:
             key = _norm(plan.parent_code)
             parent = next(o for o in Organization.objects.all() if _norm(o.code) == key)
-        return services.organization_connect(
+        return connect(
             actor=actor,
             name=v["name"],
             short_name=v["short_name"],
@@ -539,7 +545,7 @@ def organizations_import(*, actor: Actor | None, data: bytes, name: str) -> Impo
             address=v["address"],
         )
 
-    _write_all(report, ((p.row, partial(connect, p)) for p in plans))
+    _write_all(report, ((p.row, partial(connect_one, p)) for p in plans))
     return report
 
 

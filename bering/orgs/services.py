@@ -11,7 +11,6 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -43,21 +42,6 @@ class PersonData:
     position: str = ""
     department: str = ""
 
-
-@dataclass(frozen=True)
-class JournalSpec:
-    """A registration journal every organization gets when it connects."""
-
-    name: str
-    flow: str
-    template: str
-
-
-DEFAULT_JOURNALS = (
-    JournalSpec("Входящие документы", "incoming", "{seq}-вх"),
-    JournalSpec("Исходящие документы", "outgoing", "{index}-{seq}"),
-    JournalSpec("Внутренние документы", "internal", "{seq}/{yy}"),
-)
 
 # --- People -------------------------------------------------------------------------------
 
@@ -288,7 +272,10 @@ def organization_connect(
     email: str = "",
     address: str = "",
 ) -> Organization:
-    """Connect an organization: its registrar and head, and its default journals.
+    """Connect an organization: its registrar and head.
+
+    Its registration journals belong to ``documents``: real work connects through
+    ``documents.onboarding.organization_onboard``, which calls this and adds them.
 
     The registrar and the head may be one person (a tiny organization): then
     one post carries both roles.
@@ -335,7 +322,6 @@ def organization_connect(
                 _post_create(organization=organization, person=head, is_head=True),
                 _post_create(organization=organization, person=registrar, is_registrar=True),
             ]
-        journals = _journals_default_create(organization)
         record(
             actor=actor,
             verb="organization.connected",
@@ -351,35 +337,11 @@ def organization_connect(
                 "time_zone": organization.time_zone,
                 "connected_on": connected_on,
                 "people": [_employee_data(p) for p in posts],
-                "journals": journals,
             },
         )
         return organization
 
     return atomic_with_retry(work)
-
-
-def _journals_default_create(organization: Organization) -> list[str]:
-    """The three default journals, each linked to the document types of its flow.
-
-    Journals belong to ``documents``, a layer above this one, so they are reached
-    through the app registry rather than an import (see docs/decisions/0004).
-    """
-    journal_model = apps.get_model("documents", "Journal")
-    type_model = apps.get_model("documents", "DocumentType")
-    names = []
-    for spec in DEFAULT_JOURNALS:
-        journal = journal_model._default_manager.create(
-            organization=organization,
-            name=spec.name,
-            flow=spec.flow,
-            index=organization.code,
-            template=spec.template,
-        )
-        types = type_model._default_manager.filter(flow=spec.flow, is_active=True)
-        journal.document_types.set(types)
-        names.append(spec.name)
-    return names
 
 
 # --- Staff ----------------------------------------------------------------------------------

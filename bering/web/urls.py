@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bering.web import views, views_security
+from bering.web import views, views_import, views_security
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/code/", views_security.login_code, name="login-code"),
     path("account/security/", views_security.security, name="security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("orgs/import/", views_import.import_page, name="import"),
     path("switch/", views.switch_post, name="switch-post"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from bering.audit.selectors import chain_verify
 from bering.documents.models import Journal
+from bering.documents.onboarding import organization_onboard
 from bering.orgs import importing
 from bering.orgs.importing import EMPLOYEE_COLUMNS, ORGANIZATION_COLUMNS
 from bering.orgs.models import Employee, Organization
@@ -83,7 +84,9 @@ def municipality(db):
 @pytest.mark.parametrize(("delimiter", "bom"), [(";", True), (",", False)])
 def test_organizations_from_csv(municipality, delimiter, bom):
     data = csv_bytes([ORG_HEADERS, SCHOOL, LIBRARY], delimiter=delimiter, bom=bom)
-    report = importing.organizations_import(actor=None, data=data, name="orgs.csv")
+    report = importing.organizations_import(
+        actor=None, data=data, name="orgs.csv", connect=organization_onboard
+    )
     assert report.ok, report.errors
     assert (report.rows, report.created) == (2, 2)
     school = Organization.objects.get(code="СШ7")
@@ -122,7 +125,9 @@ def test_organizations_from_xlsx_with_parent_listed_above(db):
         head_first_name="Олег",
     )
     data = xlsx_bytes([ORG_HEADERS, government, [None] * 5, museum])
-    report = importing.organizations_import(actor=None, data=data, name="orgs.xlsx")
+    report = importing.organizations_import(
+        actor=None, data=data, name="orgs.xlsx", connect=organization_onboard
+    )
     assert report.ok, report.errors
     assert Organization.objects.get(code="КМ").parent.code == "ПКК"
     assert Organization.objects.get(code="КМ").inn == "4101012345"
@@ -143,7 +148,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(municipality):
     good = [*SCHOOL]
     good[0], good[2] = "Школа № 11", "СШ11"
     data = csv_bytes([ORG_HEADERS, bad_kind, bad_date, duplicate_code, no_parent, no_name, good])
-    report = importing.organizations_import(actor=None, data=data, name="orgs.csv")
+    report = importing.organizations_import(
+        actor=None, data=data, name="orgs.csv", connect=organization_onboard
+    )
     assert not report.ok
     cells = {(e.row, e.column) for e in report.errors}
     assert (2, "Вид") in cells
@@ -160,7 +167,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(municipality):
 
 def test_header_problems(db):
     data = csv_bytes([["Полное наименование", "Краткое наименование", "Цвет"], ["А", "Б", "В"]])
-    report = importing.organizations_import(actor=None, data=data, name="orgs.csv")
+    report = importing.organizations_import(
+        actor=None, data=data, name="orgs.csv", connect=organization_onboard
+    )
     cells = {(e.row, e.column, e.message) for e in report.errors}
     assert (1, "Цвет", "Unknown column.") in cells
     assert (1, "Код", "A required column is missing.") in cells
@@ -172,13 +181,17 @@ def test_header_problems(db):
     [(b"", "a.csv"), (b"not a zip", "a.xlsx"), (b"x", "a.txt")],
 )
 def test_unreadable_files(db, data, name):
-    report = importing.organizations_import(actor=None, data=data, name=name)
+    report = importing.organizations_import(
+        actor=None, data=data, name=name, connect=organization_onboard
+    )
     assert not report.ok and report.created == 0
 
 
 def test_cp1251_csv_from_excel(municipality):
     data = csv_bytes([ORG_HEADERS, SCHOOL], bom=False).decode().encode("cp1251")
-    report = importing.organizations_import(actor=None, data=data, name="orgs.csv")
+    report = importing.organizations_import(
+        actor=None, data=data, name="orgs.csv", connect=organization_onboard
+    )
     assert report.ok, report.errors
     assert Organization.objects.filter(short_name="МБОУ СШ № 7").exists()
 

@@ -14,6 +14,7 @@ from bering.core import clock
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents.models import Journal
 from bering.documents.numbering import format_number
+from bering.documents.onboarding import organization_onboard
 from bering.orgs import services
 from bering.orgs.models import Employee, Organization, Substitution
 from bering.orgs.services import PersonData
@@ -40,7 +41,7 @@ def connect(actor=None, **kw):
         head=PersonData("Сидоров", "Иван", "Петрович", username="sidorov", position="Министр"),
     )
     base.update(kw)
-    return services.organization_connect(**base)
+    return organization_onboard(**base)
 
 
 @pytest.fixture

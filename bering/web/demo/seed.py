@@ -30,6 +30,7 @@ from bering.accounts.models import User
 from bering.core import clock
 from bering.documents import services as documents
 from bering.documents.models import Document, DocumentType, Journal
+from bering.documents.onboarding import organization_onboard
 from bering.files import samples
 from bering.orgs import services as orgs
 from bering.orgs.actor import Actor
@@ -172,7 +173,7 @@ def _connect(body: Body, names: _Names) -> Organization:
     )
     head = body.head or names.person(body.head_position)
     parent = Organization.objects.get(code=body.parent) if body.parent else None
-    return orgs.organization_connect(
+    return organization_onboard(
         actor=None,
         name=body.name,
         short_name=body.short_name,

@@ -34,6 +34,7 @@ from bering.deadlines import services as deadlines
 from bering.deadlines.models import CalendarDay, CalendarYear, DayKind
 from bering.documents import services as documents
 from bering.documents.models import Document, DocumentType, Journal
+from bering.documents.onboarding import organization_onboard
 from bering.documents.reference import ensure_document_types
 from bering.exchange import services as exchange
 from bering.exchange.models import Delivery, Dispatch, RefusalReason
@@ -174,7 +175,7 @@ def build(now: dt.datetime | None = None) -> World:
     ensure_document_types()
     ensure_regulations()
     with clock_at(at()):
-        health = orgs.organization_connect(
+        health = organization_onboard(
             actor=None,
             name=c("org1.name", "organization full name"),
             short_name=c("org1.short", "organization short name"),
@@ -185,7 +186,7 @@ def build(now: dt.datetime | None = None) -> World:
             head=person("boris"),
             address=c("org1.addr", "organization address", prefix="javascript:__xss=1//"),
         )
-        education = orgs.organization_connect(
+        education = organization_onboard(
             actor=None,
             name=c("org2.name", "organization full name"),
             short_name=c("org2.short", "organization short name"),
@@ -196,7 +197,7 @@ def build(now: dt.datetime | None = None) -> World:
             registrar=person("oleg"),
             head=person("oleg"),
         )
-        culture = orgs.organization_connect(
+        culture = organization_onboard(
             actor=None,
             name=c("org3.name", "organization full name"),
             short_name=c("org3.short", "organization short name"),
