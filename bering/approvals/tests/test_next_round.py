@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils.translation import gettext_lazy as _
 
 from bering.approvals import selectors, services
 from bering.approvals.models import ApprovalRun, Regulation, Removal, Visa
@@ -101,7 +102,7 @@ def test_next_round_form_is_prefilled_with_the_previous_route(
     ] == [
         ("Правовое управление", "parallel", [lawyer.employee.pk]),
         ("Экономисты", "sequential", [economist.employee.pk]),
-        (str(services._("Signing")), "parallel", [returned.signer_id]),
+        (str(_("Signing")), "parallel", [returned.signer_id]),
     ]
 
 
