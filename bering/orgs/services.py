@@ -308,40 +308,51 @@ def organization_connect(
             email=email.strip(),
             address=address.strip(),
         )
-        one_person = bool(registrar.username) and (
-            registrar.username.strip().casefold() == head.username.strip().casefold()
-        )
-        if one_person:
-            posts = [
-                _post_create(
-                    organization=organization, person=head, is_registrar=True, is_head=True
-                )
-            ]
-        else:
-            posts = [
-                _post_create(organization=organization, person=head, is_head=True),
-                _post_create(organization=organization, person=registrar, is_registrar=True),
-            ]
-        record(
-            actor=actor,
-            verb="organization.connected",
-            object_type="organization",
-            object_id=organization.pk,
-            organization_id=organization.pk,
-            data={
-                "name": organization.name,
-                "short_name": organization.short_name,
-                "code": organization.code,
-                "kind": organization.kind,
-                "parent": parent.code if parent else None,
-                "time_zone": organization.time_zone,
-                "connected_on": connected_on,
-                "people": [_employee_data(p) for p in posts],
-            },
-        )
+        posts = _first_posts(organization, registrar=registrar, head=head)
+        _record_connected(actor, organization, posts)
         return organization
 
     return atomic_with_retry(work)
+
+
+def _first_posts(
+    organization: Organization, *, registrar: PersonData, head: PersonData
+) -> list[Employee]:
+    """The head's and the registrar's posts: one post with both roles when they are
+    the same person (a tiny organization)."""
+    one_person = bool(registrar.username) and (
+        registrar.username.strip().casefold() == head.username.strip().casefold()
+    )
+    if one_person:
+        return [
+            _post_create(organization=organization, person=head, is_registrar=True, is_head=True)
+        ]
+    return [
+        _post_create(organization=organization, person=head, is_head=True),
+        _post_create(organization=organization, person=registrar, is_registrar=True),
+    ]
+
+
+def _record_connected(
+    actor: Actor | None, organization: Organization, posts: list[Employee]
+) -> None:
+    record(
+        actor=actor,
+        verb="organization.connected",
+        object_type="organization",
+        object_id=organization.pk,
+        organization_id=organization.pk,
+        data={
+            "name": organization.name,
+            "short_name": organization.short_name,
+            "code": organization.code,
+            "kind": organization.kind,
+            "parent": organization.parent.code if organization.parent else None,
+            "time_zone": organization.time_zone,
+            "connected_on": organization.connected_on,
+            "people": [_employee_data(p) for p in posts],
+        },
+    )
 
 
 # --- Staff ----------------------------------------------------------------------------------
