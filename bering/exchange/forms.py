@@ -33,6 +33,10 @@ class RefuseForm(forms.Form):
     note = forms.CharField(label=_("Comment"), max_length=1000, required=False)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=1000)
+
+
 class SendForm(PickerForm):
     addressees = forms.ModelMultipleChoiceField(
         label=_("Organizations in the system"),

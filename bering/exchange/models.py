@@ -3,7 +3,8 @@
 A registered outgoing document addressed to organizations that use Bering is
 delivered to each addressee's "to register" queue (one ``Delivery`` per
 addressee). The addressee's registrar registers it as incoming or refuses it
-with a reason from the interagency exchange's fixed list. Addressees outside
+with a reason from the interagency exchange's fixed list; until then the
+sender's registrar may withdraw it, with a reason. Addressees outside
 the system are listed for paper or e-mail dispatch (``Dispatch``).
 """
 
@@ -31,6 +32,7 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("delivered")
         REGISTERED = "registered", _("registered")
         REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn by the sender")
 
     document = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, related_name="deliveries"
@@ -69,6 +71,11 @@ class Delivery(models.Model):
     refused_by = models.ForeignKey(
         "orgs.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=1000, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "orgs.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("delivery")
@@ -90,6 +97,10 @@ class Delivery(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(refusal_reason=""),
                 name="delivery_refused_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""),
+                name="delivery_withdrawn_has_reason",
             ),
         ]
 

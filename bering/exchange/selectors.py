@@ -2,8 +2,10 @@
 
 The addressee reaches a delivered document (card and files) only through
 ``delivery_get_for_user``: its registrars, nobody else; any other organization
-gets the same 404 as for a missing delivery. The sender sees the statuses of
-its own document's deliveries through the document's getter.
+gets the same 404 as for a missing delivery. After a refusal or a withdrawal
+the addressee keeps the card of that answer only: no files, no signatures.
+The sender sees the statuses of its own document's deliveries through the
+document's getter (``delivery_get_for_sender`` for one of them).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bering.audit.models import AuditEvent
 from bering.core.errors import NotFound
 from bering.documents import selectors as document_selectors
 from bering.documents.models import Document, DocumentFile
+from bering.exchange import permissions
 from bering.exchange.models import Delivery, Dispatch
 from bering.orgs.actor import Actor
 from bering.orgs.models import Organization
@@ -33,13 +36,28 @@ def delivery_get_for_user(actor: Actor, delivery_id: int) -> Delivery:
         .filter(pk=delivery_id, addressee_id=actor.organization_id)
         .first()
     )
-    if delivery is None or not actor.employee.is_registrar:
+    if delivery is None or not permissions.is_addressee_registrar(actor.employee, delivery):
         raise NotFound(_("Delivery not found."))
     return delivery
 
 
+def delivery_get_for_sender(actor: Actor, delivery_id: int) -> Delivery:
+    """One delivery of a document the actor may see, of the actor's organization; else 404."""
+    delivery = (
+        Delivery.objects.select_related("addressee", "sender")
+        .filter(pk=delivery_id, sender_id=actor.organization_id)
+        .first()
+    )
+    if delivery is None:
+        raise NotFound(_("Delivery not found."))
+    delivery.document = document_selectors.document_get_for_user(actor, delivery.document_id)
+    return delivery
+
+
 def delivery_files(delivery: Delivery) -> list[DocumentFile]:
-    """The sender's current file versions, as delivered."""
+    """The sender's current file versions, as delivered; none after a refusal or withdrawal."""
+    if not permissions.addressee_reads_contents(delivery):
+        return []
     return document_selectors.current_files(delivery.document)
 
 
@@ -53,7 +71,7 @@ def delivery_file_get(actor: Actor, delivery_id: int, file_id: int) -> DocumentF
 
 def queue(actor: Actor) -> QuerySet[Delivery]:
     """ "На регистрацию": deliveries to the actor's organization awaiting registration."""
-    if not actor.employee.is_registrar:
+    if not permissions.sees_queue(actor.employee):
         return Delivery.objects.none()
     return (
         Delivery.objects.filter(
@@ -86,6 +104,8 @@ class DeliveryStatus:
     delivery: Delivery
     progress: str
     """The furthest step the addressee reached with the registered document, or ""."""
+    actions: permissions.DeliveryActions
+    """What the reader may do with this delivery (withdraw it): the page's flags."""
 
     @property
     def progress_label(self) -> str:
@@ -126,7 +146,11 @@ def deliveries_of_document(actor: Actor, document: Document) -> list[DeliverySta
     )
     progress = _progress([d.incoming_id for d in deliveries if d.incoming_id is not None])
     return [
-        DeliveryStatus(delivery=d, progress=progress.get(d.incoming_id or 0, ""))
+        DeliveryStatus(
+            delivery=d,
+            progress=progress.get(d.incoming_id or 0, ""),
+            actions=permissions.actions_for(actor.employee, d),
+        )
         for d in deliveries
     ]
 
@@ -164,7 +188,17 @@ def addressee_choices(actor: Actor) -> QuerySet[Organization]:
     )
 
 
-def delivery_signatures(files: list[DocumentFile]) -> list[Signature]:
+@dataclass(frozen=True)
+class DeliveredSignature:
+    signature: Signature
+    matches: bool
+    """The signed bytes are the delivered file's (same SHA-256)."""
+
+
+def delivery_signatures(files: list[DocumentFile]) -> list[DeliveredSignature]:
     """The sender's signatures of the delivered file versions: the addressee sees
     who signed what, when, and over which bytes before registering it."""
-    return list(signatures_for_files(f.pk for f in files))
+    return [
+        DeliveredSignature(signature=s, matches=s.sha256 == s.document_file.stored.sha256)
+        for s in signatures_for_files(f.pk for f in files)
+    ]

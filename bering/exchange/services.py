@@ -1,9 +1,11 @@
-"""Every write of the exchange: send, register or refuse a delivery, mark a dispatch sent.
+"""Every write of the exchange: send, register, refuse or withdraw a delivery, mark a
+dispatch sent.
 
 Keyword-only, one transaction, an audit event each, notifications in the same
 transaction. A delivery changes state once: the row is locked and its status
-checked, so two registrars pressing "register" at once give one incoming
-document, not two.
+checked, and the change itself is a conditional UPDATE from "delivered", so
+two registrars pressing "register" at once give one incoming document, not two,
+and a registration racing the sender's withdrawal ends in exactly one of them.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from bering.audit.services import record
 from bering.core import clock
-from bering.core.db import atomic_with_retry
+from bering.core.db import atomic_with_retry, retried_atomic
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents import selectors as document_selectors
 from bering.documents import services as document_services
 from bering.documents.models import Document, DocumentType, Flow, Journal
+from bering.exchange import permissions
 from bering.exchange.models import Delivery, Dispatch, RefusalReason
 from bering.files.services import file_open
 from bering.notifications.services import notify
@@ -169,8 +172,19 @@ def _record_sent(
 
 
 def _check_addressee(actor: Actor, delivery: Delivery) -> None:
-    if delivery.addressee_id != actor.organization_id or not actor.employee.is_registrar:
+    if not permissions.is_addressee_registrar(actor.employee, delivery):
         raise Forbidden(_("Only the addressee's registrar registers or refuses a delivery."))
+
+
+def _answered(delivery: Delivery) -> Conflict:
+    """The delivery no longer waits: say what happened to it."""
+    if delivery.status == Delivery.Status.REGISTERED:
+        return Conflict(
+            _("Already registered as № %(number)s.") % {"number": delivery.their_number}
+        )
+    if delivery.status == Delivery.Status.WITHDRAWN:
+        return Conflict(_("The sender has withdrawn this delivery."))
+    return Conflict(_("This delivery was refused."))
 
 
 def _lock(delivery: Delivery) -> Delivery:
@@ -179,13 +193,21 @@ def _lock(delivery: Delivery) -> Delivery:
         .select_related("document__organization", "document__doc_type", "sender")
         .get(pk=delivery.pk)
     )
-    if locked.status != Delivery.Status.DELIVERED:
-        if locked.status == Delivery.Status.REGISTERED:
-            raise Conflict(
-                _("Already registered as № %(number)s.") % {"number": locked.their_number}
-            )
-        raise Conflict(_("This delivery was refused."))
+    if not permissions.waiting(locked):
+        raise _answered(locked)
     return locked
+
+
+def _claim(delivery: Delivery, **changes: object) -> None:
+    """Change a waiting delivery's state once: a conditional UPDATE, so of a registration,
+    a refusal and a withdrawal racing each other exactly one wins; the others get 409."""
+    claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.DELIVERED).update(
+        **changes
+    )
+    if claimed != 1:
+        raise _answered(Delivery.objects.get(pk=delivery.pk))
+    for name, value in changes.items():
+        setattr(delivery, name, value)
 
 
 def _tell_sender(delivery: Delivery, title: str) -> None:
@@ -295,21 +317,14 @@ def _register_copy(
 
 
 def _mark_registered(actor: Actor, delivery: Delivery, incoming: Document) -> None:
-    delivery.status = Delivery.Status.REGISTERED
-    delivery.incoming = incoming
-    delivery.their_number = incoming.reg_number
-    delivery.their_date = incoming.reg_date
-    delivery.registered_at = clock.now()
-    delivery.registered_by = actor.employee
-    delivery.save(
-        update_fields=[
-            "status",
-            "incoming",
-            "their_number",
-            "their_date",
-            "registered_at",
-            "registered_by",
-        ]
+    _claim(
+        delivery,
+        status=Delivery.Status.REGISTERED,
+        incoming=incoming,
+        their_number=incoming.reg_number,
+        their_date=incoming.reg_date,
+        registered_at=clock.now(),
+        registered_by=actor.employee,
     )
 
 
@@ -322,13 +337,13 @@ def delivery_refuse(*, actor: Actor, delivery: Delivery, reason: str, note: str 
 
     def work() -> Delivery:
         locked = _lock(delivery)
-        locked.status = Delivery.Status.REFUSED
-        locked.refusal_reason = reason
-        locked.refusal_note = note
-        locked.refused_at = clock.now()
-        locked.refused_by = actor.employee
-        locked.save(
-            update_fields=["status", "refusal_reason", "refusal_note", "refused_at", "refused_by"]
+        _claim(
+            locked,
+            status=Delivery.Status.REFUSED,
+            refusal_reason=reason,
+            refusal_note=note,
+            refused_at=clock.now(),
+            refused_by=actor.employee,
         )
         _tell_sender(
             locked,
@@ -354,6 +369,57 @@ def delivery_refuse(*, actor: Actor, delivery: Delivery, reason: str, note: str 
         return locked
 
     return atomic_with_retry(work)
+
+
+def delivery_withdraw(*, actor: Actor, delivery: Delivery, reason: str) -> Delivery:
+    """The sender takes back a delivery the addressee has not registered or refused yet.
+
+    The addressee keeps the card «withdrawn by the sender» with the reason, without
+    the text and files; its registrars are told."""
+    if not permissions.is_sender_registrar(actor.employee, delivery):
+        raise Forbidden(_("Only the sender's registrar withdraws a delivery."))
+    reason = reason.strip()[:1000]
+    if not reason:
+        raise ValidationFailed(_("Say why the delivery is withdrawn."), field="reason")
+
+    @retried_atomic
+    def work() -> Delivery:
+        _claim(
+            delivery,
+            status=Delivery.Status.WITHDRAWN,
+            withdrawal_reason=reason,
+            withdrawn_at=clock.now(),
+            withdrawn_by=actor.employee,
+        )
+        withdrawn = Delivery.objects.select_related("document", "addressee").get(pk=delivery.pk)
+        notify(
+            recipient_ids=_registrar_ids(withdrawn.addressee_id),
+            kind="delivery",
+            title=_("%(sender)s withdrew № %(number)s: %(reason)s")
+            % {
+                "sender": actor.organization.short_name,
+                "number": withdrawn.document.reg_number,
+                "reason": reason,
+            },
+            url=reverse("exchange:delivery", args=[withdrawn.pk]),
+            object_type="delivery",
+            object_id=withdrawn.pk,
+            dedupe_key=f"delivery-withdrawn-{withdrawn.pk}",
+        )
+        record(
+            actor=actor,
+            verb="delivery.withdrawn",
+            object_type="document",
+            object_id=withdrawn.document_id,
+            data={
+                "delivery": withdrawn.pk,
+                "addressee": withdrawn.addressee.short_name,
+                "reason": reason,
+            },
+        )
+        return withdrawn
+
+    return work()
 
 
 def dispatch_mark_sent(*, actor: Actor, dispatch: Dispatch, note: str = "") -> Dispatch:

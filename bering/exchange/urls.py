@@ -10,6 +10,7 @@ urlpatterns = [
     path("deliveries/<int:pk>/", views.delivery, name="delivery"),
     path("deliveries/<int:pk>/register/", views.register, name="register"),
     path("deliveries/<int:pk>/refuse/", views.refuse, name="refuse"),
+    path("deliveries/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path(
         "deliveries/<int:pk>/files/<int:file_id>/download/",
         views.file_download,

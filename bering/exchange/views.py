@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bering.core.errors import DomainError, NotFound
+from bering.core.errors import DomainError, Forbidden, NotFound
 from bering.core.paging import page_of, wants_rows
 from bering.documents import selectors as document_selectors
 from bering.documents.models import Document
-from bering.exchange import selectors, services
-from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm
+from bering.exchange import permissions, selectors, services
+from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm, WithdrawForm
 from bering.files.http import attachment_response
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
@@ -38,6 +38,7 @@ def delivery(request: HttpRequest, pk: int) -> HttpResponse:
     files = selectors.delivery_files(item)
     context = {
         "delivery": item,
+        "actions": permissions.actions_for(actor.employee, item),
         "files": files,
         "signatures": selectors.delivery_signatures(files),
         "register_form": RegisterForm(organization_id=actor.organization_id),
@@ -97,6 +98,27 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sender takes a delivery back before the addressee answers it."""
+    actor = require_actor(request)
+    item = selectors.delivery_get_for_sender(actor, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the delivery is withdrawn."))
+        return redirect("exchange:document", pk=item.document_id)
+    try:
+        services.delivery_withdraw(actor=actor, delivery=item, reason=form.cleaned_data["reason"])
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("exchange:document", pk=item.document_id)
+    messages.success(request, _("Withdrawn; the addressee is told."))
+    return redirect("exchange:document", pk=item.document_id)
+
+
+@login_required
 def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     actor = require_actor(request)
     item = selectors.delivery_file_get(actor, pk, file_id)
@@ -120,9 +142,8 @@ def _document_page(
         "statuses": selectors.deliveries_of_document(actor, doc),
         "dispatches": selectors.dispatches_of_document(actor, doc),
         "form": form,
-        "can_send": actor.employee.is_registrar
-        and doc.status == "registered"
-        and doc.flow == "outgoing",
+        "withdraw_form": WithdrawForm(),
+        "can_send": permissions.can_send(actor.employee, doc),
     }
     return render(request, "exchange/document.html", context)
 

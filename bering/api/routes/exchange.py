@@ -16,6 +16,11 @@ urlpatterns = [
         "deliveries/<int:pk>/refuse", views.DeliveryRefuseView.as_view(), name="api-delivery-refuse"
     ),
     path(
+        "deliveries/<int:pk>/withdraw",
+        views.DeliveryWithdrawView.as_view(),
+        name="api-delivery-withdraw",
+    ),
+    path(
         "documents/<int:pk>/deliveries",
         views.DocumentDeliveriesView.as_view(),
         name="api-document-deliveries",

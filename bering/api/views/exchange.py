@@ -1,4 +1,7 @@
-"""Delivery between organizations over the API: thin views, writes with @idempotent."""
+"""Delivery between organizations over the API: thin views, writes with @idempotent.
+
+The addressee's answers leave out the delivered title after a refusal or a
+withdrawal (``addressee_out``); the sender always reads its own document's."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from bering.api.base import ApiView, parse
 from bering.api.idempotency import idempotent
 from bering.api.lookups import doc_type_get, journal_get
 from bering.documents import selectors as document_selectors
-from bering.exchange import selectors, services
+from bering.exchange import permissions, selectors, services
 from bering.exchange.models import Delivery, Dispatch, RefusalReason
 from bering.exchange.selectors import DeliveryStatus
 
@@ -28,12 +31,17 @@ class DeliveryOut(serializers.Serializer[Any]):
     progress = serializers.CharField()
     number = serializers.CharField(help_text="The sender's registration number.")
     date = serializers.DateField(allow_null=True)
-    title = serializers.CharField()
+    title = serializers.CharField(
+        help_text="Empty for the addressee after a refusal or a withdrawal: it keeps the "
+        "card of that answer only."
+    )
     delivered_at = serializers.DateTimeField()
     their_number = serializers.CharField()
     their_date = serializers.DateField(allow_null=True)
     refusal_reason = serializers.CharField()
     refusal_note = serializers.CharField()
+    withdrawal_reason = serializers.CharField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
 
 
 class DeliveryRegisterIn(serializers.Serializer[Any]):
@@ -44,6 +52,10 @@ class DeliveryRegisterIn(serializers.Serializer[Any]):
 class DeliveryRefuseIn(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(choices=RefusalReason.choices)
     note = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+
+
+class DeliveryWithdrawIn(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=1000)
 
 
 class DeliveryExternalIn(serializers.Serializer[Any]):
@@ -59,7 +71,10 @@ class DeliverySendIn(serializers.Serializer[Any]):
     external = DeliveryExternalIn(many=True, required=False, default=list)
 
 
-def delivery_out(delivery: Delivery, progress: str = "") -> dict[str, Any]:
+def delivery_out(
+    delivery: Delivery, progress: str = "", *, contents: bool = True
+) -> dict[str, Any]:
+    """``contents=False``: the addressee's card of a refusal or withdrawal (no title)."""
     doc = delivery.document
     return {
         "id": delivery.pk,
@@ -70,13 +85,20 @@ def delivery_out(delivery: Delivery, progress: str = "") -> dict[str, Any]:
         "progress": progress,
         "number": doc.reg_number,
         "date": doc.reg_date,
-        "title": doc.title,
+        "title": doc.title if contents else "",
         "delivered_at": delivery.delivered_at,
         "their_number": delivery.their_number,
         "their_date": delivery.their_date,
         "refusal_reason": delivery.refusal_reason,
         "refusal_note": delivery.refusal_note,
+        "withdrawal_reason": delivery.withdrawal_reason,
+        "withdrawn_at": delivery.withdrawn_at,
     }
+
+
+def addressee_out(delivery: Delivery) -> dict[str, Any]:
+    """The addressee's view of a delivery: its contents only while they are its to read."""
+    return delivery_out(delivery, contents=permissions.addressee_reads_contents(delivery))
 
 
 def _status_out(item: DeliveryStatus) -> dict[str, Any]:
@@ -89,13 +111,13 @@ class QueueView(ApiView):
     @extend_schema(responses=DeliveryOut(many=True), operation_id="deliveries_queue")
     def get(self, request: Request) -> Response:
         items = selectors.queue(api_actor(request)).select_related("addressee")
-        return Response([delivery_out(d) for d in items])
+        return Response([addressee_out(d) for d in items])
 
 
 class DeliveryView(ApiView):
     @extend_schema(responses=DeliveryOut, operation_id="deliveries_retrieve")
     def get(self, request: Request, pk: int) -> Response:
-        return Response(delivery_out(selectors.delivery_get_for_user(api_actor(request), pk)))
+        return Response(addressee_out(selectors.delivery_get_for_user(api_actor(request), pk)))
 
 
 class DeliveryRegisterView(ApiView):
@@ -113,7 +135,7 @@ class DeliveryRegisterView(ApiView):
             journal=journal_get(actor, data["journal"]),
             doc_type=doc_type_get(data["doc_type"]) if data.get("doc_type") else None,
         )
-        return Response(delivery_out(selectors.delivery_get_for_user(actor, pk)))
+        return Response(addressee_out(selectors.delivery_get_for_user(actor, pk)))
 
 
 class DeliveryRefuseView(ApiView):
@@ -128,7 +150,24 @@ class DeliveryRefuseView(ApiView):
         refused = services.delivery_refuse(
             actor=actor, delivery=delivery, reason=data["reason"], note=data["note"]
         )
-        return Response(delivery_out(refused))
+        return Response(addressee_out(refused))
+
+
+class DeliveryWithdrawView(ApiView):
+    """The sender's registrar takes a delivery back before the addressee answers it."""
+
+    @extend_schema(
+        request=DeliveryWithdrawIn, responses={200: DeliveryOut}, operation_id="deliveries_withdraw"
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        actor = api_actor(request)
+        delivery = selectors.delivery_get_for_sender(actor, pk)
+        data = parse(DeliveryWithdrawIn, request.data)
+        withdrawn = services.delivery_withdraw(
+            actor=actor, delivery=delivery, reason=data["reason"]
+        )
+        return Response(delivery_out(withdrawn))
 
 
 class DocumentDeliveriesView(ApiView):

@@ -38,6 +38,7 @@ VERB_LABELS = {
     "extension.refused": _("extension refused"),
     "delivery.registered": _("registered by the addressee"),
     "delivery.refused": _("refused by the addressee"),
+    "delivery.withdrawn": _("withdrawn by the sender"),
 }
 
 

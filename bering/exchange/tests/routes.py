@@ -14,6 +14,7 @@ ROUTES: dict[str, str] = {
     "exchange/deliveries/<int:pk>/": OBJECT,
     "exchange/deliveries/<int:pk>/register/": OBJECT,
     "exchange/deliveries/<int:pk>/refuse/": OBJECT,
+    "exchange/deliveries/<int:pk>/withdraw/": OBJECT,
     "exchange/deliveries/<int:pk>/files/<int:file_id>/download/": OBJECT,
     "exchange/document/<int:pk>/": OBJECT,
     "exchange/document/<int:pk>/send/": OBJECT,
@@ -21,5 +22,6 @@ ROUTES: dict[str, str] = {
     "api/v1/deliveries/<int:pk>": OBJECT,
     "api/v1/deliveries/<int:pk>/register": OBJECT,
     "api/v1/deliveries/<int:pk>/refuse": OBJECT,
+    "api/v1/deliveries/<int:pk>/withdraw": OBJECT,
     "api/v1/documents/<int:pk>/deliveries": OBJECT,
 }

@@ -69,6 +69,7 @@ def test_refuse_over_the_api(registrar, outsider):
         ("get", "/api/v1/deliveries/{delivery}"),
         ("post", "/api/v1/deliveries/{delivery}/register"),
         ("post", "/api/v1/deliveries/{delivery}/refuse"),
+        ("post", "/api/v1/deliveries/{delivery}/withdraw"),
         ("get", "/api/v1/documents/{document}/deliveries"),
         ("post", "/api/v1/documents/{document}/deliveries"),
     ],
@@ -91,3 +92,49 @@ def test_third_organization_gets_404(registrar, outsider, third, method, url):
     after = (list(Delivery.objects.values_list("status", flat=True)), AuditEvent.objects.count())
     assert after == before
     assert bearer(third.user).get("/api/v1/deliveries/queue").json() == []
+
+
+def _sent(registrar, outsider):
+    letter = outgoing(registrar)
+    bearer(registrar.user).post(
+        f"/api/v1/documents/{letter.pk}/deliveries",
+        {"addressees": [outsider.org.pk]},
+        format="json",
+    )
+    return letter, Delivery.objects.get()
+
+
+def test_a_refused_delivery_shows_the_addressee_no_contents(registrar, outsider):
+    letter, delivery = _sent(registrar, outsider)
+    oleg = bearer(outsider.user)
+    assert oleg.get(f"/api/v1/deliveries/{delivery.pk}").json()["title"] == MARKER
+    oleg.post(f"/api/v1/deliveries/{delivery.pk}/refuse", {"reason": "illegible"}, format="json")
+    card = oleg.get(f"/api/v1/deliveries/{delivery.pk}")
+    assert card.status_code == 200 and MARKER.encode() not in card.content
+    body = card.json()
+    assert body["status"] == "refused" and body["refusal_reason"] == "illegible"
+    assert body["number"] == letter.reg_number and body["title"] == ""
+    # The sender still reads its own document's title in the statuses.
+    (mine,) = bearer(registrar.user).get(f"/api/v1/documents/{letter.pk}/deliveries").json()
+    assert mine["title"] == MARKER and mine["status"] == "refused"
+
+
+def test_withdraw_over_the_api(registrar, outsider, executor):
+    _letter, delivery = _sent(registrar, outsider)
+    url = f"/api/v1/deliveries/{delivery.pk}/withdraw"
+    assert bearer(outsider.user).post(url, {"reason": "x"}, format="json").status_code == 404
+    assert bearer(executor.user).post(url, {"reason": "x"}, format="json").status_code == 403
+    alice = bearer(registrar.user)
+    assert alice.post(url, {"reason": ""}, format="json").status_code == 400
+    ok = alice.post(url, {"reason": "Ошибка"}, format="json", HTTP_IDEMPOTENCY_KEY="wd-1")
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["status"] == "withdrawn" and ok.json()["withdrawal_reason"] == "Ошибка"
+    again = alice.post(url, {"reason": "Ошибка"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "conflict"
+    card = bearer(outsider.user).get(f"/api/v1/deliveries/{delivery.pk}")
+    assert card.json()["status"] == "withdrawn" and MARKER.encode() not in card.content
+    journal = JournalFactory(organization=outsider.org)
+    late = bearer(outsider.user).post(
+        f"/api/v1/deliveries/{delivery.pk}/register", {"journal": journal.pk}, format="json"
+    )
+    assert late.status_code == 409 and late.json()["detail"]

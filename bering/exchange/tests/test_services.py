@@ -6,6 +6,7 @@ import pytest
 
 from bering.assignments import services as assignment_services
 from bering.assignments.tests.factories import spec
+from bering.audit.models import AuditEvent
 from bering.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bering.documents.models import Document
 from bering.documents.selectors import document_get_for_user
@@ -161,3 +162,82 @@ def test_dispatch_marked_sent_once(sent, registrar, outsider):
     services.dispatch_mark_sent(actor=registrar.actor, dispatch=item, note="Почта России")
     with pytest.raises(Conflict):
         services.dispatch_mark_sent(actor=registrar.actor, dispatch=item)
+
+
+def test_a_refused_delivery_keeps_only_the_refusal_for_the_addressee(sent, letter, outsider):
+    delivery = sent.deliveries[0]
+    item = letter.files.get()
+    services.delivery_refuse(actor=outsider.actor, delivery=delivery, reason="illegible")
+    card = selectors.delivery_get_for_user(outsider.actor, delivery.pk)
+    assert card.status == "refused" and card.refusal_reason == "illegible"
+    assert selectors.delivery_files(card) == []
+    with pytest.raises(NotFound):
+        selectors.delivery_file_get(outsider.actor, delivery.pk, item.pk)
+
+
+def test_sender_withdraws_a_waiting_delivery(sent, letter, registrar, outsider):
+    delivery = sent.deliveries[0]
+    item = letter.files.get()
+    with pytest.raises(ValidationFailed):
+        services.delivery_withdraw(actor=registrar.actor, delivery=delivery, reason="  ")
+    withdrawn = services.delivery_withdraw(
+        actor=registrar.actor, delivery=delivery, reason="Ошибка в приложении"
+    )
+    assert withdrawn.status == "withdrawn" and withdrawn.withdrawn_by == registrar.employee
+    assert withdrawn.withdrawal_reason == "Ошибка в приложении"
+    event = AuditEvent.objects.get(verb="delivery.withdrawn")
+    assert event.object_id == letter.pk and event.data["delivery"] == delivery.pk
+    notice = Notification.objects.get(recipient=outsider.employee, dedupe_key__contains="withdrawn")
+    assert letter.reg_number in notice.title
+    assert list(selectors.queue(outsider.actor)) == []
+    card = selectors.delivery_get_for_user(outsider.actor, delivery.pk)
+    assert card.status == "withdrawn" and selectors.delivery_files(card) == []
+    with pytest.raises(NotFound):
+        selectors.delivery_file_get(outsider.actor, delivery.pk, item.pk)
+    journal = JournalFactory(organization=outsider.org)
+    with pytest.raises(Conflict):
+        services.delivery_register(actor=outsider.actor, delivery=delivery, journal=journal)
+    with pytest.raises(Conflict):
+        services.delivery_refuse(actor=outsider.actor, delivery=delivery, reason="illegible")
+    with pytest.raises(Conflict):
+        services.delivery_withdraw(actor=registrar.actor, delivery=delivery, reason="ещё раз")
+
+
+def test_only_the_senders_registrar_withdraws(sent, registrar, executor, outsider, third):
+    delivery = sent.deliveries[0]
+    for persona in (executor, outsider, third):
+        with pytest.raises(Forbidden):
+            services.delivery_withdraw(actor=persona.actor, delivery=delivery, reason="нет")
+    assert Delivery.objects.get().status == "delivered"
+    assert not AuditEvent.objects.filter(verb="delivery.withdrawn").exists()
+
+
+def test_a_registered_or_refused_delivery_is_not_withdrawn(sent, registrar, outsider):
+    delivery = sent.deliveries[0]
+    journal = JournalFactory(organization=outsider.org)
+    services.delivery_register(actor=outsider.actor, delivery=delivery, journal=journal)
+    with pytest.raises(Conflict, match="№"):
+        services.delivery_withdraw(actor=registrar.actor, delivery=delivery, reason="поздно")
+    assert Delivery.objects.get().status == "registered"
+
+
+def test_registration_racing_a_withdrawal_one_wins(sent, registrar, outsider):
+    """Both read the delivery as waiting; the later writer gets a 409, nothing half-done."""
+    stale = Delivery.objects.get(pk=sent.deliveries[0].pk)
+    journal = JournalFactory(organization=outsider.org)
+    services.delivery_withdraw(actor=registrar.actor, delivery=stale, reason="Отзываем")
+    with pytest.raises(Conflict) as caught:
+        services.delivery_register(actor=outsider.actor, delivery=stale, journal=journal)
+    assert caught.value.status_code == 409
+    assert Document.objects.filter(organization=outsider.org).count() == 0
+    assert Delivery.objects.get().status == "withdrawn"
+
+
+def test_withdrawal_racing_a_registration_one_wins(sent, registrar, outsider):
+    stale = Delivery.objects.get(pk=sent.deliveries[0].pk)
+    journal = JournalFactory(organization=outsider.org)
+    services.delivery_register(actor=outsider.actor, delivery=stale, journal=journal)
+    with pytest.raises(Conflict):
+        services.delivery_withdraw(actor=registrar.actor, delivery=stale, reason="Отзываем")
+    assert Delivery.objects.get().status == "registered"
+    assert not AuditEvent.objects.filter(verb="delivery.withdrawn").exists()

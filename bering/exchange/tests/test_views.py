@@ -57,6 +57,7 @@ DELIVERY_URLS = [
 SENDER_URLS = [
     ("get", "/exchange/document/{document}/"),
     ("post", "/exchange/document/{document}/send/"),
+    ("post", "/exchange/deliveries/{delivery}/withdraw/"),
     ("post", "/exchange/dispatch/{dispatch}/sent/"),
 ]
 
@@ -65,6 +66,8 @@ def _hit(persona, method, url, world):
     client = persona.client()
     target = url.format(**world)
     data = {"reason": "illegible", "note": "x", "journal": "1", "doc_type": "1"}
+    if url.endswith("/withdraw/"):
+        data["reason"] = "Отзываем"
     return client.post(target, data) if method == "post" else client.get(target)
 
 
@@ -190,3 +193,66 @@ def test_queue_and_dispatch_register_are_paged(registrar, outsider):
     assert rest.count("data-delivery=") == 1 and "<html" not in rest
     sent = registrar.client().get("/exchange/dispatch/").content.decode()
     assert sent.count("data-dispatch=") == 20 and 'data-more="page"' in sent
+
+
+def _card(persona, world):
+    return persona.client().get("/exchange/deliveries/{delivery}/".format(**world))
+
+
+def _download(persona, world):
+    return persona.client().get(
+        "/exchange/deliveries/{delivery}/files/{file}/download/".format(**world)
+    )
+
+
+def test_a_refused_delivery_shows_the_addressee_only_the_refusal(world, outsider):
+    response = outsider.client().post(
+        "/exchange/deliveries/{delivery}/refuse/".format(**world),
+        {"reason": "no_signature", "note": "Нет подписи"},
+    )
+    assert response.status_code == 302
+    card = _card(outsider, world)
+    page = card.content.decode()
+    assert card.status_code == 200 and 'data-status="refused"' in page
+    assert "Нет подписи" in page and "Министерство здравоохранения" in page
+    assert MARKER not in page and "SHA-256" not in page
+    assert 'data-action="register-delivery"' not in page
+    assert _download(outsider, world).status_code == 404
+
+
+def test_sender_withdraws_from_the_delivery_page(world, registrar, outsider, executor):
+    page = registrar.client().get("/exchange/document/{document}/".format(**world)).content
+    assert b'data-action="withdraw-delivery"' in page
+    # The sender's other people see the statuses but not the button.
+    other = executor.client().get("/exchange/document/{document}/".format(**world)).content
+    assert b'data-action="withdraw-delivery"' not in other
+    assert (
+        executor.client()
+        .post("/exchange/deliveries/{delivery}/withdraw/".format(**world), {"reason": "x"})
+        .status_code
+        == 403
+    )
+    response = registrar.client().post(
+        "/exchange/deliveries/{delivery}/withdraw/".format(**world), {"reason": "Не то письмо"}
+    )
+    assert response.status_code == 302
+    assert Delivery.objects.get().status == "withdrawn"
+    page = registrar.client().get("/exchange/document/{document}/".format(**world)).content
+    assert b'data-status="withdrawn"' in page and b'data-action="withdraw-delivery"' not in page
+    again = registrar.client().post(
+        "/exchange/deliveries/{delivery}/withdraw/".format(**world), {"reason": "ещё"}, follow=True
+    )
+    assert again.status_code == 200 and b'class="msg error"' in again.content
+    card = _card(outsider, world).content.decode()
+    assert 'data-status="withdrawn"' in card
+    assert "Не то письмо" in card and MARKER not in card and "SHA-256" not in card
+    assert 'data-action="register-delivery"' not in card
+    assert _download(outsider, world).status_code == 404
+    queue = outsider.client().get("/exchange/").content.decode()
+    assert f'data-delivery="{world["delivery"]}"' not in queue
+
+
+def test_the_waiting_card_offers_register_and_refuse_to_the_addressee(world, outsider):
+    page = _card(outsider, world).content.decode()
+    assert 'data-action="register-delivery"' in page and 'data-action="refuse-delivery"' in page
+    assert MARKER in page and _download(outsider, world).status_code == 200

@@ -1,0 +1,99 @@
+"""Who may do what in the exchange: pure predicates over plain rows.
+
+The sender's registrars send a registered outgoing document and withdraw a
+delivery the addressee has not answered yet; the addressee's registrars
+register or refuse it. The addressee reads the delivered card and files only
+while the delivery waits or once it is registered: after a refusal or a
+withdrawal it keeps the short card of that answer, without the text, files or
+signatures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bering.documents.models import Document, Flow
+from bering.exchange.models import Delivery, Dispatch
+from bering.orgs.models import Employee
+
+
+def sees_queue(employee: Employee) -> bool:
+    """The «На регистрацию» queue and the dispatch register: the registrars."""
+    return employee.is_registrar
+
+
+def sendable(document: Document) -> bool:
+    """Only a registered outgoing document is sent."""
+    return document.status == Document.Status.REGISTERED and document.flow == Flow.OUTGOING
+
+
+def may_send(employee: Employee, document: Document) -> bool:
+    """The sender's registrars send the organization's documents."""
+    return employee.is_registrar and document.organization_id == employee.organization_id
+
+
+def can_send(employee: Employee, document: Document) -> bool:
+    return sendable(document) and may_send(employee, document)
+
+
+def is_addressee_registrar(employee: Employee, delivery: Delivery) -> bool:
+    return employee.is_registrar and delivery.addressee_id == employee.organization_id
+
+
+def is_sender_registrar(employee: Employee, delivery: Delivery) -> bool:
+    """The same people who may send: the sending organization's registrars."""
+    return employee.is_registrar and delivery.sender_id == employee.organization_id
+
+
+def waiting(delivery: Delivery) -> bool:
+    """Delivered and not yet registered, refused or withdrawn."""
+    return delivery.status == Delivery.Status.DELIVERED
+
+
+def can_register(employee: Employee, delivery: Delivery) -> bool:
+    return waiting(delivery) and is_addressee_registrar(employee, delivery)
+
+
+def can_refuse(employee: Employee, delivery: Delivery) -> bool:
+    return waiting(delivery) and is_addressee_registrar(employee, delivery)
+
+
+def can_withdraw(employee: Employee, delivery: Delivery) -> bool:
+    return waiting(delivery) and is_sender_registrar(employee, delivery)
+
+
+CONTENTS_SHOWN = (Delivery.Status.DELIVERED, Delivery.Status.REGISTERED)
+"""Statuses in which the addressee reads the delivered text, files and signatures."""
+
+
+def addressee_reads_contents(delivery: Delivery) -> bool:
+    """False after a refusal or a withdrawal: the addressee keeps the answer's card only."""
+    return delivery.status in CONTENTS_SHOWN
+
+
+def can_mark_sent(employee: Employee, dispatch: Dispatch) -> bool:
+    """The sender's registrars keep the dispatch register; a letter is marked sent once."""
+    return (
+        employee.is_registrar
+        and dispatch.organization_id == employee.organization_id
+        and dispatch.status == Dispatch.Status.PENDING
+    )
+
+
+@dataclass(frozen=True)
+class DeliveryActions:
+    """What the person may do with a delivery now, and what they read: the page's flags."""
+
+    contents: bool
+    register: bool
+    refuse: bool
+    withdraw: bool
+
+
+def actions_for(employee: Employee, delivery: Delivery) -> DeliveryActions:
+    return DeliveryActions(
+        contents=addressee_reads_contents(delivery),
+        register=can_register(employee, delivery),
+        refuse=can_refuse(employee, delivery),
+        withdraw=can_withdraw(employee, delivery),
+    )
