@@ -21,9 +21,9 @@ from bering.approvals.models import (
 )
 from bering.approvals.routes import EDIT_DENIED, MAX_ID, TEMPLATE_NOT_FOUND
 from bering.approvals.services import StagePlan, last_round_refusers, regulation_terms
-from bering.approvals.timing import Lateness, lateness
 from bering.core import clock
 from bering.core.errors import Forbidden, NotFound
+from bering.deadlines.lateness import Lateness, lateness
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document, DocumentFile, DocumentType
 from bering.documents.selectors import document_get_for_user

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bering.assignments.models import Assignment
-from bering.assignments.terms import lateness
 from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
+from bering.deadlines.lateness import lateness
 from bering.notifications.services import notify
 
 

@@ -16,16 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bering.assignments.models import Assignment, Extension, Report, Resolution
 from bering.assignments.terms import (
-    ON_TIME,
     DraftDue,
-    Lateness,
     draft_due,
     executors_due,
-    lateness,
     term_of,
 )
 from bering.core import clock
 from bering.core.errors import NotFound
+from bering.deadlines.lateness import ON_TIME, Lateness, lateness
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document, Flow
 from bering.orgs.actor import Actor

@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from bering.assignments.models import Resolution, TermKind, Urgency
 from bering.core.errors import ValidationFailed
 from bering.deadlines.arithmetic import close_of_business
+from bering.deadlines.lateness import Due
 from bering.deadlines.selectors import (
     Roll,
     deadline_in_calendar_days,
     deadline_in_working_days,
     is_working_day,
-    overdue_label,
-    overdue_working_days,
     work_calendar,
 )
 
@@ -49,12 +48,6 @@ class Term:
     days: int | None = None
     date: dt.date | None = None
     urgency: str = ""
-
-
-@dataclass(frozen=True)
-class Due:
-    at: dt.datetime
-    explanation: str
 
 
 def end_of_day(day: dt.date, tz: str) -> dt.datetime:
@@ -187,22 +180,3 @@ def working_day_before(due: Due, tz: str) -> Due:
         explanation=_("One working day before the responsible executor's due date (%(date)s)")
         % {"date": local.strftime("%d.%m.%Y")},
     )
-
-
-@dataclass(frozen=True)
-class Lateness:
-    overdue: bool
-    days: int
-    label: str
-
-
-ON_TIME = Lateness(overdue=False, days=0, label="")
-
-
-def lateness(*, due_at: dt.datetime, done: bool, now: dt.datetime, tz: str) -> Lateness:
-    """Overdue when past due and not done, computed when read."""
-    if done or due_at >= now:
-        return ON_TIME
-    days = max(1, overdue_working_days(due_at=due_at, now=now, tz=tz))
-    label = overdue_label(due_at=due_at, now=now, tz=tz) or _("overdue")
-    return Lateness(overdue=True, days=days, label=label)

@@ -17,11 +17,11 @@ from bering.approvals.services.common import (
     _notify_tasks,
     _set_document_status,
 )
-from bering.approvals.timing import lateness
 from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
+from bering.deadlines.lateness import lateness
 from bering.documents.models import Document
 from bering.documents.services import Upload
 from bering.files.services import file_store

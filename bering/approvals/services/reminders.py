@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bering.approvals.models import ApprovalRun, Visa
 from bering.approvals.services.common import _document_url, _visa_url
-from bering.approvals.timing import lateness
 from bering.audit.services import record
 from bering.core.db import atomic_with_retry
+from bering.deadlines.lateness import lateness
 from bering.notifications.services import notify
 from bering.orgs.models import Employee
 

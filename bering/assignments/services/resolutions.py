@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from bering.assignments import permissions
 from bering.assignments.models import Assignment, Resolution
 from bering.assignments.terms import (
-    Due,
     Term,
     due_for,
     due_from_decision,
@@ -23,6 +22,7 @@ from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
+from bering.deadlines.lateness import Due
 from bering.documents import services as document_services
 from bering.documents.models import Document
 from bering.notifications.services import notify
