@@ -53,3 +53,20 @@ def short_name(last: str, first: str, middle: str, username: str) -> str:
     if last:
         return f"{last} {initials}".strip()
     return username
+
+
+class PasswordReentry(models.Model):
+    """Wrong re-entries of a signed-in person's password (signing a draft, turning the
+    second factor off), counted per account with the sign-in lockout's limit and
+    cool-off (``accounts.security``)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password re-entry")
+        verbose_name_plural = _("password re-entries")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.failures}"

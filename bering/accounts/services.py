@@ -9,16 +9,17 @@ from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
-from bering.core.errors import DomainError
+from bering.accounts.security import (
+    WRONG_PASSWORD,
+    AuthenticationFailed,
+    LockedOut,
+    cool_off_seconds,
+)
 
-
-class AuthenticationFailed(DomainError):
-    status_code = 400
-    code = "authentication_failed"
+__all__ = ["AuthenticationFailed", "LockedOut"]
 
 
 def token_hash(raw: str) -> str:
@@ -28,10 +29,16 @@ def token_hash(raw: str) -> str:
 def api_token_authenticate(
     *, username: str, password: str, request: HttpRequest | None = None
 ) -> User:
-    """The active user these credentials belong to (lockout counted by axes)."""
+    """The active user these credentials belong to (lockout counted by axes).
+
+    A locked sign-in is ``LockedOut`` (429 with the cool-off): the flag axes sets for its
+    middleware is cleared, so an API call answers its own JSON, not axes' HTML page."""
     user = authenticate(request, username=username, password=password)
+    if request is not None and getattr(request, "axes_locked_out", False):
+        request.axes_locked_out = False  # type: ignore[attr-defined]
+        raise LockedOut(retry_after=cool_off_seconds())
     if user is None or not user.is_active:
-        raise AuthenticationFailed(_("Wrong username or password."))
+        raise AuthenticationFailed(WRONG_PASSWORD)
     assert isinstance(user, User)
     return user
 
@@ -70,11 +77,8 @@ def api_token_resolve(raw: str) -> ApiToken | None:
     return token
 
 
-def user_deactivate(*, user: User) -> None:
-    """Disable a user: every session and every API token ends now."""
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    ApiToken.objects.filter(user=user).delete()
+def sessions_end(*, user: User) -> None:
+    """End every session of ``user`` now (part of ``orgs.security.user_deactivate``)."""
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()

@@ -9,10 +9,11 @@ slow the next attempt down exponentially. Lost phone: a region administrator
 deletes the device in the admin (Django OTP → TOTP devices), which turns the
 second factor off for that user.
 
-Verification (``check``, ``verify_setup``, ``verify_owner``) saves django-otp's
+Verification (``check``, ``verify_setup``) saves django-otp's
 throttle counter and last used step: it must not run inside a transaction that
 a wrong code rolls back, or the throttle would never grow. The audited services
 in ``bering.orgs.security`` verify first and change state in a transaction after.
+Turning it off also takes the password again: ``orgs.security.password_confirm``.
 """
 
 from __future__ import annotations
@@ -107,13 +108,6 @@ def check(user: User, code: str) -> TOTPDevice:
             _("Wrong code. Type the code the app shows now."), code="otp_wrong", field="code"
         )
     return device
-
-
-def verify_owner(user: User, *, password: str, code: str) -> None:
-    """Turning it off takes the password and a current code (a stolen session is not enough)."""
-    if not user.check_password(password):
-        raise ValidationFailed(_("Wrong password."), code="wrong_password", field="password")
-    check(user, code)
 
 
 def turn_off(user: User) -> None:

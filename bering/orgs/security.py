@@ -14,10 +14,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
-from bering.accounts.services import api_token_authenticate, api_token_create
+from bering.accounts.security import AuthenticationFailed, LockedOut, password_check
+from bering.accounts.services import api_token_authenticate, api_token_create, sessions_end
 from bering.audit.services import record
 from bering.core.errors import ValidationFailed
 from bering.orgs.actor import Actor
+
+# This module would belong in ``accounts`` by its subject, but ``accounts`` sits below
+# ``audit`` (and ``orgs.actor``) in the layers: what writes the audit log stays here.
 
 
 def _record(actor: Actor | None, user: User, verb: str, **extra: str) -> None:
@@ -47,8 +51,39 @@ def second_factor_confirm(*, actor: Actor | None, user: User, code: str) -> TOTP
     return device
 
 
-def second_factor_disable(*, actor: Actor | None, user: User, password: str, code: str) -> None:
-    twofactor.verify_owner(user, password=password, code=code)
+def password_confirm(
+    *, user: User, password: str, actor: Actor | None = None, request: HttpRequest | None = None
+) -> None:
+    """The password re-entered by a signed-in ``user`` (signing a draft, turning the second
+    factor off): the one check for every such step.
+
+    Wrong tries are counted per account with the sign-in lockout's limit and cool-off and
+    answered as at sign-in (``AuthenticationFailed``; ``LockedOut`` with the seconds left).
+    Every refusal is an audit event in its own transaction, committed at once: call this
+    before the transaction of the step it guards, so refusing the step keeps the event
+    (and the count)."""
+    try:
+        password_check(user, password)
+    except (AuthenticationFailed, LockedOut) as exc:
+        data = {"reason": exc.code}
+        if request is not None and request.META.get("REMOTE_ADDR"):
+            data["address"] = str(request.META["REMOTE_ADDR"])
+        with transaction.atomic():
+            _record(actor, user, "user.password_reentry_failed", **data)
+        raise
+
+
+def second_factor_disable(
+    *,
+    actor: Actor | None,
+    user: User,
+    password: str,
+    code: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Off with the password (``password_confirm``) and a current code."""
+    password_confirm(user=user, password=password, actor=actor, request=request)
+    twofactor.check(user, code)
     with transaction.atomic():
         twofactor.turn_off(user)
         _record(actor, user, "user.second_factor_off")
@@ -76,3 +111,28 @@ def api_token_issue(
     if twofactor.is_on(user):
         second_factor_sign_in(user=user, code=code)
     return api_token_create(user=user, name=name)
+
+
+def api_token_revoke(*, actor: Actor | None, token: ApiToken) -> None:
+    """Revoke an API token: it is deleted and the revocation recorded, in one transaction."""
+    with transaction.atomic():
+        deleted, _rows = ApiToken.objects.filter(pk=token.pk).delete()
+        if deleted:
+            _record(
+                actor,
+                token.user,
+                "user.api_token_revoked",
+                token=str(token.pk),
+                name=token.name,
+            )
+
+
+def user_deactivate(*, actor: Actor | None, user: User) -> None:
+    """Disable a user: every session and every API token (each revocation audited) ends now."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        for token in ApiToken.objects.select_related("user").filter(user=user):
+            api_token_revoke(actor=actor, token=token)
+        _record(actor, user, "user.deactivated")
+        sessions_end(user=user)

@@ -3,7 +3,7 @@
 With the second factor on, the password alone does not sign in: the login page
 remembers who passed the password (for five minutes, in the session) and asks
 for the authenticator code; only a correct code logs the user in. The audited
-steps are ``bering.orgs.security``'s.
+steps are ``bering.orgs.security``'s (it stays in ``orgs``: ``accounts`` sits below the audit log).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django_otp import login as otp_login
 
 from bering.accounts import twofactor
 from bering.accounts.models import User
+from bering.accounts.security import AuthenticationFailed, LockedOut
 from bering.core.errors import ValidationFailed
 from bering.orgs import security as sign_in_security
 from bering.orgs.current import request_actor
@@ -95,6 +96,7 @@ def security(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     errors: dict[str, str] = {}
+    status = 400
     if request.method == "POST":
         action = request.POST.get("action", "")
         actor = request_actor(request)
@@ -110,12 +112,19 @@ def security(request: HttpRequest) -> HttpResponse:
                 sign_in_security.second_factor_cancel(user=user)
             elif action == "disable":
                 sign_in_security.second_factor_disable(
-                    actor=actor, user=user, password=request.POST.get("password", ""), code=code
+                    actor=actor,
+                    user=user,
+                    password=request.POST.get("password", ""),
+                    code=code,
+                    request=request,
                 )
                 messages.success(request, _("The second factor is off."))
             else:
                 raise ValidationFailed(_("Unknown action."), code="bad_action")
-        except ValidationFailed as exc:
+        except LockedOut as exc:
+            errors["form"] = str(exc.message)
+            status = exc.status_code
+        except (ValidationFailed, AuthenticationFailed) as exc:
             errors[exc.field or "form"] = str(exc.message)
         else:
             return redirect("security")
@@ -126,4 +135,4 @@ def security(request: HttpRequest) -> HttpResponse:
         # segno's own markup of the otpauth:// address: modules as paths, no text, no script.
         context["qr"] = mark_safe(twofactor.qr_svg(device))  # noqa: S308
         context["secret"] = twofactor.secret_text(device)
-    return render(request, "web/security.html", context, status=400 if errors else 200)
+    return render(request, "web/security.html", context, status=status if errors else 200)

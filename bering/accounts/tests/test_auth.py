@@ -3,7 +3,8 @@ from django.test import Client
 from django.urls import reverse
 
 from bering.accounts.models import ApiToken
-from bering.accounts.services import api_token_issue, api_token_resolve, user_deactivate
+from bering.accounts.services import api_token_issue, api_token_resolve
+from bering.orgs.security import user_deactivate
 from bering.orgs.tests.factories import PASSWORD
 
 
@@ -44,7 +45,7 @@ def test_disabling_a_user_ends_sessions_and_tokens(registrar):
     assert client.get(reverse("documents:list")).status_code == 200
     _, raw = api_token_issue(username="alice", password=PASSWORD)
     assert api_token_resolve(raw) is not None
-    user_deactivate(user=registrar.user)
+    user_deactivate(actor=None, user=registrar.user)
     assert api_token_resolve(raw) is None
     assert not ApiToken.objects.filter(user=registrar.user).exists()
     response = client.get(reverse("documents:list"))

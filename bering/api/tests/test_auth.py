@@ -8,8 +8,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bering.accounts.models import ApiToken
-from bering.accounts.services import user_deactivate
 from bering.orgs.models import Substitution
+from bering.orgs.security import user_deactivate
 from bering.orgs.tests.factories import PASSWORD, EmployeeFactory, PositionFactory
 
 
@@ -84,7 +84,7 @@ def test_revoking_needs_a_token(registrar):
 def test_disabled_user_token_stops_working(registrar, api):
     client = api(registrar)
     assert client.get("/api/v1/me").status_code == 200
-    user_deactivate(user=registrar.user)
+    user_deactivate(actor=None, user=registrar.user)
     assert client.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/documents/").status_code == 401
     assert issue("alice").status_code == 400

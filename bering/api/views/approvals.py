@@ -15,6 +15,7 @@ from bering.api.actor import api_actor
 from bering.api.base import ApiView, parse
 from bering.api.idempotency import idempotent
 from bering.api.serializers import id_field
+from bering.api.views.auth import password_first
 from bering.approvals import selectors, services
 from bering.approvals import sheet as approval_sheet
 from bering.approvals.forms import OUTCOME_CHOICES
@@ -453,6 +454,7 @@ class VisaSignView(ApiView):
     """Sign with a simple electronic signature: the signer's password, entered again."""
 
     @extend_schema(request=SignIn, responses=VisaOut, operation_id="approvals_sign")
+    @password_first  # counted and audited outside the rolled-back transaction (decision 0011)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = api_actor(request)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -10,14 +12,54 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
+from bering.accounts.security import LockedOut
 from bering.api.base import ApiView, parse
 from bering.api.serializers import MeOut, TokenIn, TokenOut
 from bering.core.errors import ValidationFailed
 from bering.orgs import security as sign_in_security
 from bering.orgs.selectors import posts_for_user, substitutions_active
+
+
+def locked_out(exc: LockedOut) -> Response:
+    """A lockout as the API's JSON error, with the seconds left in ``Retry-After``."""
+    # TODO(api errors): one line in bering.api.errors (a DomainError's ``retry_after``)
+    # would make this the handler's job; that file was another helper's area.
+    return Response(
+        {"code": exc.code, "detail": str(exc.message)},
+        status=exc.status_code,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+V = TypeVar("V", bound=APIView)
+P = ParamSpec("P")
+
+
+def password_first(
+    handler: Callable[Concatenate[V, Request, P], Response],
+) -> Callable[Concatenate[V, Request, P], Response]:
+    """Put above ``@idempotent`` on a call that re-enters the password (signing): the
+    password in the body is checked before the call's transaction, so a refusal stays
+    counted and audited though the refused call rolls back (decision 0011). The
+    ``idempotent`` mark is copied, so the schema and the checks still see it."""
+
+    @functools.wraps(handler)
+    def wrapper(view: V, request: Request, /, *args: P.args, **kwargs: P.kwargs) -> Response:
+        password = request.data.get("password") if hasattr(request.data, "get") else None
+        if isinstance(request.user, User) and isinstance(password, str):
+            try:
+                sign_in_security.password_confirm(
+                    user=request.user, password=password, request=request._request
+                )
+            except LockedOut as exc:
+                return locked_out(exc)
+        return handler(view, request, *args, **kwargs)
+
+    return wrapper
 
 
 class TokenView(ApiView):
@@ -38,13 +80,16 @@ class TokenView(ApiView):
     @extend_schema(request=TokenIn, responses={201: TokenOut}, auth=[], operation_id="token_issue")
     def post(self, request: Request) -> Response:
         data = parse(TokenIn, request.data)
-        _token, raw = sign_in_security.api_token_issue(
-            username=data["username"],
-            password=data["password"],
-            name=data["name"],
-            code=data["code"],
-            request=request._request,
-        )
+        try:
+            _token, raw = sign_in_security.api_token_issue(
+                username=data["username"],
+                password=data["password"],
+                name=data["name"],
+                code=data["code"],
+                request=request._request,
+            )
+        except LockedOut as exc:
+            return locked_out(exc)
         return Response({"token": raw}, status=201)
 
     @extend_schema(request=None, responses={204: None}, operation_id="token_revoke")
@@ -54,13 +99,8 @@ class TokenView(ApiView):
             raise ValidationFailed(
                 _("This request was not made with an API token."), code="no_token"
             )
-        _token_revoke(token)
+        sign_in_security.api_token_revoke(actor=None, token=token)
         return Response(status=204)
-
-
-def _token_revoke(token: ApiToken) -> None:
-    # TODO(accounts): belongs in bering.accounts.services as ``api_token_revoke``.
-    ApiToken.objects.filter(pk=token.pk).delete()
 
 
 class MeView(ApiView):
@@ -185,7 +225,14 @@ class SecondFactorDisableView(ApiView):
         user = request.user
         assert isinstance(user, User)
         data = parse(DisableIn, request.data)
-        sign_in_security.second_factor_disable(
-            actor=None, user=user, password=data["password"], code=data["code"]
-        )
+        try:
+            sign_in_security.second_factor_disable(
+                actor=None,
+                user=user,
+                password=data["password"],
+                code=data["code"],
+                request=request._request,
+            )
+        except LockedOut as exc:
+            return locked_out(exc)
         return Response(SecondFactorOut(_state(user)).data)
