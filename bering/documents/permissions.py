@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q
 
-from bering.documents.models import Document
+from bering.documents.models import Document, Flow
 from bering.orgs.models import Employee
 
 
@@ -61,3 +63,47 @@ def files_frozen(document: Document) -> bool:
 
 def can_register(employee: Employee) -> bool:
     return employee.is_registrar
+
+
+REGISTRABLE = (Document.Status.DRAFT, Document.Status.SIGNED)
+"""A draft outside approval (the old one-step way) or a signed one gets its number."""
+
+
+def can_register_document(employee: Employee, document: Document) -> bool:
+    return document.status in REGISTRABLE and can_register(employee)
+
+
+def takes_resolutions(document: Document) -> bool:
+    """A registered incoming or internal document is resolved and executed."""
+    return document.status == Document.Status.REGISTERED and document.flow != Flow.OUTGOING
+
+
+def is_sendable(document: Document) -> bool:
+    """A registered outgoing document is delivered to its addressees."""
+    return document.status == Document.Status.REGISTERED and document.flow == Flow.OUTGOING
+
+
+def has_approval_route(document: Document) -> bool:
+    """Drafts of outgoing and internal documents are approved; incoming ones are not."""
+    return document.flow != Flow.INCOMING
+
+
+@dataclass(frozen=True)
+class DocumentActions:
+    """What the card offers the person now: the flags ``detail.html`` reads."""
+
+    edit: bool
+    register: bool
+    resolutions: bool
+    delivery: bool
+    approval_route: bool
+
+
+def actions_for(employee: Employee, document: Document) -> DocumentActions:
+    return DocumentActions(
+        edit=can_edit(employee, document),
+        register=can_register_document(employee, document),
+        resolutions=takes_resolutions(document),
+        delivery=is_sendable(document),
+        approval_route=has_approval_route(document),
+    )

@@ -21,8 +21,7 @@ from bering.files.services import file_store
 from bering.orgs.actor import Actor
 from bering.orgs.models import Employee
 
-REGISTRABLE = (Document.Status.DRAFT, Document.Status.SIGNED)
-"""A draft outside approval (the old one-step way) or a signed one gets its number."""
+REGISTRABLE = permissions.REGISTRABLE
 
 
 class PossibleDuplicate(Conflict):

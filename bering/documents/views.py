@@ -41,7 +41,12 @@ def document_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_register": permissions.can_register(actor.employee),
+    }
     if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
         return render(request, "documents/_results.html", context)
     return render(request, "documents/list.html", context)
@@ -59,9 +64,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": files,
         "current_files": current,
         "main": main,
-        "can_edit": permissions.can_edit(actor.employee, document),
-        "can_register": document.status in services.REGISTRABLE
-        and permissions.can_register(actor.employee),
+        "actions": permissions.actions_for(actor.employee, document),
         "register_form": RegisterForm(document=document),
         "file_form": FileForm(),
         "history": history_for(object_type="document", object_id=document.pk),

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bering.documents.models import Document, Flow
+from bering.documents import permissions as document_permissions
+from bering.documents.models import Document
 from bering.exchange.models import Delivery, Dispatch
 from bering.orgs.models import Employee
 
@@ -24,7 +25,7 @@ def sees_queue(employee: Employee) -> bool:
 
 def sendable(document: Document) -> bool:
     """Only a registered outgoing document is sent."""
-    return document.status == Document.Status.REGISTERED and document.flow == Flow.OUTGOING
+    return document_permissions.is_sendable(document)
 
 
 def may_send(employee: Employee, document: Document) -> bool:
@@ -71,12 +72,15 @@ def addressee_reads_contents(delivery: Delivery) -> bool:
     return delivery.status in CONTENTS_SHOWN
 
 
+def keeps_dispatch_register(employee: Employee, dispatch: Dispatch) -> bool:
+    """The sender's registrars keep the dispatch register."""
+    return employee.is_registrar and dispatch.organization_id == employee.organization_id
+
+
 def can_mark_sent(employee: Employee, dispatch: Dispatch) -> bool:
-    """The sender's registrars keep the dispatch register; a letter is marked sent once."""
-    return (
-        employee.is_registrar
-        and dispatch.organization_id == employee.organization_id
-        and dispatch.status == Dispatch.Status.PENDING
+    """A letter still to send is marked sent, once."""
+    return dispatch.status == Dispatch.Status.PENDING and keeps_dispatch_register(
+        employee, dispatch
     )
 
 

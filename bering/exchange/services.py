@@ -93,11 +93,11 @@ def _check_send(
     external_addressees: Sequence[ExternalAddressee],
 ) -> dict[int, Organization]:
     """Who sends what to whom: the organizations in the system, by id."""
-    if not actor.employee.is_registrar:
+    if not permissions.sees_queue(actor.employee):
         raise Forbidden(_("Only a registrar sends documents."))
-    if document.organization_id != actor.organization_id:
+    if not permissions.may_send(actor.employee, document):
         raise Forbidden(_("Only the sender's registrar sends the document."))
-    if document.status != Document.Status.REGISTERED or document.flow != Flow.OUTGOING:
+    if not permissions.sendable(document):
         raise ValidationFailed(_("Only a registered outgoing document is sent."))
     if not ids and not external_addressees:
         raise ValidationFailed(_("Choose at least one addressee."), field="addressees")
@@ -424,7 +424,7 @@ def delivery_withdraw(*, actor: Actor, delivery: Delivery, reason: str) -> Deliv
 
 def dispatch_mark_sent(*, actor: Actor, dispatch: Dispatch, note: str = "") -> Dispatch:
     """The clerk posted or e-mailed the letter: the dispatch register says so, once."""
-    if dispatch.organization_id != actor.organization_id or not actor.employee.is_registrar:
+    if not permissions.keeps_dispatch_register(actor.employee, dispatch):
         raise Forbidden(_("Only the sender's registrar keeps the dispatch register."))
     note = note.strip()[:1000]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from bering.documents import selectors as document_selectors
 from bering.documents.models import Document
 from bering.exchange import permissions, selectors, services
 from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm, WithdrawForm
+from bering.exchange.models import Dispatch
 from bering.files.http import attachment_response
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
@@ -183,9 +186,17 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 def dispatch(request: HttpRequest) -> HttpResponse:
     actor = require_actor(request)
     page = page_of(request, selectors.dispatch_register(actor))
+    rows = [DispatchRow(d, permissions.can_mark_sent(actor.employee, d)) for d in page]
+    context = {"items": page, "rows": rows}
     if wants_rows(request):
-        return render(request, "exchange/_dispatch_rows.html", {"items": page})
-    return render(request, "exchange/dispatch.html", {"items": page})
+        return render(request, "exchange/_dispatch_rows.html", context)
+    return render(request, "exchange/dispatch.html", context)
+
+
+@dataclass(frozen=True)
+class DispatchRow:
+    dispatch: Dispatch
+    can_mark_sent: bool
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from bering.appeals.permissions import sees_appeals_menu
 from bering.assignments.permissions import sees_control_queue, sees_head_queue
 from bering.documents.permissions import can_register
+from bering.exchange.permissions import sees_queue as sees_exchange_queue
 from bering.orgs.actor import Actor
 from bering.orgs.current import request_actor
 from bering.orgs.permissions import can_connect_organizations
@@ -22,19 +23,25 @@ class Menu:
     head_queue: bool
     control: bool
     register: bool
+    exchange: bool
     appeals: bool
     organization_reports: bool
+    my_figures: bool
+    """Everyone acting in a post sees their own figures; the organization's reports replace them."""
     import_orgs: bool
 
 
 def menu_for(actor: Actor) -> Menu:
     employee = actor.employee
+    organization_reports = sees_organization_reports(actor)
     return Menu(
         head_queue=sees_head_queue(employee),
         control=sees_control_queue(employee),
         register=can_register(employee),
+        exchange=sees_exchange_queue(employee),
         appeals=sees_appeals_menu(employee),
-        organization_reports=sees_organization_reports(actor),
+        organization_reports=organization_reports,
+        my_figures=not organization_reports,
         import_orgs=can_connect_organizations(actor.user),
     )
 

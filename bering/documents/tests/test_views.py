@@ -172,3 +172,39 @@ def test_draft_then_register(registrar, health):
     assert doc.status == "registered" and doc.reg_number.startswith("1/")
     again = client.post(reverse("documents:register", args=[doc.pk]), {"journal": journal.pk})
     assert again.status_code == 409
+
+
+def _card(persona, document):
+    return persona.client().get(reverse("documents:detail", args=[document.pk])).content.decode()
+
+
+def test_the_card_offers_what_the_flags_say(registrar, executor, journal):
+    """The card's links and forms follow ``permissions.actions_for``, not the template."""
+    from bering.documents import permissions
+
+    incoming = register(registrar, journal)
+    draft = services.document_create(
+        actor=executor.actor,
+        card=services.Card(doc_type=doc_type("outgoing-letter"), title="Ответ", access="general"),
+        flow="outgoing",
+    )
+    for persona, document in [
+        (registrar, incoming),
+        (executor, incoming),
+        (registrar, draft),
+        (executor, draft),
+    ]:
+        flags = permissions.actions_for(persona.employee, document)
+        page = _card(persona, document)
+        assert ('data-link="resolutions"' in page) == flags.resolutions
+        assert ('data-link="delivery"' in page) == flags.delivery
+        assert ('data-action="approval-route"' in page) == flags.approval_route
+        assert (reverse("documents:register", args=[document.pk]) in page) == flags.register
+        assert (reverse("documents:file-add", args=[document.pk]) in page) == flags.edit
+    assert permissions.actions_for(registrar.employee, incoming).resolutions
+    assert not permissions.actions_for(registrar.employee, incoming).approval_route
+    assert permissions.actions_for(registrar.employee, draft).register
+    assert not permissions.actions_for(executor.employee, draft).register
+    assert permissions.actions_for(executor.employee, draft).edit
+    list_page = executor.client().get(reverse("documents:list")).content.decode()
+    assert reverse("documents:register-incoming") not in list_page

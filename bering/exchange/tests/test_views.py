@@ -256,3 +256,14 @@ def test_the_waiting_card_offers_register_and_refuse_to_the_addressee(world, out
     page = _card(outsider, world).content.decode()
     assert 'data-action="register-delivery"' in page and 'data-action="refuse-delivery"' in page
     assert MARKER in page and _download(outsider, world).status_code == 200
+
+
+def test_dispatch_and_menu_flags(world, registrar, executor):
+    """Only the sender's registrars get the «Отправлено» button and the exchange menu."""
+    mine = registrar.client().get("/exchange/dispatch/").content.decode()
+    assert 'data-action="dispatch-sent"' in mine and 'href="/exchange/"' in mine
+    other = executor.client().get("/exchange/dispatch/").content.decode()
+    assert 'data-action="dispatch-sent"' not in other and 'href="/exchange/"' not in other
+    services.dispatch_mark_sent(actor=registrar.actor, dispatch=Dispatch.objects.get())
+    done = registrar.client().get("/exchange/dispatch/").content.decode()
+    assert 'data-action="dispatch-sent"' not in done and 'data-status="sent"' in done
