@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bering.assignments.models import Resolution, TermKind, Urgency
 from bering.core.errors import ValidationFailed
-from bering.deadlines.arithmetic import close_of_business
+from bering.deadlines.arithmetic import close_of_business, validate_due
 from bering.deadlines.lateness import Due
 from bering.deadlines.selectors import (
     Roll,
@@ -60,8 +60,10 @@ def due_for(*, term: Term, start: dt.datetime, tz: str) -> Due:
     if term.kind == TermKind.DATE:
         if term.date is None:
             raise ValidationFailed(_("Enter the due date."), field="due_date")
-        if term.date < start.astimezone(zoneinfo.ZoneInfo(tz)).date():
+        today = start.astimezone(zoneinfo.ZoneInfo(tz)).date()
+        if term.date < today:
             raise ValidationFailed(_("The due date is already past."), field="due_date")
+        validate_due(term.date, today=today, field="due_date")
         return Due(
             at=end_of_day(term.date, tz),
             explanation=_("The date set in the resolution: %(date)s")

@@ -69,6 +69,20 @@ def _term(days: int) -> None:
         )
 
 
+def validate_due(day: dt.date, *, today: dt.date, field: str = "due_date") -> dt.date:
+    """A typed due date: refused beyond ten years (``MAX_TERM_DAYS``) from ``today``,
+    as a computed term is; 31.12.9999 is a typing error, not a deadline."""
+    latest = today + dt.timedelta(days=MAX_TERM_DAYS)
+    if day > latest:
+        raise ValidationFailed(
+            _("The due date is too far ahead: choose a date no later than %(date)s.")
+            % {"date": latest.strftime("%d.%m.%Y")},
+            code="due_too_far",
+            field=field,
+        )
+    return day
+
+
 # --- stepping ----------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
+from bering.deadlines.arithmetic import validate_due
 from bering.notifications.services import notify
 from bering.orgs.actor import Actor
 
@@ -36,6 +37,7 @@ def extension_request(
     if not reason:
         raise ValidationFailed(_("Say why more time is needed."), field="reason")
     tz = assignment.organization.time_zone
+    validate_due(new_date, today=clock.local_date(clock.now(), tz), field="new_date")
     new_due = end_of_day(new_date, tz)
     if new_due <= assignment.due_at:
         raise ValidationFailed(_("Choose a date after the current due date."), field="new_date")

@@ -107,7 +107,9 @@ def test_co_executors_are_due_a_working_day_earlier(letter, head, executor, cont
         (Term(kind=TermKind.URGENCY, urgency=Urgency.URGENT), None),
         (Term(kind=TermKind.URGENCY, urgency=Urgency.PROMPT), None),
         (Term(kind=TermKind.CALENDAR, days=30), None),
-        (Term(kind=TermKind.DATE, date=dt.date(2099, 1, 15)), None),
+        (Term(kind=TermKind.DATE, date=dt.date(2030, 1, 15)), None),
+        (Term(kind=TermKind.DATE, date=dt.date(2099, 1, 15)), "due_date"),  # over ten years
+        (Term(kind=TermKind.DATE, date=dt.date(9999, 12, 31)), "due_date"),
         (Term(kind=TermKind.DATE, date=dt.date(2000, 1, 15)), "due_date"),
         (Term(kind=TermKind.WORKING, days=0), "days"),
         (Term(kind=TermKind.URGENCY, urgency="nonsense"), "urgency"),
