@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bering.audit.verbs import AuditVerb
+
 
 class AuditEvent(models.Model):
     """One thing an official did. Append-only; each event hashes the previous one.
@@ -13,7 +15,7 @@ class AuditEvent(models.Model):
     """
 
     occurred_at = models.DateTimeField(db_index=True)
-    verb = models.CharField(max_length=80)
+    verb = models.CharField(max_length=80, choices=AuditVerb.choices)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -42,7 +44,12 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the hash of the newest event. Locked while an event is appended."""
+    """One row: the hash of the newest event. Locked while an event is appended.
+
+    Created by migration ``0002_chain_head`` with the genesis hash, before any
+    event: ``record`` refuses to append without it, and ``chain_verify`` reports
+    a missing head as a broken chain (deleting it is tampering, never a fresh start).
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_event_id = models.BigIntegerField(null=True)

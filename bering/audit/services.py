@@ -11,12 +11,17 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from bering.audit.models import AuditChainHead, AuditEvent
+from bering.audit.verbs import AuditVerb
 from bering.core import clock
 
 if TYPE_CHECKING:  # audit sits below orgs: it reads an Actor's ids, never imports orgs
     from bering.orgs.actor import Actor
 
 GENESIS = "0" * 64
+
+
+class ChainHeadMissing(RuntimeError):
+    """The chain head row is gone: nothing may be appended until someone looks."""
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -69,20 +74,23 @@ def record(
     """Append an event to the chain. Must run inside the caller's transaction.
 
     If this fails, the caller's transaction fails with it: no action without its
-    event. The chain head row is locked, so appends are serialised.
+    event. The chain head row is locked, so appends are serialised. ``verb`` must
+    be an ``AuditVerb`` value (``ValueError`` otherwise).
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must be called inside a transaction")
+    if verb not in AuditVerb.values:
+        raise ValueError(f"Unknown audit verb {verb!r}: add it to bering.audit.verbs.AuditVerb")
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        # The very first event. Two first appends may race to create the head:
-        # the loser's insert waits for the winner and then does nothing, and
-        # the lock below gives it the winner's head.
-        AuditChainHead.objects.bulk_create(
-            [AuditChainHead(pk=1, last_hash=GENESIS)], ignore_conflicts=True
+        # The head is created by the migration before any event. Without it the
+        # chain was tampered with (or the database is not migrated): appending
+        # would start a fresh chain that verifies, hiding what was removed.
+        raise ChainHeadMissing(
+            "The audit chain head is missing: the audit log was tampered with or the "
+            "database is not migrated. Run `manage.py audit_verify`."
         )
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
     event = AuditEvent(
         occurred_at=clock.now(),
         verb=verb,
