@@ -108,10 +108,12 @@ def snapshot_read(query: Query, tables: Iterable[str]) -> Snapshot:
         select("last_event_id, last_hash", AuditChainHead._meta.db_table, "WHERE id = 1")
     )
     head_id, head_hash = head_rows[0] if head_rows else (None, None)
+    events = counts[AuditEvent._meta.db_table]
     audit = AuditHead(
-        events=counts[AuditEvent._meta.db_table],
+        events=events,
         head_event_id=None if head_id is None else int(head_id),
         head_hash=None if head_hash is None else str(head_hash),
+        checkpoint="" if head_hash is None else f"{events}:{head_hash}",
     )
     files = [
         StoredRow(int(pk), str(name), str(sha), int(size), str(preview or ""))

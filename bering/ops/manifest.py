@@ -47,6 +47,10 @@ class AuditHead:
     events: int
     head_event_id: int | None
     head_hash: str | None
+    # The audit chain's checkpoint at backup time, "N:HASH" as `audit_verify` takes
+    # it (decision 0001): a restore checks the chain still contains it. Empty in
+    # manifests written before it was recorded.
+    checkpoint: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
 from bering.audit.models import AuditChainHead
-from bering.audit.selectors import chain_verify
+from bering.audit.selectors import Checkpoint, chain_verify, checkpoint_check
 from bering.core import clock
 from bering.files.models import StoredFile
 from bering.ops import database, storage
@@ -329,6 +329,19 @@ def _files_in_storage(manifest: Manifest, *, force: bool) -> tuple[set[str], set
     return same, other
 
 
+def _checkpoint_problem(text: str) -> str | None:
+    """Why the restored chain does not contain the manifest's checkpoint, if it does not."""
+    if not text:
+        return None  # a manifest written before checkpoints were recorded
+    try:
+        checkpoint = Checkpoint.parse(text)
+    except ValueError as exc:
+        return f"The manifest's audit checkpoint is unusable: {exc}"
+    if (problem := checkpoint_check(checkpoint)) is not None:
+        return f"Audit chain fails the backup's checkpoint {checkpoint}: {problem}."
+    return None
+
+
 def _check_restored(manifest: Manifest, report: Report) -> None:
     expected = {table: count.rows for table, count in manifest.tables.items()}
     actual = database.live_counts(expected)
@@ -351,6 +364,8 @@ def _check_restored(manifest: Manifest, report: Report) -> None:
     broken = chain_verify()
     if broken is not None:
         report.problems.append(f"Audit chain broken at event {broken.event_id}: {broken.reason}.")
+    elif problem := _checkpoint_problem(manifest.audit.checkpoint):
+        report.problems.append(problem)
     elif head_now == (manifest.audit.head_event_id, manifest.audit.head_hash):
         head_text = (
             f"the head, event {manifest.audit.head_event_id} "
@@ -361,6 +376,10 @@ def _check_restored(manifest: Manifest, report: Report) -> None:
         report.lines.append(
             f"Checked the audit chain: {manifest.audit.events} events verify; {head_text}."
         )
+        if manifest.audit.checkpoint:
+            report.lines.append(
+                f"The chain contains the backup's checkpoint {manifest.audit.checkpoint}."
+            )
 
     recorded = dict(StoredFile.objects.values_list("id", "sha256"))
     good = 0

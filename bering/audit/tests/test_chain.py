@@ -17,7 +17,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bering.audit.models import AuditChainHead, AuditEvent
-from bering.audit.selectors import ChainBreak, chain_verify
+from bering.audit.selectors import (
+    ChainBreak,
+    Checkpoint,
+    chain_checkpoint,
+    chain_verify,
+    checkpoint_check,
+)
 from bering.audit.services import GENESIS, event_digest, record
 from bering.core import clock
 
@@ -26,7 +32,7 @@ def _append(actor: Any, count: int) -> list[AuditEvent]:
     return [
         record(
             actor=actor,
-            verb="document.viewed",
+            verb="document.file_added",
             object_type="document",
             object_id=1000 + i,
             data={"i": i, "title": f"Письмо № {i}", "sum": 1.5 * i, "ok": i % 2 == 0},
@@ -62,7 +68,7 @@ def test_an_intact_chain_verifies(chain: list[AuditEvent]) -> None:
     assert chain_verify(batch=2) is None
 
 
-def test_an_empty_log_verifies(db: None) -> None:
+def test_an_empty_log_with_its_genesis_head_verifies(db: None) -> None:
     assert chain_verify() is None
 
 
@@ -243,5 +249,90 @@ def test_verify_command_fails_on_a_deleted_last_event(chain: list[AuditEvent]) -
 )
 def test_data_survives_the_round_trip_through_the_database(registrar: Any, value: Any) -> None:
     """What the database gives back must hash the same as what was written."""
-    record(actor=registrar.actor, verb="x", object_type="t", object_id=1, data={"v": value})
+    record(
+        actor=registrar.actor,
+        verb="document.file_added",
+        object_type="t",
+        object_id=1,
+        data={"v": value},
+    )
     assert chain_verify() is None
+
+
+# --- A wiped or truncated log, and checkpoints kept elsewhere (issue 11, fault 3) ---
+
+
+def test_a_wiped_log_with_its_head_deleted_is_caught(chain: list[AuditEvent]) -> None:
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    assert "head" in _broken().reason
+
+
+def test_verify_command_fails_loudly_on_a_wiped_log_and_head(chain: list[AuditEvent]) -> None:
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    with pytest.raises(CommandError, match="head is missing") as caught:
+        call_command("audit_verify", stdout=io.StringIO())
+    assert caught.value.returncode != 0
+
+
+def test_verify_command_prints_a_checkpoint(chain: list[AuditEvent]) -> None:
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert f"checkpoint: {len(chain)} {chain[-1].hash}" in out.getvalue()
+    assert chain_checkpoint() == Checkpoint(len(chain), chain[-1].hash)
+
+
+def _truncate_and_fix_head(chain: list[AuditEvent], keep: int) -> None:
+    """What someone who knows the scheme does: drop the tail, move the head back."""
+    AuditEvent.objects.filter(pk__in=[e.pk for e in chain[keep:]]).delete()
+    AuditChainHead.objects.filter(pk=1).update(
+        last_event_id=chain[keep - 1].pk, last_hash=chain[keep - 1].hash
+    )
+
+
+def test_a_truncated_tail_with_a_fixed_head_fails_against_the_checkpoint(
+    chain: list[AuditEvent],
+) -> None:
+    checkpoint = str(chain_checkpoint())
+    _truncate_and_fix_head(chain, keep=4)
+    assert chain_verify() is None, "the chain alone cannot see this: hence the checkpoint"
+    with pytest.raises(CommandError, match="fewer than the 6") as caught:
+        call_command("audit_verify", "--checkpoint", checkpoint, stdout=io.StringIO())
+    assert caught.value.returncode != 0
+
+
+def test_a_replaced_chain_fails_against_the_checkpoint(
+    registrar: Any, chain: list[AuditEvent]
+) -> None:
+    checkpoint = chain_checkpoint()
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.filter(pk=1).update(last_event_id=None, last_hash=GENESIS)
+    _append(registrar.actor, 7)  # a fresh chain, longer than the old one
+    assert chain_verify() is None
+    assert "replaced" in (checkpoint_check(checkpoint) or "")
+    with pytest.raises(CommandError, match="replaced"):
+        call_command("audit_verify", f"--checkpoint={checkpoint}", stdout=io.StringIO())
+
+
+def test_an_intact_chain_passes_its_old_and_new_checkpoints(
+    registrar: Any, chain: list[AuditEvent]
+) -> None:
+    old = chain_checkpoint()
+    _append(registrar.actor, 2)
+    out = io.StringIO()
+    call_command(
+        "audit_verify", "--checkpoint", str(old), "--checkpoint", "0:" + GENESIS, stdout=out
+    )
+    assert "intact: 8 events" in out.getvalue()
+    assert f"Contains checkpoint {old}." in out.getvalue()
+
+
+def test_the_printed_checkpoint_line_is_accepted_back(chain: list[AuditEvent]) -> None:
+    assert Checkpoint.parse(f"checkpoint: 6 {chain[-1].hash}") == Checkpoint(6, chain[-1].hash)
+
+
+@pytest.mark.parametrize("text", ["6", "x:" + "0" * 64, "6:abc", "6:" + "g" * 64, ""])
+def test_a_malformed_checkpoint_is_refused(db: None, text: str) -> None:
+    with pytest.raises(CommandError, match="N:HASH"):
+        call_command("audit_verify", "--checkpoint", text, stdout=io.StringIO())

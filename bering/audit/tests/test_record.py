@@ -50,14 +50,16 @@ def _card(number: str = "125-ОД") -> document_services.Card:
 def test_record_outside_a_transaction_is_refused(registrar: Any) -> None:
     assert not connection.in_atomic_block
     with pytest.raises(RuntimeError, match="inside a transaction"):
-        record(actor=registrar.actor, verb="document.viewed", object_type="document", object_id=1)
+        record(
+            actor=registrar.actor, verb="document.file_added", object_type="document", object_id=1
+        )
     assert not AuditEvent.objects.exists()
 
 
 def test_record_inside_a_transaction_commits_with_it(registrar: Any) -> None:
     with transaction.atomic():
         event = record(
-            actor=registrar.actor, verb="document.viewed", object_type="document", object_id=1
+            actor=registrar.actor, verb="document.file_added", object_type="document", object_id=1
         )
     assert AuditEvent.objects.get().pk == event.pk
     assert AuditChainHead.objects.get().last_event_id == event.pk
@@ -65,14 +67,23 @@ def test_record_inside_a_transaction_commits_with_it(registrar: Any) -> None:
 
 def test_an_event_rolled_back_with_its_action_leaves_the_chain_intact(registrar: Any) -> None:
     with transaction.atomic():
-        kept = record(actor=registrar.actor, verb="a", object_type="document", object_id=1)
+        kept = record(
+            actor=registrar.actor, verb="document.created", object_type="document", object_id=1
+        )
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        record(actor=registrar.actor, verb="b", object_type="document", object_id=2)
+        record(
+            actor=registrar.actor, verb="document.file_added", object_type="document", object_id=2
+        )
         _ = 1 / 0
     with transaction.atomic():
-        after = record(actor=registrar.actor, verb="c", object_type="document", object_id=3)
+        after = record(
+            actor=registrar.actor, verb="document.registered", object_type="document", object_id=3
+        )
     assert after.prev_hash == kept.hash
-    assert list(AuditEvent.objects.values_list("verb", flat=True).order_by("pk")) == ["a", "c"]
+    assert list(AuditEvent.objects.values_list("verb", flat=True).order_by("pk")) == [
+        "document.created",
+        "document.registered",
+    ]
     assert chain_verify() is None
 
 
@@ -120,7 +131,9 @@ def test_the_chain_head_lock_serialises_appends(registrar: Any) -> None:
     def first() -> None:
         try:
             with transaction.atomic():
-                record(actor=None, verb="first", object_type="system", object_id=None)
+                record(
+                    actor=None, verb="calendar.year_seeded", object_type="system", object_id=None
+                )
                 first_locked.set()
                 release.wait(timeout=10)
                 order.append("first commits")
@@ -131,7 +144,7 @@ def test_the_chain_head_lock_serialises_appends(registrar: Any) -> None:
         try:
             first_locked.wait(timeout=10)
             with transaction.atomic():
-                record(actor=None, verb="second", object_type="system", object_id=None)
+                record(actor=None, verb="calendar.day_set", object_type="system", object_id=None)
                 order.append("second appended")
         finally:
             connection.close()
@@ -151,14 +164,13 @@ def test_the_chain_head_lock_serialises_appends(registrar: Any) -> None:
 
 @pytest.mark.concurrency
 def test_concurrent_appends_keep_one_valid_chain(health: Any, education: Any) -> None:
-    """Many connections append at once, from an empty log (the head does not exist
-    yet), while an auditor verifies the chain again and again."""
+    """Many connections append at once, from an empty log (only the migration's
+    genesis head), while an auditor verifies the chain again and again."""
     actors = []
     for i in range(APPENDERS):
         org = (health, education, OrganizationFactory())[i % 3]
         employee = EmployeeFactory(organization=org, is_registrar=True)
         actors.append(Actor(user=employee.user, post=employee))
-    AuditChainHead.objects.all().delete()  # the migration made one; test the race anyway
     barrier = threading.Barrier(APPENDERS + 1)
     errors: list[BaseException] = []
     verdicts: list[ChainBreak | None] = []
@@ -172,7 +184,7 @@ def test_concurrent_appends_keep_one_valid_chain(health: Any, education: Any) ->
                 def append(k: int = k) -> AuditEvent:
                     return record(
                         actor=actor,
-                        verb="document.viewed",
+                        verb="document.file_added",
                         object_type="document",
                         object_id=k,
                         data={"k": k, "who": actor.user.username},
@@ -215,3 +227,24 @@ def test_concurrent_appends_keep_one_valid_chain(health: Any, education: Any) ->
     head = AuditChainHead.objects.get()
     assert (head.last_event_id, head.last_hash) == (events[-1].pk, events[-1].hash)
     assert chain_verify() is None
+
+
+def test_record_refuses_an_unknown_verb(registrar: Any) -> None:
+    with transaction.atomic(), pytest.raises(ValueError, match="Unknown audit verb"):
+        record(actor=registrar.actor, verb="document.vanished", object_type="document", object_id=1)
+    assert not AuditEvent.objects.exists()
+
+
+def test_record_refuses_to_start_a_new_chain_without_the_head(registrar: Any) -> None:
+    """A wiped log with its head deleted must not quietly start again from genesis."""
+    AuditChainHead.objects.all().delete()
+    with transaction.atomic(), pytest.raises(audit_services.ChainHeadMissing):
+        record(actor=registrar.actor, verb="document.created", object_type="document", object_id=1)
+    assert not AuditEvent.objects.exists()
+    assert chain_verify() is not None
+
+
+def test_the_migration_creates_the_head_before_any_event(db: None) -> None:
+    head = AuditChainHead.objects.get()
+    assert (head.last_event_id, head.last_hash) == (None, GENESIS)
+    assert not AuditEvent.objects.exists()

@@ -95,3 +95,62 @@ def test_verify_refuses_a_folder_without_manifest(tmp_path):
     (tmp_path / "half").mkdir()
     with pytest.raises(CommandError, match="incomplete or this is not one"):
         call_command("backup_verify", str(tmp_path / "half"))
+
+
+# --- The audit chain's checkpoint at backup time (issue 11, fault 3) -----------------
+
+
+def _append_events(registrar, count):
+    from django.db import transaction
+
+    from bering.audit.services import record
+
+    with transaction.atomic():
+        return [
+            record(
+                actor=registrar.actor,
+                verb="document.created",
+                object_type="document",
+                object_id=i,
+            )
+            for i in range(count)
+        ]
+
+
+@pytest.mark.django_db(transaction=True)  # the backup reads committed rows only
+def test_the_manifest_records_the_audit_checkpoint(tmp_path, registrar):
+    events = _append_events(registrar, 3)
+    out = io.StringIO()
+    call_command("backup", str(tmp_path / "b"), stdout=out)
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["audit"]["checkpoint"] == f"3:{events[-1].hash}"
+    assert f"Audit checkpoint: 3:{events[-1].hash}" in out.getvalue()
+    # The same line as `audit_verify --checkpoint` takes it.
+    call_command("audit_verify", "--checkpoint", manifest["audit"]["checkpoint"], stdout=out)
+
+
+def test_verify_refuses_a_backup_whose_chain_is_shorter_than_its_checkpoint(tmp_path, registrar):
+    events = _append_events(registrar, 3)
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    path = tmp_path / "b" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["audit"]["checkpoint"] = f"4:{events[-1].hash}"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="does not match its manifest"):
+        call_command("backup_verify", str(tmp_path / "b"), stdout=io.StringIO())
+
+
+def test_a_restored_chain_is_checked_against_the_manifests_checkpoint(registrar):
+    """After a restore the chain must still contain the backup's checkpoint: a tail
+    cut off with the head fixed up verifies by itself, but not against it."""
+    from bering.audit.models import AuditChainHead, AuditEvent
+    from bering.ops.services import _checkpoint_problem
+
+    events = _append_events(registrar, 4)
+    checkpoint = f"4:{events[-1].hash}"
+    assert _checkpoint_problem(checkpoint) is None
+    assert _checkpoint_problem("") is None  # a manifest from before checkpoints
+    AuditEvent.objects.filter(pk=events[-1].pk).delete()
+    AuditChainHead.objects.update(last_event_id=events[-2].pk, last_hash=events[-2].hash)
+    assert "fewer than the 4" in (_checkpoint_problem(checkpoint) or "")
+    assert "unusable" in (_checkpoint_problem("4:nonsense") or "")

@@ -31,6 +31,9 @@ class Command(BaseCommand):
             f"{len(manifest.files)} files, {size / 1024 / 1024:.1f} MB in all, "
             f"audit head event {head if head is not None else 'none'}."
         )
+        if manifest.audit.checkpoint:
+            # Keep this line elsewhere too: `audit_verify --checkpoint` checks it later.
+            self.stdout.write(f"Audit checkpoint: {manifest.audit.checkpoint}")
         if manifest.problems:
             for problem in manifest.problems:
                 self.stderr.write(f"Not backed up: {problem}")
