@@ -29,7 +29,14 @@ def validate_relative_url(value: str) -> None:
 
 
 class Kind(models.TextChoices):
-    """What a notification is about; ``Notification.Kind`` as well."""
+    """What a notification is about; ``Notification.Kind`` as well.
+
+    The one enumeration of notification kinds, with their labels (Russian in the
+    translations): ``notify`` refuses any other value, and ``tests/test_kinds.py``
+    walks the source for ``notify(kind="...")`` literals not listed here. A new
+    kind needs a migration (the field's choices and the ``notification_kind_known``
+    constraint); a kind is never renamed, stored rows keep it.
+    """
 
     TASK_NEW = "task_new", _("new task")
     REMINDER = "reminder", _("reminder of a due time")
