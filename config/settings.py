@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A body over its limit is refused from Content-Length, before it is read (decision 0014).
+    "bering.core.middleware.RequestSizeMiddleware",
     "bering.web.middleware.OrganizationTimeZoneMiddleware",
     "bering.web.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -197,6 +199,8 @@ if _storage == "s3":
         },
     }
 BERING_MAX_UPLOAD_BYTES = int(env("BERING_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+# A whole form with files: five files of the largest size (an appeal's most) and the form.
+BERING_MAX_REQUEST_BYTES = 5 * BERING_MAX_UPLOAD_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # PDF copies of office files by LibreOffice headless (decision 0013)
@@ -256,6 +260,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "bering.api.errors.exception_handler",
+    # DRF's JSON parser bounded in nesting depth: a deep body is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "bering.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

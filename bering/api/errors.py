@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
@@ -54,10 +55,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=409,
         )
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own refusal of a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the net behind
+        # bering.core.middleware.RequestSizeMiddleware, which refuses by Content-Length.
+        return Response(request_too_large_body(), status=413)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Response(
+            {"code": "too_many_fields", "detail": _("The request has too many fields or files.")},
+            status=400,
+        )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = _shape(exc)
     return response
+
+
+def request_too_large_body() -> dict[str, str]:
+    mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return {
+        "code": "request_too_large",
+        "detail": _("The request is larger than %(mb)s MB. Send less data at once.") % {"mb": mb},
+    }
 
 
 @csrf_exempt

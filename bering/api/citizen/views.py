@@ -26,7 +26,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import authentication, exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bering.api.idempotency import idempotent
+from bering.api.parsers import JSONParser
 from bering.api.schema import IDEMPOTENCY_ERROR, KEY_PARAMETER, idempotent_operation
 from bering.appeals import citizen_auth, ratelimit, selectors
 from bering.appeals import services as appeal_services
