@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
@@ -78,6 +79,50 @@ def appeal_send(
 
     ``organization`` None means «не знаю, кому»: the region's reception gets it.
     """
+    text, target = _check_sendable(
+        citizen,
+        organization=organization,
+        text=text,
+        topic=topic,
+        consent=consent,
+        answer_by_email=answer_by_email,
+    )
+    to_reception = organization is None
+
+    def work() -> Sent:
+        now = clock.now()
+        file_ids = _store_uploads(uploads)
+        appeal = _new_appeal(
+            citizen=citizen,
+            organization=target,
+            text=text,
+            topic=topic,
+            channel=Channel.PORTAL,
+            received_at=now,
+            file_ids=file_ids,
+            to_reception=to_reception,
+            answer_by_email=answer_by_email,
+            consent_at=now,
+        )
+        token = _link_create(appeal, now)
+        _record_received(appeal, to_reception=to_reception, files=len(file_ids))
+        _tell_received(appeal, token, now)
+        return Sent(appeal=appeal, token=token)
+
+    return atomic_with_retry(work)
+
+
+def _check_sendable(
+    citizen: Citizen,
+    *,
+    organization: Organization | None,
+    text: str,
+    topic: Topic | None,
+    consent: bool,
+    answer_by_email: bool,
+) -> tuple[str, Organization]:
+    """Refuse what the law or the form does not allow; the cleaned text and the
+    organization that receives the appeal (the region's reception for «не знаю, кому»)."""
     if not citizen.is_active or not citizen.has_account:
         raise Forbidden(_("Sign in to send an appeal."))
     if not citizen.profile_complete:
@@ -101,65 +146,53 @@ def appeal_send(
         check_answer_email(citizen.email, field="answer_by_email")
     if topic is not None and not topic.is_active:
         raise ValidationFailed(_("This topic is no longer in use."), field="topic")
-    to_reception = organization is None
     target = organization if organization is not None else reception_organization()
     if not target.is_active:
         raise ValidationFailed(_("Choose an organization from the list."), field="organization")
+    return text, target
 
-    def work() -> Sent:
-        now = clock.now()
-        file_ids = _store_uploads(uploads)
-        appeal = _new_appeal(
-            citizen=citizen,
-            organization=target,
-            text=text,
-            topic=topic,
-            channel=Channel.PORTAL,
-            received_at=now,
-            file_ids=file_ids,
-            to_reception=to_reception,
-            answer_by_email=answer_by_email,
-            consent_at=now,
-        )
-        token = _link_create(appeal, now)
-        _tell(
-            appeal,
-            _registrar_ids(target.pk),
-            _("New citizen's appeal to register"),
-            dedupe_key=f"appeal-new-{appeal.pk}",
-        )
-        record(
-            actor=None,
-            verb="appeal.received",
-            object_type="appeal",
-            object_id=appeal.pk,
-            organization_id=target.pk,
-            data={
-                "citizen": citizen.pk,
-                "channel": appeal.channel,
-                "to_reception": to_reception,
-                "topic": topic.code if topic else "",
-                "files": len(file_ids),
-            },
-        )
-        _mail_citizen(
-            citizen,
-            _("Your appeal is received"),
-            _(
-                "Your appeal to %(org)s is received on %(date)s.\n"
-                "It will be registered by %(reg)s; the answer is due within 30 days "
-                "of registration.\n\nFollow it here: %(url)s\n"
-            )
-            % {
-                "org": target.name,
-                "date": target.local_today(now).strftime("%d.%m.%Y"),
-                "reg": appeal.registration_due_at.astimezone(target.tz).strftime("%d.%m.%Y"),
-                "url": tracking_url(token),
-            },
-        )
-        return Sent(appeal=appeal, token=token)
 
-    return atomic_with_retry(work)
+def _record_received(appeal: Appeal, *, to_reception: bool, files: int) -> None:
+    record(
+        actor=None,
+        verb="appeal.received",
+        object_type="appeal",
+        object_id=appeal.pk,
+        organization_id=appeal.organization_id,
+        data={
+            "citizen": appeal.citizen_id,
+            "channel": appeal.channel,
+            "to_reception": to_reception,
+            "topic": appeal.topic.code if appeal.topic else "",
+            "files": files,
+        },
+    )
+
+
+def _tell_received(appeal: Appeal, token: str, now: dt.datetime) -> None:
+    """The registrars: a new appeal to register; the citizen: the receipt by mail."""
+    target = appeal.organization
+    _tell(
+        appeal,
+        _registrar_ids(target.pk),
+        _("New citizen's appeal to register"),
+        dedupe_key=f"appeal-new-{appeal.pk}",
+    )
+    _mail_citizen(
+        appeal.citizen,
+        _("Your appeal is received"),
+        _(
+            "Your appeal to %(org)s is received on %(date)s.\n"
+            "It will be registered by %(reg)s; the answer is due within 30 days "
+            "of registration.\n\nFollow it here: %(url)s\n"
+        )
+        % {
+            "org": target.name,
+            "date": target.local_today(now).strftime("%d.%m.%Y"),
+            "reg": appeal.registration_due_at.astimezone(target.tz).strftime("%d.%m.%Y"),
+            "url": tracking_url(token),
+        },
+    )
 
 
 def appeal_supplement(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -75,37 +76,9 @@ def appeal_redirect(
         to_name = organization.name if organization is not None else outside_name[:500]
         _milestone(locked, Milestone.Kind.REDIRECTED, now, to=to_name)
         if organization is not None:
-            child = _new_appeal(
-                citizen=locked.citizen,
-                organization=organization,
-                text=locked.text,
-                topic=locked.topic,
-                channel=Channel.REDIRECTED,
-                received_at=now,
-                file_ids=list(locked.files.values_list("stored_id", flat=True)),
-                answer_by_email=locked.answer_by_email,
-                consent_at=locked.consent_at,
-                created_by=actor.employee,
-                redirected_from=locked,
-            )
-            _tell(
-                child,
-                _registrar_ids(organization.pk),
-                _("A citizen's appeal redirected by %(org)s")
-                % {"org": actor.organization.short_name},
-                dedupe_key=f"appeal-new-{child.pk}",
-            )
+            _redirect_inside(actor, locked, organization, now)
         else:
-            assert locked.document is not None
-            Dispatch.objects.create(
-                document=locked.document,
-                organization_id=locked.organization_id,
-                addressee=outside_name[:500],
-                method=Dispatch.Method.PAPER,
-                address=outside_address.strip()[:500],
-                created_by=actor.employee,
-                note=note.strip()[:1000],
-            )
+            _redirect_outside(actor, locked, outside_name, outside_address, note)
         locked.status = Appeal.Status.REDIRECTED
         locked.result = Result.REDIRECTED
         locked.redirected_at = now
@@ -145,6 +118,46 @@ def appeal_redirect(
         return locked
 
     return atomic_with_retry(work)
+
+
+def _redirect_inside(
+    actor: Actor, appeal: Appeal, organization: Organization, now: dt.datetime
+) -> None:
+    """A new appeal in the other organization's registration queue: same citizen,
+    text and files; its registrars are told."""
+    child = _new_appeal(
+        citizen=appeal.citizen,
+        organization=organization,
+        text=appeal.text,
+        topic=appeal.topic,
+        channel=Channel.REDIRECTED,
+        received_at=now,
+        file_ids=list(appeal.files.values_list("stored_id", flat=True)),
+        answer_by_email=appeal.answer_by_email,
+        consent_at=appeal.consent_at,
+        created_by=actor.employee,
+        redirected_from=appeal,
+    )
+    _tell(
+        child,
+        _registrar_ids(organization.pk),
+        _("A citizen's appeal redirected by %(org)s") % {"org": actor.organization.short_name},
+        dedupe_key=f"appeal-new-{child.pk}",
+    )
+
+
+def _redirect_outside(actor: Actor, appeal: Appeal, name: str, address: str, note: str) -> None:
+    """A body outside the system: a line of the dispatch register (sent on paper)."""
+    assert appeal.document is not None
+    Dispatch.objects.create(
+        document=appeal.document,
+        organization_id=appeal.organization_id,
+        addressee=name[:500],
+        method=Dispatch.Method.PAPER,
+        address=address.strip()[:500],
+        created_by=actor.employee,
+        note=note.strip()[:1000],
+    )
 
 
 def appeal_extend(*, actor: Actor, appeal: Appeal, days: int, reason: str) -> Appeal:
@@ -250,8 +263,7 @@ def appeal_close_without_answer(
 
 def _signed_main(answer: Document) -> tuple[str, str]:
     """The SHA-256 of the signed main file of ``answer``, and who signed it."""
-    current = document_selectors.document_files(answer)
-    main = next((f for f in current if f.slot == 1), None)
+    main = next((f for f in document_selectors.current_files(answer) if f.slot == 1), None)
     if main is None:
         raise ValidationFailed(_("The answer has no file."), field="answer")
     signature = signatures_for_files([main.pk]).select_related("signer__user").last()
@@ -269,20 +281,7 @@ def appeal_answer_send(*, actor: Actor, appeal: Appeal, answer: Document, result
     citizen's account (and e-mail, if asked); the result is recorded."""
     if not permissions.can_send_answer(actor.employee, appeal):
         raise Forbidden(_("Only the registrar sends the answer."))
-    if result not in (Result.SUPPORTED, Result.EXPLAINED, Result.NOT_SUPPORTED):
-        raise ValidationFailed(_("Choose the result of consideration."), field="result")
-    if (
-        answer.organization_id != appeal.organization_id
-        or answer.in_reply_to_id is None
-        or answer.in_reply_to_id != appeal.document_id
-    ):
-        raise ValidationFailed(
-            _("Choose the answer prepared «in reply to» this appeal."), field="answer"
-        )
-    if answer.status != Document.Status.REGISTERED or answer.flow != Flow.OUTGOING:
-        raise ValidationFailed(
-            _("The answer is sent once it is signed and registered."), field="answer"
-        )
+    _check_answer(appeal, answer, result)
     sha256, signer_name = _signed_main(answer)
 
     def work() -> Appeal:
@@ -337,17 +336,42 @@ def appeal_answer_send(*, actor: Actor, appeal: Appeal, answer: Document, result
                 "late": bool(locked.answer_due_at and now > locked.answer_due_at),
             },
         )
-        body = _(
-            "The answer to your appeal № %(appeal)s: № %(number)s of %(date)s. "
-            "It is in your personal account.\nFollow the appeal: %(url)s\n"
-        ) % {
-            "appeal": str(locked),
-            "number": answer.reg_number,
-            "date": answer.reg_date.strftime("%d.%m.%Y") if answer.reg_date else "",
-            "url": tracking_url(token),
-        }
-        attachment = (name, pdf) if locked.answer_by_email else None
-        _mail_citizen(locked.citizen, _("The answer to your appeal"), body, attachment)
+        _mail_answer(locked, answer, token, (name, pdf))
         return locked
 
     return atomic_with_retry(work)
+
+
+def _check_answer(appeal: Appeal, answer: Document, result: str) -> None:
+    """The answer must be this appeal's reply, signed and registered; the result one
+    of the three of the ССТУ."""
+    if result not in (Result.SUPPORTED, Result.EXPLAINED, Result.NOT_SUPPORTED):
+        raise ValidationFailed(_("Choose the result of consideration."), field="result")
+    if (
+        answer.organization_id != appeal.organization_id
+        or answer.in_reply_to_id is None
+        or answer.in_reply_to_id != appeal.document_id
+    ):
+        raise ValidationFailed(
+            _("Choose the answer prepared «in reply to» this appeal."), field="answer"
+        )
+    if answer.status != Document.Status.REGISTERED or answer.flow != Flow.OUTGOING:
+        raise ValidationFailed(
+            _("The answer is sent once it is signed and registered."), field="answer"
+        )
+
+
+def _mail_answer(appeal: Appeal, answer: Document, token: str, pdf: tuple[str, bytes]) -> None:
+    """The citizen's mail: the answer's number and date, the tracking link, and the
+    PDF itself when the citizen asked for the answer by e-mail."""
+    body = _(
+        "The answer to your appeal № %(appeal)s: № %(number)s of %(date)s. "
+        "It is in your personal account.\nFollow the appeal: %(url)s\n"
+    ) % {
+        "appeal": str(appeal),
+        "number": answer.reg_number,
+        "date": answer.reg_date.strftime("%d.%m.%Y") if answer.reg_date else "",
+        "url": tracking_url(token),
+    }
+    attachment = pdf if appeal.answer_by_email else None
+    _mail_citizen(appeal.citizen, _("The answer to your appeal"), body, attachment)
