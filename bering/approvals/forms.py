@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bering.approvals.models import Mode, RouteParticipant, Visa
-from bering.approvals.routes import MAX_ID, MAX_NAME, MAX_STAGE_DAYS
+from bering.approvals.route_templates import MAX_ID, MAX_NAME, MAX_STAGE_DAYS
 from bering.orgs.models import Employee
 from bering.orgs.widgets import PEOPLE, Picker, PickerForm
 
@@ -72,7 +72,7 @@ class AddApproversForm(PickerForm):
         self.fields["add"].queryset = people  # type: ignore[attr-defined]
 
 
-# --- keeping route templates: forms only parse; the rules are in ``routes`` ---------------
+# --- keeping route templates: forms only parse; the rules are in ``route_templates`` ------
 
 
 def _id(*, required: bool = False) -> forms.IntegerField:

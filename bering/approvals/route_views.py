@@ -1,6 +1,6 @@
 """Staff pages for keeping route templates: the list, and one template with its stages.
 
-Thin: parse, get the template through its getter, call one service of ``routes``,
+Thin: parse, get the template through its getter, call one service of ``route_templates``,
 redirect (POST-redirect-GET). A refused change shows the page again with the
 form as typed and its message (400), so nothing typed is lost. Forms post
 without htmx: a 400 page must be shown, and htmx does not swap error answers.
@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from bering.approvals import routes, selectors
+from bering.approvals import route_templates, selectors
 from bering.approvals.forms import (
     RouteParticipantForm,
     RouteRefForm,
@@ -96,10 +96,10 @@ def route_list(request: HttpRequest) -> HttpResponse:
     form = RouteTemplateForm(request.POST or None, auto_id=False)
     if request.method == "POST":
         if not can_edit:
-            raise Forbidden(routes.EDIT_DENIED)
+            raise Forbidden(route_templates.EDIT_DENIED)
         if form.is_valid():
             try:
-                template = routes.route_template_create(
+                template = route_templates.route_template_create(
                     actor=actor,
                     name=form.cleaned_data["name"],
                     doc_type_id=form.cleaned_data["doc_type"],
@@ -168,7 +168,8 @@ def _route_page(
     )
     for stage in template.stages.all():
         participants = [
-            (p, routes.participant_label(p), resolved[p.pk]) for p in stage.participants.all()
+            (p, route_templates.participant_label(p), resolved[p.pk])
+            for p in stage.participants.all()
         ]
         initial = {"name": stage.name, "mode": stage.mode, "days": stage.days}
         edit = form_for("stage_edit", stage.pk, RouteStageForm(initial=initial, auto_id=False))
@@ -188,7 +189,9 @@ def _route_page(
             initial={"name": template.name, "doc_type": template.doc_type_id}, auto_id=False
         ),
     )
-    events = history_for(object_type=routes.OBJECT_TYPE, object_id=template.pk).order_by("-id")
+    events = history_for(object_type=route_templates.OBJECT_TYPE, object_id=template.pk).order_by(
+        "-id"
+    )
     context = {
         "template": template,
         "stages": stages,
@@ -218,7 +221,7 @@ def _rename(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str 
     form = RouteTemplateForm(request.POST, auto_id=False)
     return _submit(
         form,
-        lambda data: routes.route_template_update(
+        lambda data: route_templates.route_template_update(
             actor=actor, template=template, name=data["name"], doc_type_id=data["doc_type"]
         ),
         _("Saved."),
@@ -228,7 +231,7 @@ def _rename(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str 
 
 def _switch(is_active: bool) -> RouteAction:
     def act(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
-        routes.route_template_update(actor=actor, template=template, is_active=is_active)
+        route_templates.route_template_update(actor=actor, template=template, is_active=is_active)
         if is_active:
             return _("The template is on: authors can choose it.")
         return _("The template is off: authors no longer see it.")
@@ -240,7 +243,7 @@ def _stage_add(request: HttpRequest, actor: Actor, template: RouteTemplate) -> s
     form = RouteStageForm(request.POST, auto_id=False)
     return _submit(
         form,
-        lambda data: routes.route_stage_add(
+        lambda data: route_templates.route_stage_add(
             actor=actor, template=template, name=data["name"], mode=data["mode"], days=data["days"]
         ),
         _("Stage added."),
@@ -260,7 +263,7 @@ def _stage_edit(request: HttpRequest, actor: Actor, template: RouteTemplate) -> 
     form = RouteStageForm(request.POST, auto_id=False)
     return _submit(
         form,
-        lambda data: routes.route_stage_update(
+        lambda data: route_templates.route_stage_update(
             actor=actor,
             template=template,
             stage_id=stage_id,
@@ -276,7 +279,7 @@ def _stage_edit(request: HttpRequest, actor: Actor, template: RouteTemplate) -> 
 def _stage_move(direction: str) -> RouteAction:
     def act(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
         stage_id: int = _ref(request).cleaned_data["stage"]
-        routes.route_stage_move(
+        route_templates.route_stage_move(
             actor=actor, template=template, stage_id=stage_id, direction=direction
         )
         return _("Stage moved.")
@@ -286,7 +289,7 @@ def _stage_move(direction: str) -> RouteAction:
 
 def _stage_remove(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
     stage_id: int = _ref(request).cleaned_data["stage"]
-    routes.route_stage_remove(actor=actor, template=template, stage_id=stage_id)
+    route_templates.route_stage_remove(actor=actor, template=template, stage_id=stage_id)
     return _("Stage removed.")
 
 
@@ -294,7 +297,7 @@ def _participant_add(request: HttpRequest, actor: Actor, template: RouteTemplate
     form = RouteParticipantForm(request.POST, auto_id=False)
     return _submit(
         form,
-        lambda data: routes.route_participant_add(
+        lambda data: route_templates.route_participant_add(
             actor=actor,
             template=template,
             stage_id=data["stage"],
@@ -315,7 +318,7 @@ def _participant_remove(
     participant_id = ref.cleaned_data["participant"]
     if participant_id is None:
         raise ValidationFailed(_("Choose a participant."), field="participant")
-    routes.route_participant_remove(
+    route_templates.route_participant_remove(
         actor=actor,
         template=template,
         stage_id=ref.cleaned_data["stage"],
@@ -330,8 +333,8 @@ _ROUTE_ACTIONS: dict[str, RouteAction] = {
     "deactivate": _switch(False),
     "stage_add": _stage_add,
     "stage_edit": _stage_edit,
-    "stage_up": _stage_move(routes.UP),
-    "stage_down": _stage_move(routes.DOWN),
+    "stage_up": _stage_move(route_templates.UP),
+    "stage_down": _stage_move(route_templates.DOWN),
     "stage_remove": _stage_remove,
     "participant_add": _participant_add,
     "participant_remove": _participant_remove,

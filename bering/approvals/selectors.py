@@ -19,7 +19,7 @@ from bering.approvals.models import (
     Stage,
     Visa,
 )
-from bering.approvals.routes import EDIT_DENIED, MAX_ID, TEMPLATE_NOT_FOUND
+from bering.approvals.route_templates import EDIT_DENIED, MAX_ID, TEMPLATE_NOT_FOUND
 from bering.approvals.services import StagePlan, last_round_refusers, regulation_terms
 from bering.core import clock
 from bering.core.errors import Forbidden, NotFound

@@ -329,7 +329,7 @@ def health_objects(
     ``who``: the persona of Минздрав who may read it (the positive control)."""
     from bering.appeals import services as appeal_services
     from bering.appeals.tests.conftest import make_citizen
-    from bering.approvals import routes
+    from bering.approvals import route_templates
     from bering.approvals import services as approvals
     from bering.approvals.models import Visa
     from bering.approvals.tests.conftest import create_draft
@@ -356,7 +356,7 @@ def health_objects(
         exchange.document_send(
             actor=fedor.actor, document=letter, addressee_org_ids=[registrar.org.pk]
         )
-    template = routes.route_template_create(actor=registrar.actor, name=MARKER)
+    template = route_templates.route_template_create(actor=registrar.actor, name=MARKER)
     appeal = appeal_services.appeal_send(
         citizen=make_citizen(),
         organization=registrar.org,

@@ -4,7 +4,7 @@
 too), for its administrator, registrar or head; anyone of the organization may read
 it. ``GET /approvals/route-templates`` stays the authors' list of active templates.
 Every write answers with the whole template, takes an ``Idempotency-Key`` and goes
-through one service of ``bering.approvals.routes``.
+through one service of ``bering.approvals.route_templates``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bering.api.actor import api_actor
 from bering.api.base import ApiView, parse
 from bering.api.idempotency import idempotent
 from bering.api.serializers import id_field
-from bering.approvals import routes, selectors
+from bering.approvals import route_templates, selectors
 from bering.approvals.models import Mode, RouteParticipant, RouteTemplate
 from bering.orgs.actor import Actor
 
@@ -111,7 +111,7 @@ def route_setup_data(template: RouteTemplate) -> dict[str, Any]:
                         "id": p.pk,
                         "order": p.order,
                         "kind": p.kind,
-                        "who": routes.participant_label(p),
+                        "who": route_templates.participant_label(p),
                         "employee": _ref(p.employee, p.employee.user.display_name)
                         if p.employee
                         else None,
@@ -156,13 +156,13 @@ class SentChoiceField(serializers.ChoiceField):
 
 
 def _name(**kwargs: Any) -> serializers.CharField:
-    return SentCharField(max_length=routes.MAX_NAME, **kwargs)
+    return SentCharField(max_length=route_templates.MAX_NAME, **kwargs)
 
 
 def _days(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=1,
-        max_value=routes.MAX_STAGE_DAYS,
+        max_value=route_templates.MAX_STAGE_DAYS,
         allow_null=True,
         help_text="Working days; null: from the regulation.",
         **kwargs,
@@ -205,7 +205,7 @@ class RouteStagePatchIn(serializers.Serializer[Any]):
 
 class RouteStageMoveIn(serializers.Serializer[Any]):
     direction = serializers.ChoiceField(
-        choices=[routes.UP, routes.DOWN],
+        choices=[route_templates.UP, route_templates.DOWN],
         help_text="up: before the previous stage; down: after the next one.",
     )
 
@@ -227,7 +227,7 @@ def _answer(actor: Actor, template_id: int, status: int = 200) -> Response:
 
 def _kept(data: Any, name: str) -> Any:
     """A field's value, or ``KEEP`` when it was not sent."""
-    return data.get(name, routes.KEEP)
+    return data.get(name, route_templates.KEEP)
 
 
 class RouteSetupListView(ApiView):
@@ -245,7 +245,7 @@ class RouteSetupListView(ApiView):
     def post(self, request: Request) -> Response:
         actor = api_actor(request)
         data = parse(RouteSetupIn, request.data)
-        template = routes.route_template_create(
+        template = route_templates.route_template_create(
             actor=actor, name=data["name"], doc_type_id=data["doc_type"]
         )
         return _answer(actor, template.pk, status=201)
@@ -267,12 +267,12 @@ class RouteSetupView(ApiView):
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
         data = parse(RouteSetupPatchIn, request.data)
         is_active = data.get("is_active")
-        routes.route_template_update(
+        route_templates.route_template_update(
             actor=actor,
             template=template,
             name=_kept(data, "name"),
             doc_type_id=_kept(data, "doc_type"),
-            is_active=routes.KEEP if is_active is None else is_active,
+            is_active=route_templates.KEEP if is_active is None else is_active,
         )
         return _answer(actor, pk)
 
@@ -290,7 +290,7 @@ class RouteStagesView(ApiView):
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
         data = parse(RouteStageIn, request.data)
-        routes.route_stage_add(
+        route_templates.route_stage_add(
             actor=actor, template=template, name=data["name"], mode=data["mode"], days=data["days"]
         )
         return _answer(actor, pk, status=201)
@@ -309,7 +309,7 @@ class RouteStageView(ApiView):
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
         data = parse(RouteStagePatchIn, request.data)
-        routes.route_stage_update(
+        route_templates.route_stage_update(
             actor=actor,
             template=template,
             stage_id=stage_id,
@@ -326,7 +326,7 @@ class RouteStageView(ApiView):
     def delete(self, request: Request, pk: int, stage_id: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        routes.route_stage_remove(actor=actor, template=template, stage_id=stage_id)
+        route_templates.route_stage_remove(actor=actor, template=template, stage_id=stage_id)
         return _answer(actor, pk)
 
 
@@ -343,7 +343,7 @@ class RouteStageMoveView(ApiView):
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
         data = parse(RouteStageMoveIn, request.data)
-        routes.route_stage_move(
+        route_templates.route_stage_move(
             actor=actor, template=template, stage_id=stage_id, direction=data["direction"]
         )
         return _answer(actor, pk)
@@ -364,7 +364,7 @@ class RouteParticipantsView(ApiView):
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
         data = parse(RouteParticipantIn, request.data)
-        routes.route_participant_add(
+        route_templates.route_participant_add(
             actor=actor,
             template=template,
             stage_id=stage_id,
@@ -388,7 +388,7 @@ class RouteParticipantView(ApiView):
     def delete(self, request: Request, pk: int, stage_id: int, participant_id: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        routes.route_participant_remove(
+        route_templates.route_participant_remove(
             actor=actor, template=template, stage_id=stage_id, participant_id=participant_id
         )
         return _answer(actor, pk)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bering.approvals import routes
+from bering.approvals import route_templates
 from bering.approvals.models import RouteStage, RouteTemplate
 from bering.approvals.tests.test_concurrency import run_together
 from bering.audit.selectors import chain_verify
@@ -29,11 +29,11 @@ def orders(template: RouteTemplate) -> list[int]:
 
 
 def test_concurrent_stage_edits_keep_orders_one_to_n(registrar, head) -> None:
-    template = routes.route_template_create(actor=registrar.actor, name="Приказы")
+    template = route_templates.route_template_create(actor=registrar.actor, name="Приказы")
     people = [registrar, head]
 
     def add(i: int):  # type: ignore[no-untyped-def]
-        return lambda: routes.route_stage_add(
+        return lambda: route_templates.route_stage_add(
             actor=people[i % 2].actor, template=template, name=f"Этап {i}"
         )
 
@@ -44,12 +44,12 @@ def test_concurrent_stage_edits_keep_orders_one_to_n(registrar, head) -> None:
     stages = list(RouteStage.objects.filter(template=template).order_by("order"))
 
     def move(stage: RouteStage, direction: str):  # type: ignore[no-untyped-def]
-        return lambda: routes.route_stage_move(
+        return lambda: route_templates.route_stage_move(
             actor=registrar.actor, template=template, stage_id=stage.pk, direction=direction
         )
 
     def remove(stage: RouteStage):  # type: ignore[no-untyped-def]
-        return lambda: routes.route_stage_remove(
+        return lambda: route_templates.route_stage_remove(
             actor=head.actor, template=template, stage_id=stage.pk
         )
 
@@ -63,7 +63,7 @@ def test_concurrent_stage_edits_keep_orders_one_to_n(registrar, head) -> None:
 
 def test_the_same_name_created_at_once_is_a_clear_refusal(registrar, head) -> None:
     def create(persona):  # type: ignore[no-untyped-def]
-        return lambda: routes.route_template_create(actor=persona.actor, name="Письма")
+        return lambda: route_templates.route_template_create(actor=persona.actor, name="Письма")
 
     results = run_together([create(registrar), create(head), create(registrar)])
     created = [r for r in results if isinstance(r, RouteTemplate)]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bering.approvals import routes
+from bering.approvals import route_templates
 from bering.approvals.models import RouteParticipant, RouteStage, RouteTemplate
 from bering.approvals.tests.routes import ROUTE_TEMPLATE_ROUTES
 from bering.audit.models import AuditEvent
@@ -21,9 +21,9 @@ API = [r for r in OBJECT_ROUTES if r.startswith("api/")]
 
 @pytest.fixture
 def foreign(registrar, lawyer):  # type: ignore[no-untyped-def]
-    template = routes.route_template_create(actor=registrar.actor, name=MARKER)
-    stage = routes.route_stage_add(actor=registrar.actor, template=template, name=MARKER)
-    participant = routes.route_participant_add(
+    template = route_templates.route_template_create(actor=registrar.actor, name=MARKER)
+    stage = route_templates.route_stage_add(actor=registrar.actor, template=template, name=MARKER)
+    participant = route_templates.route_participant_add(
         actor=registrar.actor,
         template=template,
         stage_id=stage.pk,
