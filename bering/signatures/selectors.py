@@ -1,12 +1,16 @@
-"""Reads of signature records."""
+"""Reads of signature records, and the check of a signature against the bytes now."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import QuerySet
 
+from bering.documents.models import DocumentFile
 from bering.signatures.models import Signature
+from bering.signatures.services import file_digest
 
 
 def signatures_for_files(document_file_ids: Iterable[int]) -> QuerySet[Signature]:
@@ -15,3 +19,44 @@ def signatures_for_files(document_file_ids: Iterable[int]) -> QuerySet[Signature
         .select_related("document_file__stored", "signer__user", "user", "on_behalf_of__user")
         .order_by("signed_at", "pk")
     )
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    BYTES_CHANGED = "bytes_changed"
+    """The bytes in storage are not the bytes that were signed."""
+    NOT_CURRENT = "not_current"
+    """A newer version of the file exists: the signature is of an old version."""
+    WRONG_SIGNER = "wrong_signer"
+    """The signature is not the expected signer's (nor made on their behalf)."""
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    signature: Signature
+    verdict: Verdict
+
+    @property
+    def valid(self) -> bool:
+        return self.verdict == Verdict.VALID
+
+
+def signature_verify(signature: Signature, *, signer_id: int | None = None) -> SignatureCheck:
+    """Check a signature: the bytes read now hash to the signed digest, the signed
+    version is still the current one of its slot, and the signer is ``signer_id``
+    (default: the document's signer), in person or through a substitute."""
+    item = signature.document_file
+    if file_digest(item) != signature.sha256 or item.stored.sha256 != signature.sha256:
+        return SignatureCheck(signature, Verdict.BYTES_CHANGED)
+    newest = (
+        DocumentFile.objects.filter(document_id=item.document_id, slot=item.slot)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest != item.pk:
+        return SignatureCheck(signature, Verdict.NOT_CURRENT)
+    expected = signer_id if signer_id is not None else item.document.signer_id
+    if expected is None or expected not in (signature.signer_id, signature.on_behalf_of_id):
+        return SignatureCheck(signature, Verdict.WRONG_SIGNER)
+    return SignatureCheck(signature, Verdict.VALID)
