@@ -10,7 +10,6 @@ from django.contrib.sessions.models import Session
 from django.http import HttpRequest
 from django.utils import timezone
 
-from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
 from bering.accounts.security import (
     WRONG_PASSWORD,
@@ -48,23 +47,6 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, key_hash=token_hash(raw), name=name[:100])
     return token, raw
-
-
-def api_token_issue(
-    *,
-    username: str,
-    password: str,
-    name: str = "",
-    code: str = "",
-    request: HttpRequest | None = None,
-) -> tuple[ApiToken, str]:
-    """Check the password once (and the authenticator code, when the user has the second
-    factor on) and issue a token. The API calls ``orgs.security.api_token_issue``, which
-    does the same and records the code step in the audit log."""
-    user = api_token_authenticate(username=username, password=password, request=request)
-    if twofactor.is_on(user):
-        twofactor.check(user, code)
-    return api_token_create(user=user, name=name)
 
 
 def api_token_resolve(raw: str) -> ApiToken | None:

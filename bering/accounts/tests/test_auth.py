@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bering.accounts.models import ApiToken
-from bering.accounts.services import api_token_issue, api_token_resolve
+from bering.accounts.services import api_token_create, api_token_resolve
 from bering.orgs.security import user_deactivate
 from bering.orgs.tests.factories import PASSWORD
 
@@ -43,7 +43,7 @@ def test_lockout_is_by_login_and_address_not_address_alone(registrar, executor, 
 def test_disabling_a_user_ends_sessions_and_tokens(registrar):
     client = registrar.client()
     assert client.get(reverse("documents:list")).status_code == 200
-    _, raw = api_token_issue(username="alice", password=PASSWORD)
+    _, raw = api_token_create(user=registrar.user)
     assert api_token_resolve(raw) is not None
     user_deactivate(actor=None, user=registrar.user)
     assert api_token_resolve(raw) is None

@@ -11,9 +11,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bering.accounts import twofactor
-from bering.accounts.services import AuthenticationFailed, api_token_issue
+from bering.accounts.services import AuthenticationFailed
 from bering.audit.models import AuditEvent
 from bering.core.errors import ValidationFailed
+from bering.orgs.security import api_token_issue
 from bering.orgs.tests.factories import PASSWORD
 
 
@@ -127,15 +128,15 @@ def test_a_wrong_code_at_sign_in_keeps_counting(registrar):
 def test_api_token_needs_the_code_too(registrar):
     device = turn_on(registrar.client())
     with pytest.raises(ValidationFailed) as missing:
-        api_token_issue(username="alice", password=PASSWORD)
+        api_token_issue(username="alice", password=PASSWORD, name="", code="")
     assert missing.value.code == "otp_required"
     device.refresh_from_db()
     token, raw = api_token_issue(
-        username="alice", password=PASSWORD, code=code_for(device, steps_ahead=1)
+        username="alice", password=PASSWORD, name="", code=code_for(device, steps_ahead=1)
     )
     assert raw and token.user == registrar.user
     with pytest.raises(AuthenticationFailed):
-        api_token_issue(username="alice", password="wrong", code=code_for(device))
+        api_token_issue(username="alice", password="wrong", name="", code=code_for(device))
 
 
 def test_turning_it_off_takes_password_and_code(registrar):
