@@ -1,9 +1,15 @@
 """Django admin for the reference data of organizations.
 
-Organizations, departments, positions and posts are reference data a region
+Organizations, departments and positions are reference data a region
 administrator corrects here (Django keeps its own change log of admin edits).
+What changes a person's rights never changes here without an audit event
+(issue 11, fault 6): posts (``Employee``: organization, department, position,
+roles, ``is_active``) are read-only, added and changed on the staff pages
+through ``orgs.services``; an organization's ``is_active`` and ``parent`` are
+read-only and organizations are connected through ``organization_connect``.
 Substitutions change whose rights an official uses, so they are created through
 ``substitution_create`` (checks and an audit event) and never edited or deleted.
+``accounts/tests/test_admin_rights.py`` walks every admin and checks this.
 """
 
 from __future__ import annotations
@@ -43,6 +49,12 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
     search_fields = ("name", "short_name", "code", "inn")
     autocomplete_fields = ("parent",)
     inlines = [DepartmentInline]
+    # Deactivating an organization ends its staff's rights; its parent decides
+    # who oversees it. Both change only through the audited services.
+    readonly_fields = ("is_active", "parent")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # organizations are connected by organization_connect (audited)
 
     def has_delete_permission(self, request: HttpRequest, obj: Organization | None = None) -> bool:
         return False  # an organization is deactivated, never deleted: its papers stay
@@ -81,6 +93,13 @@ class EmployeeAdmin(admin.ModelAdmin[Employee]):
     search_fields = ("user__last_name", "user__first_name", "user__username", "position__name")
     autocomplete_fields = ("user", "organization", "department", "position")
     list_select_related = ("user", "organization", "position", "department")
+
+    # Every field of a post decides what its holder may do: shown, never edited here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # employee_add (audited), from the staff pages
+
+    def has_change_permission(self, request: HttpRequest, obj: Employee | None = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Employee | None = None) -> bool:
         return False  # posts are deactivated: history refers to them
