@@ -98,10 +98,3 @@ class RouteParticipantForm(forms.Form):
     employee = _id()
     position = _id()
     department = _id()
-
-
-class RouteRefForm(forms.Form):
-    """Which stage (and participant) a button acts on."""
-
-    stage = _id(required=True)
-    participant = _id()

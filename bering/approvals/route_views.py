@@ -1,32 +1,32 @@
-"""Staff pages for keeping route templates: the list, and one template with its stages.
+"""Staff pages for keeping route templates: the list, one template, and one URL per change.
 
 Thin: parse, get the template through its getter, call one service of ``route_templates``,
-redirect (POST-redirect-GET). A refused change shows the page again with the
-form as typed and its message (400), so nothing typed is lost. Forms post
+redirect (POST-redirect-GET). A refused change shows the template's page again with
+the form as typed and its message (400), so nothing typed is lost. Forms post
 without htmx: a 400 page must be shown, and htmx does not swap error answers.
+
+Each change has its own URL (``routes/<pk>/rename/``, ``routes/<pk>/stages/add/``,
+``routes/<pk>/stages/<stage>/move-up/``, ...) and takes only POST; the template is
+found (404 for another organization, 403 without the right) before the method is
+checked, so a stranger learns nothing from a GET either.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from bering.approvals import route_templates, selectors
-from bering.approvals.forms import (
-    RouteParticipantForm,
-    RouteRefForm,
-    RouteStageForm,
-    RouteTemplateForm,
-)
+from bering.approvals.forms import RouteParticipantForm, RouteStageForm, RouteTemplateForm
 from bering.approvals.models import RouteParticipant, RouteTemplate
 from bering.audit.selectors import history_for
 from bering.core.errors import Forbidden, ValidationFailed
@@ -48,32 +48,21 @@ ROUTE_VERBS = {
 HISTORY_ROWS = 20
 
 
-@dataclass
-class Failed:
-    """A form that was refused: shown again, as typed, with its message."""
-
-    action: str
-    form: forms.Form
-    stage_id: int | None = None
-
-
 def _refuse(form: forms.Form, exc: ValidationFailed) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
 
 
-def _submit(
-    form: forms.Form, save: Callable[[dict[str, Any]], object], done: str, failed: Failed
-) -> str | Failed:
-    """A form action: a valid form goes to the service; a refusal goes back to the form."""
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationFailed as exc:
-            _refuse(form, exc)
-        else:
-            return done
-    return failed
+def _saved(form: forms.Form, save: Callable[[dict[str, Any]], object]) -> bool:
+    """A valid form goes to the service; a refusal is put back on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationFailed as exc:
+        _refuse(form, exc)
+        return False
+    return True
 
 
 def _complain(request: HttpRequest, form: forms.Form) -> None:
@@ -125,25 +114,12 @@ def route_list(request: HttpRequest) -> HttpResponse:
 def route_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One template: its stages in order with their participants, and a form for each change.
 
-    A change is posted here with its ``action``; it redirects back, or shows the page
-    again with the refused form as typed (400).
-    """
+    Each form posts to its own URL (the views below)."""
     actor = require_actor(request)
-    if request.method != "POST":
-        return _route_page(request, actor, selectors.route_template_get_for_user(actor, pk))
-    template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-    action = request.POST.get("action", "")
-    handler = _ROUTE_ACTIONS.get(action)
-    if handler is None:
-        messages.error(request, _("Unknown action."))
-        return _route_page(request, actor, template, status=400)
-    outcome = handler(request, actor, template)
-    if isinstance(outcome, Failed):
-        _complain(request, outcome.form)
-        fresh = selectors.route_template_get_for_user(actor, pk)
-        return _route_page(request, actor, fresh, failed=outcome, status=400)
-    messages.success(request, outcome)
-    return redirect("approvals:route", pk=pk)
+    template = selectors.route_template_get_for_user(actor, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return _route_page(request, actor, template)
 
 
 def _route_page(
@@ -151,16 +127,14 @@ def _route_page(
     actor: Actor,
     template: RouteTemplate,
     *,
-    failed: Failed | None = None,
     status: int = 200,
+    template_form: RouteTemplateForm | None = None,
+    stage_form: RouteStageForm | None = None,
+    changed_stage: tuple[int, RouteStageForm] | None = None,
+    participant_form: RouteParticipantForm | None = None,
 ) -> HttpResponse:
+    """The template's page; a refused form (passed in) is shown as typed, open."""
     can_edit = selectors.may_edit_routes(actor)
-
-    def form_for(action: str, stage_id: int | None, fresh: forms.Form) -> forms.Form:
-        if failed is not None and failed.action == action and failed.stage_id == stage_id:
-            return failed.form
-        return fresh
-
     stages = []
     resolved = selectors.participants_people(
         [p for stage in template.stages.all() for p in stage.participants.all()],
@@ -171,24 +145,25 @@ def _route_page(
             (p, route_templates.participant_label(p), resolved[p.pk])
             for p in stage.participants.all()
         ]
-        initial = {"name": stage.name, "mode": stage.mode, "days": stage.days}
-        edit = form_for("stage_edit", stage.pk, RouteStageForm(initial=initial, auto_id=False))
-        stages.append({"stage": stage, "participants": participants, "form": edit})
-    chosen = request.GET.get("stage", "")
-    participant_form = form_for(
-        "participant_add",
-        None,
-        RouteParticipantForm(
+        refused = changed_stage is not None and changed_stage[0] == stage.pk
+        if changed_stage is not None and refused:
+            edit = changed_stage[1]
+        else:
+            initial = {"name": stage.name, "mode": stage.mode, "days": stage.days}
+            edit = RouteStageForm(initial=initial, auto_id=False)
+        stages.append(
+            {"stage": stage, "participants": participants, "form": edit, "refused": refused}
+        )
+    if participant_form is None:
+        chosen = request.GET.get("stage", "")
+        participant_form = RouteParticipantForm(
             initial={"stage": int(chosen) if chosen.isdigit() else None}, auto_id=False
-        ),
-    )
-    template_form = form_for(
-        "rename",
-        None,
-        RouteTemplateForm(
+        )
+    rename_refused = template_form is not None
+    if template_form is None:
+        template_form = RouteTemplateForm(
             initial={"name": template.name, "doc_type": template.doc_type_id}, auto_id=False
-        ),
-    )
+        )
     events = history_for(object_type=route_templates.OBJECT_TYPE, object_id=template.pk).order_by(
         "-id"
     )
@@ -198,15 +173,15 @@ def _route_page(
         "can_edit": can_edit,
         "choices": selectors.route_choices(actor) if can_edit else None,
         "template_form": template_form,
+        "rename_refused": rename_refused,
         "doc_type_typed": _typed(template_form, "doc_type"),
-        "stage_form": form_for("stage_add", None, RouteStageForm(auto_id=False)),
+        "stage_form": stage_form or RouteStageForm(auto_id=False),
         "participant_form": participant_form,
         "typed": {
             name: _typed(participant_form, name)
             for name in ("stage", "kind", "employee", "position", "department")
         },
         "kinds": RouteParticipant.Kind.choices,
-        "failed": failed,
         "history": [
             (event, ROUTE_VERBS.get(event.verb, event.verb)) for event in events[:HISTORY_ROWS]
         ],
@@ -214,54 +189,85 @@ def _route_page(
     return render(request, "approvals/route.html", context, status=status)
 
 
-RouteAction = Callable[[HttpRequest, Actor, RouteTemplate], "str | Failed"]
+# --- changes: one view per URL, POST only ------------------------------------------------
+
+ChangeView = Callable[..., HttpResponse]
 
 
-def _rename(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
+def _change(view: ChangeView) -> ChangeView:
+    """A change of one template: signed in, the template found through its getter
+    (404 for another organization, 403 without the right), then POST only."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, pk: int, **ids: int) -> HttpResponse:
+        actor = require_actor(request)
+        template = selectors.route_template_get_for_user(actor, pk, for_write=True)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, actor, template, **ids)
+
+    return wrapped
+
+
+def _done(template: RouteTemplate, request: HttpRequest, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("approvals:route", pk=template.pk)
+
+
+def _refused(
+    request: HttpRequest, actor: Actor, template: RouteTemplate, form: forms.Form, **shown: Any
+) -> HttpResponse:
+    """The page again (400): the refused form as typed, its first reason on top."""
+    _complain(request, form)
+    fresh = selectors.route_template_get_for_user(actor, template.pk)
+    return _route_page(request, actor, fresh, status=400, **shown)
+
+
+@_change
+def route_rename(request: HttpRequest, actor: Actor, template: RouteTemplate) -> HttpResponse:
     form = RouteTemplateForm(request.POST, auto_id=False)
-    return _submit(
+    if _saved(
         form,
         lambda data: route_templates.route_template_update(
             actor=actor, template=template, name=data["name"], doc_type_id=data["doc_type"]
         ),
-        _("Saved."),
-        Failed("rename", form),
-    )
+    ):
+        return _done(template, request, _("Saved."))
+    return _refused(request, actor, template, form, template_form=form)
 
 
-def _switch(is_active: bool) -> RouteAction:
-    def act(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
-        route_templates.route_template_update(actor=actor, template=template, is_active=is_active)
-        if is_active:
-            return _("The template is on: authors can choose it.")
-        return _("The template is off: authors no longer see it.")
-
-    return act
+@_change
+def route_switch_on(request: HttpRequest, actor: Actor, template: RouteTemplate) -> HttpResponse:
+    route_templates.route_template_update(actor=actor, template=template, is_active=True)
+    return _done(template, request, _("The template is on: authors can choose it."))
 
 
-def _stage_add(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
+@_change
+def route_switch_off(request: HttpRequest, actor: Actor, template: RouteTemplate) -> HttpResponse:
+    route_templates.route_template_update(actor=actor, template=template, is_active=False)
+    return _done(template, request, _("The template is off: authors no longer see it."))
+
+
+@_change
+def route_stage_add(request: HttpRequest, actor: Actor, template: RouteTemplate) -> HttpResponse:
     form = RouteStageForm(request.POST, auto_id=False)
-    return _submit(
+    if _saved(
         form,
         lambda data: route_templates.route_stage_add(
             actor=actor, template=template, name=data["name"], mode=data["mode"], days=data["days"]
         ),
-        _("Stage added."),
-        Failed("stage_add", form),
-    )
+    ):
+        return _done(template, request, _("Stage added."))
+    return _refused(request, actor, template, form, stage_form=form)
 
 
-def _ref(request: HttpRequest) -> RouteRefForm:
-    ref = RouteRefForm(request.POST)
-    if not ref.is_valid():
-        raise ValidationFailed(_("Choose a stage."), field="stage")
-    return ref
-
-
-def _stage_edit(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
-    stage_id: int = _ref(request).cleaned_data["stage"]
+@_change
+def route_stage_change(
+    request: HttpRequest, actor: Actor, template: RouteTemplate, stage_id: int
+) -> HttpResponse:
     form = RouteStageForm(request.POST, auto_id=False)
-    return _submit(
+    if _saved(
         form,
         lambda data: route_templates.route_stage_update(
             actor=actor,
@@ -271,31 +277,45 @@ def _stage_edit(request: HttpRequest, actor: Actor, template: RouteTemplate) -> 
             mode=data["mode"],
             days=data["days"],
         ),
-        _("Stage saved."),
-        Failed("stage_edit", form, stage_id=stage_id),
+    ):
+        return _done(template, request, _("Stage saved."))
+    return _refused(request, actor, template, form, changed_stage=(stage_id, form))
+
+
+@_change
+def route_stage_move_up(
+    request: HttpRequest, actor: Actor, template: RouteTemplate, stage_id: int
+) -> HttpResponse:
+    route_templates.route_stage_move(
+        actor=actor, template=template, stage_id=stage_id, direction=route_templates.UP
     )
+    return _done(template, request, _("Stage moved."))
 
 
-def _stage_move(direction: str) -> RouteAction:
-    def act(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
-        stage_id: int = _ref(request).cleaned_data["stage"]
-        route_templates.route_stage_move(
-            actor=actor, template=template, stage_id=stage_id, direction=direction
-        )
-        return _("Stage moved.")
+@_change
+def route_stage_move_down(
+    request: HttpRequest, actor: Actor, template: RouteTemplate, stage_id: int
+) -> HttpResponse:
+    route_templates.route_stage_move(
+        actor=actor, template=template, stage_id=stage_id, direction=route_templates.DOWN
+    )
+    return _done(template, request, _("Stage moved."))
 
-    return act
 
-
-def _stage_remove(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
-    stage_id: int = _ref(request).cleaned_data["stage"]
+@_change
+def route_stage_remove(
+    request: HttpRequest, actor: Actor, template: RouteTemplate, stage_id: int
+) -> HttpResponse:
     route_templates.route_stage_remove(actor=actor, template=template, stage_id=stage_id)
-    return _("Stage removed.")
+    return _done(template, request, _("Stage removed."))
 
 
-def _participant_add(request: HttpRequest, actor: Actor, template: RouteTemplate) -> str | Failed:
+@_change
+def route_participant_add(
+    request: HttpRequest, actor: Actor, template: RouteTemplate
+) -> HttpResponse:
     form = RouteParticipantForm(request.POST, auto_id=False)
-    return _submit(
+    if _saved(
         form,
         lambda data: route_templates.route_participant_add(
             actor=actor,
@@ -306,36 +326,16 @@ def _participant_add(request: HttpRequest, actor: Actor, template: RouteTemplate
             position_id=data["position"],
             department_id=data["department"],
         ),
-        _("Participant added."),
-        Failed("participant_add", form),
-    )
+    ):
+        return _done(template, request, _("Participant added."))
+    return _refused(request, actor, template, form, participant_form=form)
 
 
-def _participant_remove(
-    request: HttpRequest, actor: Actor, template: RouteTemplate
-) -> str | Failed:
-    ref = _ref(request)
-    participant_id = ref.cleaned_data["participant"]
-    if participant_id is None:
-        raise ValidationFailed(_("Choose a participant."), field="participant")
+@_change
+def route_participant_remove(
+    request: HttpRequest, actor: Actor, template: RouteTemplate, stage_id: int, participant_id: int
+) -> HttpResponse:
     route_templates.route_participant_remove(
-        actor=actor,
-        template=template,
-        stage_id=ref.cleaned_data["stage"],
-        participant_id=participant_id,
+        actor=actor, template=template, stage_id=stage_id, participant_id=participant_id
     )
-    return _("Participant removed.")
-
-
-_ROUTE_ACTIONS: dict[str, RouteAction] = {
-    "rename": _rename,
-    "activate": _switch(True),
-    "deactivate": _switch(False),
-    "stage_add": _stage_add,
-    "stage_edit": _stage_edit,
-    "stage_up": _stage_move(route_templates.UP),
-    "stage_down": _stage_move(route_templates.DOWN),
-    "stage_remove": _stage_remove,
-    "participant_add": _participant_add,
-    "participant_remove": _participant_remove,
-}
+    return _done(template, request, _("Participant removed."))

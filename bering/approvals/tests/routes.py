@@ -31,6 +31,18 @@ ROUTES: dict[str, str] = {
 ROUTE_TEMPLATE_ROUTES: dict[str, str] = {
     "approvals/routes/": "login",
     "approvals/routes/<int:pk>/": "object",
+    "approvals/routes/<int:pk>/rename/": "object",
+    "approvals/routes/<int:pk>/switch-on/": "object",
+    "approvals/routes/<int:pk>/switch-off/": "object",
+    "approvals/routes/<int:pk>/stages/add/": "object",
+    "approvals/routes/<int:pk>/stages/<int:stage_id>/change/": "object",
+    "approvals/routes/<int:pk>/stages/<int:stage_id>/move-up/": "object",
+    "approvals/routes/<int:pk>/stages/<int:stage_id>/move-down/": "object",
+    "approvals/routes/<int:pk>/stages/<int:stage_id>/remove/": "object",
+    "approvals/routes/<int:pk>/participants/add/": "object",
+    "approvals/routes/<int:pk>/stages/<int:stage_id>/participants/<int:participant_id>/remove/": (
+        "object"
+    ),
     "api/v1/approvals/routes": "login",
     "api/v1/approvals/routes/<int:pk>": "object",
     "api/v1/approvals/routes/<int:pk>/stages": "object",

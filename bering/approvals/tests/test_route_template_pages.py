@@ -24,8 +24,9 @@ def new_template(client, name: str = "Проекты НПА") -> RouteTemplate: 
     return template
 
 
-def act(client, template: RouteTemplate, **data):  # type: ignore[no-untyped-def]
-    return client.post(f"/approvals/routes/{template.pk}/", data)
+def act(client, template: RouteTemplate, change: str, **data):  # type: ignore[no-untyped-def]
+    """Post one change to its own URL, e.g. ``stages/3/move-up/``."""
+    return client.post(f"/approvals/routes/{template.pk}/{change}", data)
 
 
 def test_a_two_stage_route_built_on_the_pages_is_used_to_start_approval(
@@ -38,18 +39,15 @@ def test_a_two_stage_route_built_on_the_pages_is_used_to_start_approval(
     page = client.get(f"/approvals/routes/{template.pk}/")
     assert page.status_code == 200 and b'data-test="stage-form"' in page.content
     for name in ("Экономисты", "Юристы"):
-        assert (
-            act(client, template, action="stage_add", name=name, mode="parallel").status_code == 302
-        )
+        assert act(client, template, "stages/add/", name=name, mode="parallel").status_code == 302
     economists, lawyers = RouteStage.objects.filter(template=template).order_by("order")
     # The lawyers go first: move their stage up.
-    assert act(client, template, action="stage_up", stage=lawyers.pk).status_code == 302
+    assert act(client, template, f"stages/{lawyers.pk}/move-up/").status_code == 302
     assert (
         act(
             client,
             template,
-            action="stage_edit",
-            stage=lawyers.pk,
+            f"stages/{lawyers.pk}/change/",
             name="Правовой отдел",
             mode="sequential",
             days="2",
@@ -60,7 +58,7 @@ def test_a_two_stage_route_built_on_the_pages_is_used_to_start_approval(
         act(
             client,
             template,
-            action="participant_add",
+            "participants/add/",
             stage=lawyers.pk,
             kind="position",
             position=lawyer.employee.position_id,
@@ -71,7 +69,7 @@ def test_a_two_stage_route_built_on_the_pages_is_used_to_start_approval(
         act(
             client,
             template,
-            action="participant_add",
+            "participants/add/",
             stage=economists.pk,
             kind="employee",
             employee=economist.employee.pk,
@@ -122,27 +120,28 @@ def test_a_refused_change_shows_the_page_again_with_what_was_typed(registrar, he
     assert again.status_code == 400
     assert "Приказы" in again.content.decode() and 'class="errorlist' in again.content.decode()
 
-    too_long = act(
-        client, template, action="stage_add", name="Экономисты", mode="sequential", days="45"
-    )
+    too_long = act(client, template, "stages/add/", name="Экономисты", mode="sequential", days="45")
     body = too_long.content.decode()
     assert too_long.status_code == 400
     assert 'value="Экономисты"' in body and 'value="45"' in body
     assert re.search(r'<option value="sequential" selected>', body)
 
-    act(client, template, action="stage_add", name="Юристы", mode="parallel")
+    act(client, template, "stages/add/", name="Юристы", mode="parallel")
     stage = RouteStage.objects.get(template=template)
     events = AuditEvent.objects.count()
-    missing = act(client, template, action="participant_add", stage=stage.pk, kind="employee")
+    missing = act(client, template, "participants/add/", stage=stage.pk, kind="employee")
     assert missing.status_code == 400
     assert f'<option value="{stage.pk}" selected>' in missing.content.decode()
     assert '<option value="employee" selected>' in missing.content.decode()
 
-    bad_edit = act(client, template, action="stage_edit", stage=stage.pk, name="", mode="parallel")
+    bad_edit = act(client, template, f"stages/{stage.pk}/change/", name="", mode="parallel")
     assert bad_edit.status_code == 400 and "<details open>" in bad_edit.content.decode()
 
-    unknown = act(client, template, action="explode")
-    assert unknown.status_code == 400
+    # The page itself takes no change, and a change's URL takes no GET.
+    assert act(client, template, "", action="stage_remove", stage=stage.pk).status_code == 405
+    assert (
+        client.get(f"/approvals/routes/{template.pk}/stages/{stage.pk}/remove/").status_code == 405
+    )
     assert AuditEvent.objects.count() == events
     assert not RouteParticipant.objects.exists()
     assert list(RouteStage.objects.values_list("name", flat=True)) == ["Юристы"]
@@ -151,7 +150,7 @@ def test_a_refused_change_shows_the_page_again_with_what_was_typed(registrar, he
 def test_switching_off_hides_the_template_from_authors(registrar, executor, draft) -> None:
     client = registrar.client()
     template = new_template(client, "Старый маршрут")
-    assert act(client, template, action="deactivate").status_code == 302
+    assert act(client, template, "switch-off/").status_code == 302
     template.refresh_from_db()
     assert not template.is_active
     assert (
@@ -161,7 +160,7 @@ def test_switching_off_hides_the_template_from_authors(registrar, executor, draf
     assert (
         'data-action="activate"' in client.get(f"/approvals/routes/{template.pk}/").content.decode()
     )
-    assert act(client, template, action="activate").status_code == 302
+    assert act(client, template, "switch-on/").status_code == 302
     template.refresh_from_db()
     assert template.is_active
     history = client.get(f"/approvals/routes/{template.pk}/").content.decode()
@@ -170,7 +169,7 @@ def test_switching_off_hides_the_template_from_authors(registrar, executor, draf
 
 def test_an_executor_reads_the_routes_but_cannot_change_them(registrar, executor) -> None:
     template = new_template(registrar.client(), "Приказы")
-    act(registrar.client(), template, action="stage_add", name="Юристы", mode="parallel")
+    act(registrar.client(), template, "stages/add/", name="Юристы", mode="parallel")
     client = executor.client()
     assert 'data-action="route-templates"' not in client.get("/approvals/").content.decode()
     listing = client.get("/approvals/routes/")
@@ -181,12 +180,12 @@ def test_an_executor_reads_the_routes_but_cannot_change_them(registrar, executor
     assert b"<form" not in page.content.split(b'<main id="main">')[1]
     assert client.post("/approvals/routes/", {"name": "Мой"}).status_code == 403
     stage = RouteStage.objects.get()
-    for data in (
-        {"action": "stage_remove", "stage": stage.pk},
-        {"action": "rename", "name": "Моё"},
-        {"action": "deactivate"},
+    for change, data in (
+        (f"stages/{stage.pk}/remove/", {}),
+        ("rename/", {"name": "Моё"}),
+        ("switch-off/", {}),
     ):
-        assert act(client, template, **data).status_code == 403
+        assert act(client, template, change, **data).status_code == 403
     template.refresh_from_db()
     assert template.name == "Приказы" and template.is_active and RouteStage.objects.count() == 1
 
@@ -270,3 +269,46 @@ def test_the_template_page_names_todays_people_in_a_fixed_number_of_queries(
     assert first.status_code == page.status_code == 200
     assert lawyer.employee.user.last_name in page.content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_each_change_has_its_own_url(registrar, lawyer) -> None:
+    """Rename, move a stage down, remove a participant and a stage: one URL each."""
+    client = registrar.client()
+    template = new_template(client, "Письма")
+    for name in ("Первый", "Второй"):
+        assert act(client, template, "stages/add/", name=name, mode="parallel").status_code == 302
+    first, second = RouteStage.objects.filter(template=template).order_by("order")
+    add = act(
+        client,
+        template,
+        "participants/add/",
+        stage=first.pk,
+        kind="employee",
+        employee=lawyer.employee.pk,
+    )
+    assert add.status_code == 302
+    participant = RouteParticipant.objects.get(stage=first)
+
+    refused = act(client, template, "rename/", name="  ", doc_type="")
+    assert refused.status_code == 400
+    assert "<details open>" in refused.content.decode()
+    # Shown at the change's URL: the page's links must lead back to the page itself.
+    assert f'href="/approvals/routes/{template.pk}/?stage={first.pk}#participant"' in (
+        refused.content.decode()
+    )
+    assert act(client, template, "rename/", name="Письма граждан").status_code == 302
+
+    moved = act(client, template, f"stages/{first.pk}/move-down/")
+    assert moved.status_code == 302 and moved["Location"] == f"/approvals/routes/{template.pk}/"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (2, 1)
+
+    removed = act(client, template, f"stages/{first.pk}/participants/{participant.pk}/remove/")
+    assert removed.status_code == 302 and not RouteParticipant.objects.exists()
+    assert act(client, template, f"stages/{second.pk}/remove/").status_code == 302
+    template.refresh_from_db()
+    assert template.name == "Письма граждан"
+    assert list(RouteStage.objects.values_list("name", "order")) == [("Первый", 1)]
+    page = client.get(f"/approvals/routes/{template.pk}/").content.decode()
+    assert f'action="/approvals/routes/{template.pk}/stages/{first.pk}/remove/"' in page
