@@ -159,6 +159,10 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.executor_id}: {self.resolution_id}"
 
+    @property
+    def is_responsible(self) -> bool:
+        return self.role == self.Role.RESPONSIBLE
+
 
 class Report(models.Model):
     """An executor's report: text and files, or a reply draft."""
@@ -171,6 +175,15 @@ class Report(models.Model):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports")
     author = models.ForeignKey("orgs.Employee", on_delete=models.PROTECT, related_name="+")
+    """The executor the report is of (the absent colleague when a deputy reports)."""
+    submitted_by = models.ForeignKey(
+        "orgs.Employee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The post that sent the report (a deputy acting for the executor)."),
+    )
     text = models.TextField(_("report"), blank=True)
     reply = models.ForeignKey(
         "documents.Document",

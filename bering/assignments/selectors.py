@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from bering.assignments import permissions
 from bering.assignments.models import Assignment, Extension, Report, Resolution
 from bering.assignments.terms import (
     DraftDue,
@@ -71,7 +72,10 @@ def assignment_get_for_user(actor: Actor, assignment_id: int) -> Assignment:
 def report_get_for_user(actor: Actor, report_id: int) -> Report:
     report = (
         Report.objects.select_related(
-            "assignment__resolution", "assignment__document__organization", "author__user"
+            "assignment__resolution",
+            "assignment__document__organization",
+            "author__user",
+            "submitted_by",
         )
         .filter(pk=report_id, assignment__organization_id=actor.organization_id)
         .first()
@@ -106,6 +110,24 @@ class Row:
     late: Lateness
     pending_report: Report | None = None
     pending_extension: Extension | None = None
+    actions: permissions.Actions = field(default_factory=permissions.Actions)
+    """The viewer's buttons on this row (set where the page shows them)."""
+
+
+def _set_actions(actor: Actor, rows: list[Row], responsible_of: dict[int, int]) -> None:
+    """Each row's buttons for ``actor``; ``responsible_of`` maps a resolution to its
+    responsible executor. In memory: every row's relations are already loaded."""
+    for row in rows:
+        item = row.assignment
+        row.actions = permissions.actions_for(
+            actor.employee,
+            item,
+            item.resolution,
+            responsible_id=responsible_of.get(item.resolution_id),
+            pending_report=row.pending_report,
+            pending_extension=row.pending_extension,
+            post=actor.post,
+        )
 
 
 def _rows(items: list[Assignment]) -> list[Row]:
@@ -129,7 +151,10 @@ def _rows(items: list[Assignment]) -> list[Row]:
 
 def _with_related(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     return qs.select_related(*_RELATED).prefetch_related(
-        Prefetch("reports", queryset=Report.objects.select_related("author__user", "reply")),
+        Prefetch(
+            "reports",
+            queryset=Report.objects.select_related("author__user", "submitted_by", "reply"),
+        ),
         "reports__files__stored",
         "extensions",
     )
@@ -162,7 +187,18 @@ def assignments_on_control(actor: Actor) -> list[Row]:
             status=Assignment.Status.REPORTED,
         )
     )
-    return _rows(list(_with_related(qs.order_by("due_at", "id"))[:200]))
+    rows = _rows(list(_with_related(qs.order_by("due_at", "id"))[:200]))
+    # A co-executor's row is here because the actor is the responsible executor.
+    responsible_of = {
+        row.assignment.resolution_id: row.assignment.executor_id
+        for row in rows
+        if row.assignment.role == Assignment.Role.RESPONSIBLE
+    }
+    for row in rows:
+        if row.assignment.role == Assignment.Role.CO_EXECUTOR:
+            responsible_of.setdefault(row.assignment.resolution_id, actor.employee.pk)
+    _set_actions(actor, rows, responsible_of)
+    return rows
 
 
 def extensions_to_decide(actor: Actor) -> QuerySet[Extension]:
@@ -282,6 +318,15 @@ def resolution_tree(actor: Actor, document: Document) -> list[Node]:
     by_resolution: dict[int, list[Row]] = {}
     for row in items:
         by_resolution.setdefault(row.assignment.resolution_id, []).append(row)
+    _set_actions(
+        actor,
+        items,
+        {
+            row.assignment.resolution_id: row.assignment.executor_id
+            for row in items
+            if row.assignment.role == Assignment.Role.RESPONSIBLE
+        },
+    )
     nodes = {
         r.pk: Node(
             resolution=r,

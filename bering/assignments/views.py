@@ -97,7 +97,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "document": doc,
         "tree": selectors.resolution_tree(actor, doc),
-        "me": actor.employee,
+        "is_head": permissions.can_issue(actor.employee),
         "can_prepare": permissions.can_prepare(actor.employee, doc),
         "report_form": ReportForm(),
         "extension_form": ExtensionForm(),

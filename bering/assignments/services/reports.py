@@ -102,7 +102,11 @@ def report_submit(
             raise Conflict(_("This assignment is not in progress: the report is already sent."))
         locked = Assignment.objects.select_related("resolution", "document").get(pk=assignment.pk)
         report = Report.objects.create(
-            assignment=locked, author=actor.employee, text=text, reply=reply
+            assignment=locked,
+            author=actor.employee,
+            submitted_by=actor.post,
+            text=text,
+            reply=reply,
         )
         names = []
         for upload in uploads:
@@ -143,6 +147,10 @@ def report_submit(
 
 def _check_reviewer(actor: Actor, report: Report) -> Assignment:
     assignment = report.assignment
+    if permissions.is_own_report(report, actor.employee, actor.post):
+        raise Forbidden(
+            _("You cannot accept or return your own report: another person decides on it.")
+        )
     reviewer = permissions.report_reviewer_id(assignment, assignment.resolution)
     if actor.employee.pk not in (reviewer, assignment.resolution.controller_id):
         raise Forbidden(_("This report is for the controller or the responsible executor."))

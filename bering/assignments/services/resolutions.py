@@ -47,7 +47,7 @@ def _tz(document: Document) -> str:
     return document.organization.time_zone
 
 
-def _check_people(document: Document, spec: ResolutionSpec) -> None:
+def _check_people(document: Document, spec: ResolutionSpec, *, author: Employee) -> None:
     if not spec.text.strip():
         raise ValidationFailed(_("Enter the text of the resolution."), field="text")
     if len(spec.text) > TEXT_MAX:
@@ -61,6 +61,18 @@ def _check_people(document: Document, spec: ResolutionSpec) -> None:
     ids = [p.pk for p in [spec.responsible, *spec.co_executors]]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("Name each executor once."), field="co_executors")
+    controller = spec.controller or author
+    if permissions.controls_own_assignment(
+        responsible_id=spec.responsible.pk, controller_id=controller.pk
+    ):
+        raise ValidationFailed(
+            _(
+                "The responsible executor cannot control their own assignment: "
+                "choose another controller."
+            ),
+            code="self_control",
+            field="controller",
+        )
 
 
 def _url_document(document: Document) -> str:
@@ -193,7 +205,7 @@ def resolution_draft(
         raise Forbidden(_("A resolution is given on a registered incoming or internal document."))
     if author.organization_id != document.organization_id or not permissions.can_issue(author):
         raise ValidationFailed(_("Choose a head of your organization."), field="author")
-    _check_people(document, spec)
+    _check_people(document, spec, author=author)
 
     def work() -> Resolution:
         locked = _lock_document(document)
@@ -236,7 +248,7 @@ def resolution_issue(*, actor: Actor, document: Document, spec: ResolutionSpec) 
         raise Forbidden(_("Only a head gives resolutions."))
     if not permissions.can_prepare(actor.employee, document):
         raise Forbidden(_("A resolution is given on a registered incoming or internal document."))
-    _check_people(document, spec)
+    _check_people(document, spec, author=actor.employee)
 
     def work() -> Resolution:
         locked = _lock_document(document)
@@ -263,8 +275,9 @@ def resolution_confirm(
             raise Conflict(_("This draft was already decided."))
         raise Forbidden(_("Only the head it was prepared for confirms this draft."))
     document = resolution.document
-    if spec is not None:
-        _check_people(document, spec)
+    # An unedited draft is checked as it stands: one prepared before the rule
+    # (or with the head as responsible) must be edited, not confirmed.
+    _check_people(document, spec or _spec_of(resolution), author=resolution.author)
 
     def work() -> Resolution:
         now = clock.now()
@@ -373,7 +386,7 @@ def resolution_cascade(*, actor: Actor, assignment: Assignment, spec: Resolution
     if not permissions.can_cascade(actor.employee, assignment):
         raise Forbidden(_("Only a head who executes this assignment passes it on."))
     document = assignment.document
-    _check_people(document, spec)
+    _check_people(document, spec, author=actor.employee)
 
     def work() -> Resolution:
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)

@@ -251,7 +251,8 @@ def _resolutions(
         moment = _working_after(document.registered_at, rng.uniform(1, 6))
         if moment >= now:
             continue
-        responsible = executor if n % 2 == 0 else rng.choice(others)
+        # Nobody controls their own assignment: the controller is never responsible.
+        responsible = executor if n % 2 == 0 else rng.choice([o for o in others if o != controller])
         co = [rng.choice([o for o in others if o != responsible])] if n % 4 == 0 else []
         spec = assignments.ResolutionSpec(
             text=rng.choice(RESOLUTIONS),
