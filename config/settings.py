@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A body over its limit is refused from Content-Length, before it is read (decision 0014).
     "bering.core.middleware.RequestSizeMiddleware",
+    # Signed-in pages and API answers: Cache-Control: private, no-store (decision 0014).
+    "bering.core.middleware.PrivateCacheMiddleware",
     "bering.web.middleware.OrganizationTimeZoneMiddleware",
     "bering.web.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,5 +1,5 @@
-"""Middleware for every request: bodies bounded before they are read.
-See docs/decisions/0014-integrity-hardening.md."""
+"""Middleware for every request: bodies bounded before they are read, private answers
+kept out of caches. See docs/decisions/0014-integrity-hardening.md."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
 MB = 1024 * 1024
+PRIVATE = "private, no-store"
 
 
 def content_length(request: HttpRequest) -> int | None:
@@ -75,3 +76,21 @@ def too_large(request: HttpRequest, message: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     return render(request, "413.html", {"message": message}, status=413)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every API answer and every page for a
+    signed-in user, unless the view chose its own (a page image a browser may keep for
+    an hour, an API download: decision 0014). Public pages keep their own headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = PRIVATE
+        return response

@@ -1,4 +1,5 @@
-"""Bodies over their limit are refused before they are read (issue 11, decision 0014)."""
+"""Bodies over their limit are refused before they are read; private answers are not
+cached (issue 11, decision 0014)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rest_framework.test import APIClient
 from bering.api.tests.conftest import bearer
 from bering.api.tests.test_citizen_api import citizen_client
 from bering.appeals.tests.conftest import make_citizen
-from bering.core.middleware import RequestSizeMiddleware
+from bering.core.middleware import PRIVATE, PrivateCacheMiddleware, RequestSizeMiddleware
 from bering.portal.session import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,55 @@ def test_the_middleware_alone_never_calls_the_view_when_too_large(rf: RequestFac
     assert calls == []
     request = rf.generic("POST", "/api/v1/documents/", CONTENT_TYPE=MULTIPART, CONTENT_LENGTH="x")
     assert middleware(request).status_code == 200  # not a number: Django decides
+
+
+# --- Cache-Control ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/documents/", "/notifications/", "/documents/new/"])
+def test_signed_in_pages_are_private_no_store(registrar, url):
+    response = registrar.client().get(url)
+    assert response.status_code in (200, 302), url
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.parametrize("url", ["/api/v1/me", "/api/v1/documents/", "/api/v1/journals/"])
+def test_api_answers_are_private_no_store(registrar, url):
+    response = bearer(registrar.user).get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/me", "/api/v1/no-such-thing", "/api/citizen/v1/me", "/api/v1/schema/"]
+)
+def test_api_errors_and_anonymous_answers_are_private_no_store(db, url):
+    assert APIClient().get(url)["Cache-Control"] == PRIVATE
+
+
+def test_citizens_api_answers_are_private_no_store(db):
+    response = citizen_client(make_citizen()).get("/api/citizen/v1/me")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_public_pages_keep_their_own_headers(db):
+    login = Client().get("/login/")
+    assert login.status_code == 200
+    assert login.get("Cache-Control") != PRIVATE  # Django's never_cache, as before
+    reception = Client().get("/reception/")
+    assert reception.status_code == 200
+    assert reception.get("Cache-Control") != PRIVATE
+
+
+def test_a_views_own_cache_control_is_kept(registrar, rf: RequestFactory):
+    def view(request):
+        response = HttpResponse(b"png")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    request = rf.get("/documents/1/files/1/preview/")
+    request.user = registrar.user
+    assert PrivateCacheMiddleware(view)(request)["Cache-Control"] == "private, max-age=3600"
+    plain = PrivateCacheMiddleware(lambda r: HttpResponse())(request)
+    assert plain["Cache-Control"] == PRIVATE
