@@ -166,7 +166,9 @@ def assignments_mine(actor: Actor) -> list[Row]:
         executor=actor.employee,
         status__in=(Assignment.Status.IN_PROGRESS, Assignment.Status.REPORTED),
     ).order_by("due_at", "id")
-    return _rows(list(_with_related(qs)[:200]))
+    rows = _rows(list(_with_related(qs)[:200]))
+    _set_actions(actor, rows, {})  # one's own rows: nobody decides their own report
+    return rows
 
 
 def assignments_on_control(actor: Actor) -> list[Row]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -64,6 +65,18 @@ class ExtensionDecideIn(ExecutionNoteIn):
     grant = serializers.BooleanField()
 
 
+class AssignmentActionsOut(serializers.Serializer[Any]):
+    """What the caller may do with the assignment now (the page's buttons)."""
+
+    report = serializers.BooleanField()
+    ask_extension = serializers.BooleanField()
+    cascade = serializers.BooleanField()
+    decide_report = serializers.BooleanField(
+        help_text="Accept or return the pending report: never one's own."
+    )
+    decide_extension = serializers.BooleanField()
+
+
 class AssignmentOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     document = serializers.IntegerField()
@@ -80,6 +93,7 @@ class AssignmentOut(serializers.Serializer[Any]):
     overdue_label = serializers.CharField()
     pending_report = serializers.IntegerField(allow_null=True)
     pending_extension = serializers.IntegerField(allow_null=True)
+    actions = AssignmentActionsOut()
 
 
 class ResolutionOut(serializers.Serializer[Any]):
@@ -119,6 +133,7 @@ def row_out(row: Row) -> dict[str, Any]:
         "overdue_label": str(row.late.label),
         "pending_report": row.pending_report.pk if row.pending_report else None,
         "pending_extension": row.pending_extension.pk if row.pending_extension else None,
+        "actions": dataclasses.asdict(row.actions),
     }
 
 

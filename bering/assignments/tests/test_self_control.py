@@ -153,6 +153,8 @@ def test_a_controller_never_accepts_or_returns_his_own_report(letter, head, cont
 def test_the_own_report_over_the_api_and_the_page(letter, head, controller):
     _resolution, _item, report = _self_controlled(letter, head, controller)
     api = bearer(controller.user)
+    (row,) = api.get("/api/v1/assignments/control").json()
+    assert row["pending_report"] == report.pk and row["actions"]["decide_report"] is False
     assert api.post(f"/api/v1/reports/{report.pk}/accept", {"note": ""}).status_code == 403
     assert api.post(f"/api/v1/reports/{report.pk}/return", {"note": "x"}).status_code == 403
     controller.client().post(f"/assignments/reports/{report.pk}/accept/", {"note": ""})
@@ -194,6 +196,10 @@ def test_another_reviewer_still_accepts(letter, head, executor, controller):
     report = services.report_submit(actor=executor.actor, assignment=item, text="Исполнено")
     (row,) = selectors.assignments_on_control(controller.actor)
     assert row.actions.decide_report
+    (listed,) = bearer(controller.user).get("/api/v1/assignments/control").json()
+    assert listed["actions"]["decide_report"] is True
+    (mine,) = bearer(executor.user).get("/api/v1/assignments/mine").json()
+    assert mine["actions"]["decide_report"] is False and mine["actions"]["report"] is False
     page = controller.client().get(f"/assignments/document/{letter.pk}/").content.decode()
     assert 'data-action="accept-report"' in page
     services.report_accept(actor=controller.actor, report=report)
