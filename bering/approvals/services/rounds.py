@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from bering.approvals.services.common import (
 from bering.approvals.timing import due_in_working_days
 from bering.audit.services import record
 from bering.core import clock
-from bering.core.db import atomic_with_retry
+from bering.core.db import atomic_with_retry, retried_atomic
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents.models import Document
 from bering.documents.services import document_grant_access
@@ -114,6 +115,23 @@ def approval_start(
         )
     stages = [s for s in plan if s.approver_ids]
     wanted = {pk for s in stages for pk in s.approver_ids}
+    people = _start_people(document, wanted)
+    _check_plan(stages)
+    reason = _check_removal_reason(removal_reason)
+    _check_direct_to_signing(document, stages, direct_to_signing)
+    return _open_round(
+        actor=actor,
+        document=document,
+        stages=stages,
+        people=people,
+        template_id=template_id,
+        reason=reason,
+    )
+
+
+def _start_people(document: Document, wanted: set[int]) -> dict[int, Employee]:
+    """The approvers and the signer; every approver of the draft's organization, at work."""
+    assert document.signer_id is not None
     people = {
         e.pk: e
         for e in Employee.objects.filter(pk__in=wanted | {document.signer_id}).select_related(
@@ -130,17 +148,31 @@ def approval_start(
                 % {"name": person.user.display_name},
                 field="approvers",
             )
+    return people
+
+
+def _check_plan(stages: Sequence[StagePlan]) -> None:
     for s in stages:
         if s.mode not in Mode.values:
             raise ValidationFailed(_("Unknown stage mode."), field="mode")
         if s.days is not None and not 1 <= s.days <= 60:
             raise ValidationFailed(_("A stage lasts 1 to 60 working days."), field="days")
+
+
+def _check_removal_reason(removal_reason: str) -> str:
     reason = removal_reason.strip()
     if len(reason) > MAX_REASON:
         raise ValidationFailed(
             _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON},
             field="removal_reason",
         )
+    return reason
+
+
+def _check_direct_to_signing(
+    document: Document, stages: Sequence[StagePlan], direct_to_signing: bool | None
+) -> None:
+    """Straight to signing is said explicitly, and only where the type's regulation allows it."""
     if direct_to_signing is True and stages:
         raise ValidationFailed(
             _("Either choose approvers or send the draft straight to signing, not both."),
@@ -163,109 +195,146 @@ def approval_start(
             field="approvers",
         )
 
-    def work() -> ApprovalRun:
-        locked = (
-            Document.objects.select_for_update().select_related("organization").get(pk=document.pk)
-        )
-        if locked.status not in (Document.Status.DRAFT, Document.Status.REWORK):
-            raise Conflict(_("The draft is already on approval or signed."))
-        file_ids = _current_file_ids(locked)
-        if not file_ids:
-            raise ValidationFailed(_("Upload the text of the draft first."), field="file")
-        dropped = [
-            pk
-            for pk in last_round_refusers(locked.pk)
-            if pk not in wanted and pk != locked.signer_id
-        ]
-        if dropped and not reason:
-            names = Employee.objects.filter(pk__in=dropped).select_related("user")
-            raise ValidationFailed(
-                _(
-                    "%(names)s did not agree in the previous round: give the reason "
-                    "for removing them from the route."
-                )
-                % {"names": ", ".join(sorted(e.user.display_name for e in names))},
-                field="removal_reason",
-            )
-        terms = regulation_terms(locked.doc_type_id)
-        now = clock.now()
-        last = ApprovalRun.objects.filter(document=locked).aggregate(m=Max("round"))["m"] or 0
-        total = due_in_working_days(
-            start=now, days=terms.total_days, tz=locked.organization.time_zone
-        )
-        run = ApprovalRun.objects.create(
-            document=locked,
-            round=last + 1,
-            template_id=template_id,
-            file_ids=file_ids,
-            started_by=actor.employee,
-            started_at=now,
-            due_at=total.at,
-            due_explanation=total.explanation[:500],
-        )
-        Removal.objects.bulk_create(
-            [Removal(run=run, approver_id=pk, reason=reason) for pk in dropped]
-        )
-        order = 0
-        for spec in stages:
-            order += 1
-            stage = Stage.objects.create(
-                run=run,
-                order=order,
-                name=spec.name[:200] or str(_("Approval")),
-                mode=spec.mode,
-                days=spec.days or terms.stage_days,
-            )
-            seen: set[int] = set()
-            for position, pk in enumerate(spec.approver_ids, start=1):
-                if pk in seen:
-                    continue
-                seen.add(pk)
-                Visa.objects.create(run=run, stage=stage, order=position, approver_id=pk)
-        signing = Stage.objects.create(
-            run=run,
-            order=order + 1,
-            name=str(_("Signing")),
-            is_signing=True,
-            days=terms.sign_days,
-        )
-        assert locked.signer_id is not None
-        Visa.objects.create(
-            run=run, stage=signing, kind=Visa.Kind.SIGN, approver_id=locked.signer_id
-        )
-        _set_document_status(locked, Document.Status.ON_APPROVAL)
-        first = run.stages.order_by("order").first()
-        assert first is not None
-        activated = _activate_stage(run, first, now)
-        document_grant_access(
-            actor=actor,
-            document=locked,
-            employees=[people[pk] for pk in wanted | {locked.signer_id}],
-            reason="approval",
-        )
-        record(
-            actor=actor,
-            verb="approval.started",
-            object_type="document",
-            object_id=locked.pk,
-            data={
-                "run": run.pk,
-                "round": run.round,
-                "files": file_ids,
-                "stages": [
-                    {"name": s.name, "mode": s.mode, "approvers": list(s.approver_ids)}
-                    for s in stages
-                ],
-                "signer": locked.signer_id,
-                "direct_to_signing": not stages,
-                "removed": [{"approver": pk, "reason": reason} for pk in dropped],
-                "due": run.due_at,
-            },
-        )
-        _notify_tasks(locked, activated)
-        return run
 
-    return atomic_with_retry(work)
+@retried_atomic
+def _open_round(
+    *,
+    actor: Actor,
+    document: Document,
+    stages: Sequence[StagePlan],
+    people: dict[int, Employee],
+    template_id: int | None,
+    reason: str,
+) -> ApprovalRun:
+    """The round itself, in one transaction under a lock on the draft."""
+    locked = Document.objects.select_for_update().select_related("organization").get(pk=document.pk)
+    if locked.status not in (Document.Status.DRAFT, Document.Status.REWORK):
+        raise Conflict(_("The draft is already on approval or signed."))
+    file_ids = _current_file_ids(locked)
+    if not file_ids:
+        raise ValidationFailed(_("Upload the text of the draft first."), field="file")
+    wanted = {pk for s in stages for pk in s.approver_ids}
+    dropped = _dropped_refusers(locked, wanted, reason)
+    terms = regulation_terms(locked.doc_type_id)
+    now = clock.now()
+    run = _create_run(
+        actor=actor,
+        document=locked,
+        template_id=template_id,
+        file_ids=file_ids,
+        terms=terms,
+        now=now,
+    )
+    Removal.objects.bulk_create([Removal(run=run, approver_id=pk, reason=reason) for pk in dropped])
+    _create_stages(run, locked, stages, terms)
+    _set_document_status(locked, Document.Status.ON_APPROVAL)
+    first = run.stages.order_by("order").first()
+    assert first is not None
+    activated = _activate_stage(run, first, now)
+    assert locked.signer_id is not None
+    document_grant_access(
+        actor=actor,
+        document=locked,
+        employees=[people[pk] for pk in wanted | {locked.signer_id}],
+        reason="approval",
+    )
+    record(
+        actor=actor,
+        verb="approval.started",
+        object_type="document",
+        object_id=locked.pk,
+        data={
+            "run": run.pk,
+            "round": run.round,
+            "files": file_ids,
+            "stages": [
+                {"name": s.name, "mode": s.mode, "approvers": list(s.approver_ids)} for s in stages
+            ],
+            "signer": locked.signer_id,
+            "direct_to_signing": not stages,
+            "removed": [{"approver": pk, "reason": reason} for pk in dropped],
+            "due": run.due_at,
+        },
+    )
+    _notify_tasks(locked, activated)
+    return run
+
+
+def _dropped_refusers(document: Document, wanted: set[int], reason: str) -> list[int]:
+    """Who said «не согласовано» last round and is left out now: only with a reason."""
+    dropped = [
+        pk
+        for pk in last_round_refusers(document.pk)
+        if pk not in wanted and pk != document.signer_id
+    ]
+    if dropped and not reason:
+        names = Employee.objects.filter(pk__in=dropped).select_related("user")
+        raise ValidationFailed(
+            _(
+                "%(names)s did not agree in the previous round: give the reason "
+                "for removing them from the route."
+            )
+            % {"names": ", ".join(sorted(e.user.display_name for e in names))},
+            field="removal_reason",
+        )
+    return dropped
+
+
+def _create_run(
+    *,
+    actor: Actor,
+    document: Document,
+    template_id: int | None,
+    file_ids: list[int],
+    terms: Terms,
+    now: dt.datetime,
+) -> ApprovalRun:
+    """The next round of the draft, due in the regulation's total working days."""
+    last = ApprovalRun.objects.filter(document=document).aggregate(m=Max("round"))["m"] or 0
+    total = due_in_working_days(
+        start=now, days=terms.total_days, tz=document.organization.time_zone
+    )
+    return ApprovalRun.objects.create(
+        document=document,
+        round=last + 1,
+        template_id=template_id,
+        file_ids=file_ids,
+        started_by=actor.employee,
+        started_at=now,
+        due_at=total.at,
+        due_explanation=total.explanation[:500],
+    )
+
+
+def _create_stages(
+    run: ApprovalRun, document: Document, stages: Sequence[StagePlan], terms: Terms
+) -> None:
+    """The approval stages with their (waiting) visas, then the signer's stage."""
+    order = 0
+    for spec in stages:
+        order += 1
+        stage = Stage.objects.create(
+            run=run,
+            order=order,
+            name=spec.name[:200] or str(_("Approval")),
+            mode=spec.mode,
+            days=spec.days or terms.stage_days,
+        )
+        seen: set[int] = set()
+        for position, pk in enumerate(spec.approver_ids, start=1):
+            if pk in seen:
+                continue
+            seen.add(pk)
+            Visa.objects.create(run=run, stage=stage, order=position, approver_id=pk)
+    signing = Stage.objects.create(
+        run=run,
+        order=order + 1,
+        name=str(_("Signing")),
+        is_signing=True,
+        days=terms.sign_days,
+    )
+    assert document.signer_id is not None
+    Visa.objects.create(run=run, stage=signing, kind=Visa.Kind.SIGN, approver_id=document.signer_id)
 
 
 def approval_recall(*, actor: Actor, document: Document, reason: str = "") -> ApprovalRun:
