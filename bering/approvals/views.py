@@ -60,7 +60,7 @@ def _visa_context(actor: Actor, visa: Visa) -> dict[str, object]:
         "main": main,
         "previous_run": previous_run,
         "changes": changes,
-        "is_mine": visa.approver_id == actor.employee.pk and visa.status == Visa.Status.PENDING,
+        "actions": permissions.visa_actions_for(actor.employee, visa),
         "decide_form": DecideForm(),
         "sign_form": SignForm(),
         "earlier": [

@@ -167,3 +167,40 @@ def test_approvers_are_picked_by_search_in_a_large_organization(executor, head):
     client.post(f"/approvals/documents/{draft.pk}/start/", {"add": [zoya.pk]})
     run = ApprovalRun.objects.get(document=draft)
     assert run.stages.first().visas.filter(approver=zoya).exists()
+
+
+def test_the_visa_page_offers_only_what_its_viewer_may_do(draft, executor, lawyer, head) -> None:
+    """The forms follow ``permissions.visa_actions_for``: the approver decides, the
+    signer signs or gives back, anyone else (and a decided visa) gets no form."""
+    from bering.approvals import permissions
+
+    assert draft.signer_id == head.employee.pk
+    services.approval_start(
+        actor=executor.actor,
+        document=draft,
+        plan=[StagePlan(name="Юристы", approver_ids=(lawyer.employee.pk,))],
+    )
+    visa = Visa.objects.get(approver=lawyer.employee)
+    assert permissions.visa_actions_for(lawyer.employee, visa) == permissions.VisaActions(
+        sign=False, decide=True, give_back=False
+    )
+    screen = lawyer.client().get(f"/approvals/visas/{visa.pk}/").content.decode()
+    assert 'data-test="decide-form"' in screen and 'data-test="sign-form"' not in screen
+    author = executor.client().get(f"/approvals/visas/{visa.pk}/")
+    assert author.status_code == 200 and b'<form method="post" action="/approvals/' not in (
+        author.content
+    )
+    assert (
+        lawyer.client().post(f"/approvals/visas/{visa.pk}/", {"outcome": "agreed"}).status_code
+        == 302
+    )
+    visa.refresh_from_db()
+    assert (
+        b'data-test="decide-form"'
+        not in lawyer.client().get(f"/approvals/visas/{visa.pk}/").content
+    )
+
+    signing = Visa.objects.get(kind=Visa.Kind.SIGN)
+    screen = head.client().get(f"/approvals/visas/{signing.pk}/").content.decode()
+    assert 'data-test="sign-form"' in screen and 'data-test="return-form"' in screen
+    assert 'data-test="decide-form"' not in screen
