@@ -143,6 +143,12 @@ def backup_verify(*, src: Path) -> Report:
         f"Manifest: {manifest.vendor} backup made {manifest.created_at}, "
         f"{len(manifest.tables)} tables, {manifest.total_rows} rows, {len(manifest.files)} files."
     )
+    audit = manifest.audit
+    if audit.checkpoint and audit.checkpoint != f"{audit.events}:{audit.head_hash}":
+        report.problems.append(
+            f"The manifest's audit checkpoint {audit.checkpoint} does not match its audit "
+            f"figures ({audit.events} events, head {_short(audit.head_hash)})."
+        )
     _verify_database(src, manifest, report)
     _verify_files(src, manifest, report)
     report.warnings.extend(f"At backup time: {problem}" for problem in manifest.problems)
