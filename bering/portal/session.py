@@ -46,7 +46,10 @@ def current_citizen(request: HttpRequest) -> Citizen | None:
 def citizen_required(
     view: Callable[..., HttpResponse],
 ) -> Callable[..., HttpResponse]:
-    """Send a visitor with no citizen session to the sign-in page, then back."""
+    """Send a visitor with no citizen session to the sign-in page, then back.
+
+    What a signed-in citizen sees is his own: never kept by a browser or a proxy
+    cache (``private, no-store``, unless the view chose stricter headers itself)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -54,6 +57,9 @@ def citizen_required(
         if citizen is None:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('portal:login')}?{query}")
-        return view(request, citizen, *args, **kwargs)
+        response = view(request, citizen, *args, **kwargs)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
 
     return wrapper

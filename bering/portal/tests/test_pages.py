@@ -92,6 +92,13 @@ def test_citizen_pages_send_visitors_to_sign_in(client, db, name):
     assert response.status_code == 302 and reverse("portal:login") in response["Location"]
 
 
+@pytest.mark.parametrize("name", ["portal:write", "portal:appeals", "portal:profile"])
+def test_a_signed_in_citizens_pages_are_never_cached(galina, health, name):
+    response = signed_in(galina).get(reverse(name))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 # --- writing -------------------------------------------------------------------------
 
 
