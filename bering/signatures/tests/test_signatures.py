@@ -21,6 +21,7 @@ from bering.core.errors import Conflict
 from bering.documents import services as document_services
 from bering.documents.models import Document, DocumentFile
 from bering.documents.tests.factories import doc_type
+from bering.files.models import StoredFile
 from bering.files.services import file_store
 from bering.signatures.models import Signature
 from bering.signatures.selectors import Verdict, signature_verify, signatures_for_files
@@ -262,3 +263,46 @@ def test_str_names_the_kind_and_digest(draft: Document, head: Persona) -> None:
     signature = sign(main_file(draft), head)
     assert signature.sha256[:12] in str(signature)
     assert timezone.is_aware(signature.signed_at)
+
+
+def test_a_stored_digest_rewritten_after_signing_fails_the_check(
+    draft: Document, head: Persona
+) -> None:
+    signature = sign(main_file(draft), head)
+    StoredFile.objects.filter(pk=signature.document_file.stored_id).update(sha256="f" * 64)
+    signature = Signature.objects.select_related(
+        "document_file__stored", "document_file__document"
+    ).get(pk=signature.pk)
+    check = signature_verify(signature)
+    assert check.verdict == Verdict.BYTES_CHANGED
+    assert not check.valid
+
+
+def test_new_versions_elsewhere_leave_the_signature_current(
+    draft: Document, head: Persona, executor: Persona
+) -> None:
+    """A new version of another slot, or of the same slot of another document,
+    does not make this file's signature an old version's."""
+    main, attachment = DocumentFile.objects.filter(document=draft).order_by("slot")
+    signature = sign(main, head)
+    other = document_services.document_create(
+        actor=executor.actor,
+        card=document_services.Card(
+            doc_type=doc_type("memo"), title="Другое", signer=head.employee
+        ),
+        flow="internal",
+        uploads=[document_services.Upload(name="д.pdf", stream=io.BytesIO(make_pdf("д")))],
+    )
+    other_main = main_file(other)
+    for document, slot in ((draft, attachment.slot), (other, other_main.slot)):
+        DocumentFile.objects.create(
+            document=document,
+            slot=slot,
+            version=5,
+            role=DocumentFile.Role.ATTACHMENT,
+            stored=attachment.stored,
+            added_by=executor.employee,
+        )
+    check = signature_verify(signature)
+    assert check.verdict == Verdict.VALID
+    assert check.valid
