@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run install install-test migrate demo serve test lint typecheck unit bench clean messages
+.PHONY: run install install-test migrate demo serve test lint typecheck unit bench clean messages mutation
 
 run: install migrate demo serve
 
@@ -43,6 +43,12 @@ test: lint typecheck unit
 
 bench: install-test
 	$(PY) bench/run.py
+
+# Mutation testing of the rule modules (decision 0015); not part of `make test`.
+# MUTATION_BUDGET: seconds before it stops and prints what it has (0: run all).
+MUTATION_BUDGET ?= 0
+mutation: install-test
+	$(PY) scripts/mutation.py --budget $(MUTATION_BUDGET) $(MUTATION_MODULES)
 
 clean:
 	rm -rf var .venv
