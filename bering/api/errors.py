@@ -37,7 +37,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 {"id": d.pk, "reg_number": d.reg_number, "reg_date": d.reg_date}
                 for d in exc.duplicates
             ]
-        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        headers = None
+        if exc.retry_after:
+            headers = {"Retry-After": str(exc.retry_after)}
+        elif exc.status_code == 503:
+            headers = {"Retry-After": "5"}
         return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, OperationalError) and (
         is_lock_error(exc) or any(m in str(exc).lower() for m in _TIMEOUT_MARKERS)

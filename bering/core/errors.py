@@ -14,6 +14,9 @@ class DomainError(Exception):
 
     status_code = 400
     code = "invalid"
+    retry_after: int | None = None
+    """Seconds after which trying again may succeed (a lockout, a rate limit): sent as
+    ``Retry-After``."""
 
     def __init__(
         self, message: str | Promise, *, code: str | None = None, field: str | None = None

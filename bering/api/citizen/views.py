@@ -39,7 +39,6 @@ from bering.api.schema import IDEMPOTENCY_ERROR, KEY_PARAMETER, idempotent_opera
 from bering.appeals import citizen_auth, ratelimit, selectors
 from bering.appeals import services as appeal_services
 from bering.appeals.models import FILES_MAX, TEXT_MAX, Appeal, Citizen, Topic
-from bering.appeals.ratelimit import RateLimited
 from bering.core.errors import NotFound, ValidationFailed
 from bering.documents.services import Upload
 from bering.files.services import file_open
@@ -175,12 +174,6 @@ class CitizenApiView(APIView):
             raise NotFound(_("Not found."))
         if isinstance(request.user, Citizen):
             ratelimit.hit("citizen_api", str(request.user.pk))
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
-        if isinstance(exc, RateLimited):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
 
 
 def parse(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:

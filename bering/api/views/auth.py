@@ -18,6 +18,7 @@ from bering.accounts import twofactor
 from bering.accounts.models import ApiToken, User
 from bering.accounts.security import LockedOut
 from bering.api.base import ApiView, parse
+from bering.api.errors import exception_handler
 from bering.api.serializers import MeOut, TokenIn, TokenOut
 from bering.core.errors import ValidationFailed
 from bering.orgs import security as sign_in_security
@@ -25,14 +26,11 @@ from bering.orgs.selectors import posts_for_user, substitutions_active
 
 
 def locked_out(exc: LockedOut) -> Response:
-    """A lockout as the API's JSON error, with the seconds left in ``Retry-After``."""
-    # TODO(api errors): one line in bering.api.errors (a DomainError's ``retry_after``)
-    # would make this the handler's job; that file was another helper's area.
-    return Response(
-        {"code": exc.code, "detail": str(exc.message)},
-        status=exc.status_code,
-        headers={"Retry-After": str(exc.retry_after)},
-    )
+    """A lockout answered (not raised, so the call's transaction keeps the recorded
+    refusal) as the API's JSON error, with the seconds left in ``Retry-After``."""
+    response = exception_handler(exc, {})
+    assert response is not None
+    return response
 
 
 V = TypeVar("V", bound=APIView)
