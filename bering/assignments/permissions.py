@@ -6,24 +6,19 @@ from dataclasses import dataclass
 
 from bering.assignments.models import Assignment, Extension, Report, Resolution
 from bering.documents import permissions as document_permissions
-from bering.documents.models import Document, Flow
+from bering.documents.models import Document
 from bering.orgs.models import Employee
-
-RESOLVABLE_FLOWS = (Flow.INCOMING, Flow.INTERNAL)
 
 
 def can_view_document(employee: Employee, document: Document) -> bool:
     return document_permissions.can_view(employee, document)
 
 
-def is_resolvable(document: Document) -> bool:
-    """A registered incoming or internal document takes resolutions."""
-    return document.status == Document.Status.REGISTERED and document.flow in RESOLVABLE_FLOWS
-
-
 def can_prepare(employee: Employee, document: Document) -> bool:
     """An assistant, a registrar or the head prepares a draft on a document they see."""
-    return can_view_document(employee, document) and is_resolvable(document)
+    return can_view_document(employee, document) and document_permissions.takes_resolutions(
+        document
+    )
 
 
 def can_issue(employee: Employee) -> bool:
