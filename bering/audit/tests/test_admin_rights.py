@@ -4,7 +4,8 @@
 Rights change only in the audited services. The test walks every registered
 admin and its inlines: a field that grants or takes away rights is never an
 editable form field; the models that *are* rights (posts, substitutions, API
-tokens, second-factor devices, groups) cannot be changed or deleted there, and
+tokens, second-factor devices, groups, the route templates that say who approves)
+cannot be changed or deleted there, and
 can be added only where the admin's save goes through an audited service.
 """
 
@@ -50,12 +51,14 @@ RIGHTS_MODELS = {
     "otp_totp.TOTPDevice",
     "auth.Group",
     "auth.Permission",
+    # Who approves a document: route templates, their stages and participants change
+    # only through the audited services of approvals/route_templates.py.
+    "approvals.RouteTemplate",
+    "approvals.RouteStage",
+    "approvals.RouteParticipant",
 }
 # Rights models the admin may add only because its save calls the audited service.
 ADDED_THROUGH_A_SERVICE = {"orgs.Substitution"}
-# Known gaps outside this change's area, reported to the coordinator: route
-# participants decide who approves a document (approvals/admin.py, another area).
-NOT_YET = {"approvals.RouteParticipant", "approvals.RouteStage", "approvals.RouteTemplate"}
 
 
 @pytest.fixture
@@ -101,8 +104,6 @@ def test_no_admin_form_edits_a_field_that_changes_rights(superuser: Any, registr
     request.user = superuser
     problems = []
     for label, model_admin in _admins():
-        if label in NOT_YET:
-            continue
         rights = RIGHTS_FIELDS | RIGHTS_FIELDS_OF.get(label, set())
         obj = model_admin.model._default_manager.first()
         for target in (None, obj) if obj is not None else (None,):
@@ -224,3 +225,21 @@ def test_a_substitution_added_in_the_admin_leaves_an_audit_event(
     assert AuditEvent.objects.filter(
         verb="substitution.created", object_id=substitution.pk
     ).exists()
+
+
+def test_route_templates_are_shown_but_not_changed_in_the_admin(
+    superuser: Any, registrar: Any
+) -> None:
+    """Who approves a document changes only through ``approvals.route_templates``."""
+    from bering.approvals.models import RouteTemplate
+
+    template = RouteTemplate.objects.create(organization=registrar.org, name="Приказы")
+    client = Client()
+    client.force_login(superuser)
+    url = f"/admin/approvals/routetemplate/{template.pk}/change/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Другой", "is_active": ""}).status_code == 403
+    assert client.get("/admin/approvals/routetemplate/add/").status_code == 403
+    delete = client.post(f"/admin/approvals/routetemplate/{template.pk}/delete/", {"post": "yes"})
+    assert delete.status_code == 403
+    assert RouteTemplate.objects.filter(pk=template.pk, name="Приказы", is_active=True).exists()
