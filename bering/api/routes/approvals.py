@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bering.api.views import approvals, routes
+from bering.api.views import approvals, route_templates
 
 urlpatterns = [
     path("approvals/inbox", approvals.InboxView.as_view(), name="api-approvals-inbox"),
@@ -11,35 +11,39 @@ urlpatterns = [
         approvals.RouteTemplateListView.as_view(),
         name="api-approvals-templates",
     ),
-    path("approvals/routes", routes.RouteSetupListView.as_view(), name="api-approvals-routes"),
+    path(
+        "approvals/routes",
+        route_templates.RouteSetupListView.as_view(),
+        name="api-approvals-routes",
+    ),
     path(
         "approvals/routes/<int:pk>",
-        routes.RouteSetupView.as_view(),
+        route_templates.RouteSetupView.as_view(),
         name="api-approvals-route-setup",
     ),
     path(
         "approvals/routes/<int:pk>/stages",
-        routes.RouteStagesView.as_view(),
+        route_templates.RouteStagesView.as_view(),
         name="api-approvals-route-stages",
     ),
     path(
         "approvals/routes/<int:pk>/stages/<int:stage_id>",
-        routes.RouteStageView.as_view(),
+        route_templates.RouteStageView.as_view(),
         name="api-approvals-route-stage",
     ),
     path(
         "approvals/routes/<int:pk>/stages/<int:stage_id>/move",
-        routes.RouteStageMoveView.as_view(),
+        route_templates.RouteStageMoveView.as_view(),
         name="api-approvals-route-stage-move",
     ),
     path(
         "approvals/routes/<int:pk>/stages/<int:stage_id>/participants",
-        routes.RouteParticipantsView.as_view(),
+        route_templates.RouteParticipantsView.as_view(),
         name="api-approvals-route-participants",
     ),
     path(
         "approvals/routes/<int:pk>/stages/<int:stage_id>/participants/<int:participant_id>",
-        routes.RouteParticipantView.as_view(),
+        route_templates.RouteParticipantView.as_view(),
         name="api-approvals-route-participant",
     ),
     path("approvals/visas/<int:pk>", approvals.VisaView.as_view(), name="api-approvals-visa"),

@@ -40,7 +40,7 @@ class ParticipantKindField(serializers.ChoiceField):
 
 
 class ParticipantKindFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
-    target_class = "bering.api.views.routes.ParticipantKindField"
+    target_class = "bering.api.views.route_templates.ParticipantKindField"
 
     def map_serializer_field(self, auto_schema: AutoSchema, direction: Any) -> Any:
         component = ResolvedComponent(  # type: ignore[no-untyped-call]
