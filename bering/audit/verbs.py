@@ -100,6 +100,8 @@ class AuditVerb(models.TextChoices):
     # Organizations, posts, substitutions
     ORGANIZATION_CONNECTED = "organization.connected", _("organization connected")
     EMPLOYEE_ADDED = "employee.added", _("post added")
+    EMPLOYEE_ROLES_CHANGED = "employee.roles_changed", _("roles of the post changed")
+    EMPLOYEE_ENDED = "employee.ended", _("post ended")
     SUBSTITUTION_CREATED = "substitution.created", _("substitution appointed")
     SUBSTITUTION_ENDED = "substitution.ended", _("substitution ended")
     # Sign-in security

@@ -32,3 +32,20 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES >> 20}
             )
         return upload
+
+
+class RolesForm(forms.Form):
+    """The four roles of one post (a row of the staff page)."""
+
+    is_registrar = forms.BooleanField(label=_("registrar"), required=False)
+    is_head = forms.BooleanField(label=_("head"), required=False)
+    is_controller = forms.BooleanField(label=_("controller"), required=False)
+    is_org_admin = forms.BooleanField(label=_("organization administrator"), required=False)
+
+
+class SubstitutionEndForm(forms.Form):
+    on = forms.DateField(
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )

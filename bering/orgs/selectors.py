@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Collection
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from bering.accounts.models import User
 from bering.core import clock
-from bering.core.errors import NotFound
+from bering.core.errors import Forbidden, NotFound
+from bering.orgs import permissions
 from bering.orgs.actor import Actor
 from bering.orgs.models import Employee, Organization, Substitution
 
@@ -172,3 +174,77 @@ def organizations_search(
 
 def organizations_chosen(ids: Collection[int]) -> list[Organization]:
     return list(region_organizations().filter(pk__in=list(ids)).order_by("short_name"))
+
+
+# --- The staff page ---------------------------------------------------------------------------
+
+
+def organization_get_for_staff(actor: Actor, organization_id: int) -> Organization:
+    """The one getter of the staff page: 404 for a missing organization or another one
+    the actor does not manage, 403 for a colleague of the same organization without the right."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound(_("Organization not found."))
+    if not permissions.can_manage_staff(actor, organization):
+        if organization.pk == actor.organization_id:
+            raise Forbidden(_("Only an administrator of the organization may manage its staff."))
+        raise NotFound(_("Organization not found."))
+    return organization
+
+
+def staff_of(organization: Organization) -> QuerySet[Employee]:
+    """The organization's current posts, by surname."""
+    return (
+        Employee.objects.filter(organization=organization, is_active=True)
+        .select_related("user", "position", "department", "organization")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def employee_get_for_staff(actor: Actor, employee_id: int) -> Employee:
+    """A post through the staff getter of its organization (404 / 403 as there)."""
+    employee = (
+        Employee.objects.select_related("user", "organization", "position", "department")
+        .filter(pk=employee_id)
+        .first()
+    )
+    if employee is None:
+        raise NotFound(_("Employee not found."))
+    organization_get_for_staff(actor, employee.organization_id)
+    return employee
+
+
+def substitutions_of(organization: Organization) -> QuerySet[Substitution]:
+    """Substitutions of the organization that have not ended yet (today's and future)."""
+    today = organization.local_today(clock.now())
+    return (
+        Substitution.objects.filter(absent__organization=organization, ends_on__gte=today)
+        .select_related("absent__user", "absent__organization", "substitute__user")
+        .order_by("starts_on", "pk")
+    )
+
+
+def substitution_get_for_staff(actor: Actor, substitution_id: int) -> Substitution:
+    """A substitution through the staff getter of its organization (404 / 403 as there)."""
+    substitution = (
+        Substitution.objects.select_related(
+            "absent__user", "absent__organization", "substitute__user"
+        )
+        .filter(pk=substitution_id)
+        .first()
+    )
+    if substitution is None:
+        raise NotFound(_("Substitution not found."))
+    organization_get_for_staff(actor, substitution.absent.organization_id)
+    return substitution
+
+
+def user_get_for_deactivation(actor: Actor, user_id: int) -> User:
+    """A person to disable: 403 for anyone but a region administrator (who may not learn
+    which ids exist), 404 for a missing one."""
+    if not permissions.can_connect_organizations(actor.user):
+        raise Forbidden(_("Only a region administrator may disable an account."))
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("Person not found."))
+    return user

@@ -10,7 +10,7 @@ from bering.documents.permissions import can_register
 from bering.exchange.permissions import sees_queue as sees_exchange_queue
 from bering.orgs.actor import Actor
 from bering.orgs.current import request_actor
-from bering.orgs.permissions import can_connect_organizations
+from bering.orgs.permissions import can_connect_organizations, sees_staff_menu
 from bering.orgs.selectors import posts_for_user, substitutions_active
 from bering.reports.permissions import sees_organization_reports
 from bering.web import desk
@@ -29,6 +29,8 @@ class Menu:
     my_figures: bool
     """Everyone acting in a post sees their own figures; the organization's reports replace them."""
     import_orgs: bool
+    staff: bool
+    """The staff page: region administrators and administrators of an organization."""
 
 
 def menu_for(actor: Actor) -> Menu:
@@ -43,6 +45,7 @@ def menu_for(actor: Actor) -> Menu:
         organization_reports=organization_reports,
         my_figures=not organization_reports,
         import_orgs=can_connect_organizations(actor.user),
+        staff=sees_staff_menu(actor),
     )
 
 
