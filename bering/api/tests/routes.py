@@ -26,6 +26,13 @@ ROUTES: dict[str, str] = {
     "api/v1/appeals/<int:pk>/answer": OBJECT,
     "api/v1/appeals/<int:pk>/files/<int:file_id>/download": OBJECT,
     "api/v1/citizens": LOGIN,
+    # Staff of organizations (bering/api/routes/orgs.py); isolation in test_staff_api.py.
+    "api/v1/organizations/<int:pk>/employees": OBJECT,
+    "api/v1/employees/<int:pk>/roles": OBJECT,
+    "api/v1/employees/<int:pk>/end": OBJECT,
+    # A person has no organization: 403 for all but region administrators, whatever the id.
+    "api/v1/users/<int:pk>/deactivate": LOGIN,
+    "api/v1/substitutions/<int:pk>/end": OBJECT,
     # The citizens' API (bering/api/citizen/).
     "api/citizen/v1/schema/": PUBLIC,
     "api/citizen/v1/auth/code": PUBLIC,
