@@ -2,8 +2,10 @@
 
 Whatever changes a person's rights (``is_region_admin``, ``is_active``,
 ``is_staff``, ``is_superuser``, groups, permissions, API tokens, second-factor
-devices) changes only through the audited services and their staff pages
-(``bering/orgs``, ``orgs.security``), so that it reaches the hash-chained
+devices) changes only through the audited services (``orgs.services``,
+``orgs.security``) and their pages: a region administrator disables an account
+on an organization's staff page (``/orgs/<id>/staff/``, «Сотрудники» in the menu)
+or with ``POST /api/v1/users/{id}/deactivate``, so that it reaches the hash-chained
 history. The admin shows those fields read-only and cannot add or delete such
 rows (issue 11, fault 6; ``tests/test_admin_rights.py`` walks every admin).
 """

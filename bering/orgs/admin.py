@@ -4,7 +4,8 @@ Organizations, departments and positions are reference data a region
 administrator corrects here (Django keeps its own change log of admin edits).
 What changes a person's rights never changes here without an audit event
 (issue 11, fault 6): posts (``Employee``: organization, department, position,
-roles, ``is_active``) are read-only, added and changed on the staff pages
+roles, ``is_active``) are read-only, changed on an organization's staff page
+(``/orgs/<id>/staff/``: roles, ending a post; the same under ``/api/v1/``)
 through ``orgs.services``; an organization's ``is_active`` and ``parent`` are
 read-only and organizations are connected through ``organization_connect``.
 Substitutions change whose rights an official uses, so they are created through
