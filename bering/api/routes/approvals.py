@@ -1,51 +1,61 @@
-"""API routes of the approvals app (included under /api/v1/)."""
+"""API routes of the approvals app (included under /api/v1/).
+
+One name for each entity (decision 0007, "API names"): route templates under
+``approvals/route-templates/``, a document's rounds under ``documents/{id}/rounds``,
+visas under ``approvals/visas/{id}``. The old paths stay as deprecated aliases.
+"""
 
 from django.urls import path
 
 from bering.api.views import approvals, route_templates
 
+TEMPLATE = "approvals/route-templates/<int:pk>"
+STAGE = f"{TEMPLATE}/stages/<int:stage_id>"
+OLD_TEMPLATE = "approvals/routes/<int:pk>"
+OLD_STAGE = f"{OLD_TEMPLATE}/stages/<int:stage_id>"
+
 urlpatterns = [
     path("approvals/inbox", approvals.InboxView.as_view(), name="api-approvals-inbox"),
+    # Route templates («шаблон маршрута»): offered to authors; kept by the organization.
     path(
-        "approvals/route-templates",
-        approvals.RouteTemplateListView.as_view(),
-        name="api-approvals-templates",
+        "approvals/route-templates/",
+        route_templates.RouteTemplateListView.as_view(),
+        name="api-approvals-route-templates",
     ),
     path(
-        "approvals/routes",
-        route_templates.RouteSetupListView.as_view(),
-        name="api-approvals-routes",
+        "approvals/route-templates/offered",
+        approvals.OfferedRouteTemplatesView.as_view(),
+        name="api-approvals-route-templates-offered",
     ),
     path(
-        "approvals/routes/<int:pk>",
-        route_templates.RouteSetupView.as_view(),
-        name="api-approvals-route-setup",
+        TEMPLATE, route_templates.RouteTemplateView.as_view(), name="api-approvals-route-template"
     ),
     path(
-        "approvals/routes/<int:pk>/stages",
-        route_templates.RouteStagesView.as_view(),
-        name="api-approvals-route-stages",
+        f"{TEMPLATE}/stages",
+        route_templates.RouteTemplateStagesView.as_view(),
+        name="api-approvals-route-template-stages",
     ),
     path(
-        "approvals/routes/<int:pk>/stages/<int:stage_id>",
-        route_templates.RouteStageView.as_view(),
-        name="api-approvals-route-stage",
+        STAGE,
+        route_templates.RouteTemplateStageView.as_view(),
+        name="api-approvals-route-template-stage",
     ),
     path(
-        "approvals/routes/<int:pk>/stages/<int:stage_id>/move",
-        route_templates.RouteStageMoveView.as_view(),
-        name="api-approvals-route-stage-move",
+        f"{STAGE}/move",
+        route_templates.RouteTemplateStageMoveView.as_view(),
+        name="api-approvals-route-template-stage-move",
     ),
     path(
-        "approvals/routes/<int:pk>/stages/<int:stage_id>/participants",
-        route_templates.RouteParticipantsView.as_view(),
-        name="api-approvals-route-participants",
+        f"{STAGE}/participants",
+        route_templates.RouteTemplateParticipantsView.as_view(),
+        name="api-approvals-route-template-participants",
     ),
     path(
-        "approvals/routes/<int:pk>/stages/<int:stage_id>/participants/<int:participant_id>",
-        route_templates.RouteParticipantView.as_view(),
-        name="api-approvals-route-participant",
+        f"{STAGE}/participants/<int:participant_id>",
+        route_templates.RouteTemplateParticipantView.as_view(),
+        name="api-approvals-route-template-participant",
     ),
+    # Visas («виза») and signing tasks.
     path("approvals/visas/<int:pk>", approvals.VisaView.as_view(), name="api-approvals-visa"),
     path(
         "approvals/visas/<int:pk>/decide",
@@ -57,20 +67,16 @@ urlpatterns = [
         approvals.VisaSignView.as_view(),
         name="api-approvals-sign",
     ),
+    # A document's rounds («круг согласования»): read, start, recall; the approval sheet.
     path(
-        "documents/<int:pk>/approval",
-        approvals.DocumentApprovalView.as_view(),
-        name="api-approvals-route",
+        "documents/<int:pk>/rounds",
+        approvals.RoundsView.as_view(),
+        name="api-approvals-rounds",
     ),
     path(
-        "documents/<int:pk>/approval/start",
-        approvals.ApprovalStartView.as_view(),
-        name="api-approvals-start",
-    ),
-    path(
-        "documents/<int:pk>/approval/recall",
-        approvals.ApprovalRecallView.as_view(),
-        name="api-approvals-recall",
+        "documents/<int:pk>/rounds/recall",
+        approvals.RoundRecallView.as_view(),
+        name="api-approvals-rounds-recall",
     ),
     path(
         "documents/<int:pk>/approval-sheet",
@@ -81,5 +87,61 @@ urlpatterns = [
         "documents/<int:pk>/approval-sheet.pdf",
         approvals.ApprovalSheetPdfView.as_view(),
         name="api-approvals-sheet-pdf",
+    ),
+    # Deprecated aliases of the old names: the same answers, marked deprecated in the schema.
+    path(
+        "approvals/route-templates",
+        approvals.OfferedRouteTemplatesAlias.as_view(),
+        name="api-approvals-templates",
+    ),
+    path(
+        "approvals/routes",
+        route_templates.RouteSetupListAlias.as_view(),
+        name="api-approvals-routes",
+    ),
+    path(
+        OLD_TEMPLATE,
+        route_templates.RouteSetupAlias.as_view(),
+        name="api-approvals-route-setup",
+    ),
+    path(
+        f"{OLD_TEMPLATE}/stages",
+        route_templates.RouteStagesAlias.as_view(),
+        name="api-approvals-route-stages",
+    ),
+    path(
+        OLD_STAGE,
+        route_templates.RouteStageAlias.as_view(),
+        name="api-approvals-route-stage",
+    ),
+    path(
+        f"{OLD_STAGE}/move",
+        route_templates.RouteStageMoveAlias.as_view(),
+        name="api-approvals-route-stage-move",
+    ),
+    path(
+        f"{OLD_STAGE}/participants",
+        route_templates.RouteParticipantsAlias.as_view(),
+        name="api-approvals-route-participants",
+    ),
+    path(
+        f"{OLD_STAGE}/participants/<int:participant_id>",
+        route_templates.RouteParticipantAlias.as_view(),
+        name="api-approvals-route-participant",
+    ),
+    path(
+        "documents/<int:pk>/approval",
+        approvals.DocumentApprovalAlias.as_view(),
+        name="api-approvals-route",
+    ),
+    path(
+        "documents/<int:pk>/approval/start",
+        approvals.ApprovalStartAlias.as_view(),
+        name="api-approvals-start",
+    ),
+    path(
+        "documents/<int:pk>/approval/recall",
+        approvals.ApprovalRecallAlias.as_view(),
+        name="api-approvals-recall",
     ),
 ]

@@ -394,11 +394,13 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
         "alice",
         lambda o: {"id": o["document"], "file_id": o["file"]},
     ),
-    "/api/v1/documents/{id}/approval": ("vera", lambda o: {"id": o["draft"]}),
+    "/api/v1/documents/{id}/rounds": ("vera", lambda o: {"id": o["draft"]}),
+    "/api/v1/documents/{id}/approval": ("vera", lambda o: {"id": o["draft"]}),  # deprecated
     "/api/v1/documents/{id}/approval-sheet": ("vera", lambda o: {"id": o["draft"]}),
     "/api/v1/documents/{id}/approval-sheet.pdf": ("vera", lambda o: {"id": o["draft"]}),
     "/api/v1/approvals/visas/{id}": ("alice", lambda o: {"id": o["visa"]}),
-    "/api/v1/approvals/routes/{id}": ("alice", lambda o: {"id": o["template"]}),
+    "/api/v1/approvals/route-templates/{id}": ("alice", lambda o: {"id": o["template"]}),
+    "/api/v1/approvals/routes/{id}": ("alice", lambda o: {"id": o["template"]}),  # deprecated
     "/api/v1/deliveries/{id}": ("alice", lambda o: {"id": o["delivery"]}),
     "/api/v1/appeals/{id}": ("alice", lambda o: {"id": o["appeal"]}),
     "/api/v1/appeals/{id}/files/{file_id}/download": (

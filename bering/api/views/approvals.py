@@ -1,4 +1,5 @@
-"""Approval over the API: inbox, route, start, decide, recall, sign, approval sheet."""
+"""Approval over the API: inbox, offered route templates, rounds (start, recall), visas
+(decide, sign), approval sheet. Names: decision 0007, "API names"."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 
 from bering.api.actor import api_actor
 from bering.api.base import ApiView, parse
+from bering.api.deprecated import deprecated
 from bering.api.idempotency import idempotent
 from bering.api.serializers import id_field
 from bering.api.views.auth import password_first
@@ -132,7 +134,9 @@ class PlanStageOut(serializers.Serializer[Any]):
     approvers = serializers.ListField(child=serializers.IntegerField())
 
 
-class RouteOut(serializers.Serializer[Any]):
+class RoundsOut(serializers.Serializer[Any]):
+    """A document's approval: its rounds, who has the draft now, how a next round starts."""
+
     document = serializers.IntegerField()
     status = serializers.CharField(help_text="The document's status.")
     normative_days = serializers.IntegerField()
@@ -161,7 +165,7 @@ def _plan_data(plan: list[StagePlan] | None) -> list[dict[str, Any]]:
     ]
 
 
-def route_data(route: RouteView) -> dict[str, Any]:
+def rounds_data(route: RouteView) -> dict[str, Any]:
     active = route.active
     document = route.document
     return {
@@ -218,27 +222,27 @@ class SignatureOut(serializers.Serializer[Any]):
     sha256 = serializers.CharField()
 
 
-class SheetOut(RouteOut):
+class SheetOut(RoundsOut):
     title = serializers.CharField()
     reg_number = serializers.CharField()
     signatures = SignatureOut(many=True)
 
 
-class TemplateStageOut(serializers.Serializer[Any]):
+class OfferedRouteTemplateStageOut(serializers.Serializer[Any]):
     order = serializers.IntegerField()
     name = serializers.CharField()
     mode = serializers.CharField()
     days = serializers.IntegerField(allow_null=True)
 
 
-class RouteTemplateOut(serializers.Serializer[Any]):
+class OfferedRouteTemplateOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     doc_type = serializers.CharField(allow_null=True)
-    stages = TemplateStageOut(many=True)
+    stages = OfferedRouteTemplateStageOut(many=True)
 
 
-def template_data(template: RouteTemplate) -> dict[str, Any]:
+def offered_template_data(template: RouteTemplate) -> dict[str, Any]:
     return {
         "id": template.pk,
         "name": template.name,
@@ -313,8 +317,8 @@ class TemplateQueryIn(serializers.Serializer[Any]):
 # --- Views ------------------------------------------------------------------------------
 
 
-def _route_response(actor: Actor, document_id: int, status: int = 200) -> Response:
-    return Response(route_data(selectors.document_route(actor, document_id)), status=status)
+def _rounds_response(actor: Actor, document_id: int, status: int = 200) -> Response:
+    return Response(rounds_data(selectors.document_route(actor, document_id)), status=status)
 
 
 class InboxView(ApiView):
@@ -335,40 +339,41 @@ class InboxView(ApiView):
         )
 
 
-class RouteTemplateListView(ApiView):
-    """Route templates of the acting organization, optionally for one document type."""
+class OfferedRouteTemplatesView(ApiView):
+    """The active route templates offered to an author starting approval, optionally
+    those for one document type (with the ones for any type)."""
 
     @extend_schema(
         parameters=[TemplateQueryIn],
-        responses=RouteTemplateOut(many=True),
-        operation_id="approvals_route_templates",
+        responses=OfferedRouteTemplateOut(many=True),
+        operation_id="approvals_route_templates_offered",
     )
     def get(self, request: Request) -> Response:
         actor = api_actor(request)
         query = parse(TemplateQueryIn, request.query_params)
         templates = selectors.route_templates_for(actor, doc_type_id=query.get("doc_type"))
-        return Response([template_data(t) for t in templates])
+        return Response([offered_template_data(t) for t in templates])
 
 
-class DocumentApprovalView(ApiView):
-    """The route of a document: every round, stage and visa; who has it now."""
+class RoundsView(ApiView):
+    """The rounds of approval of a document; start one."""
 
-    @extend_schema(responses=RouteOut, operation_id="approvals_route")
+    @extend_schema(responses=RoundsOut, operation_id="approvals_rounds_retrieve")
     def get(self, request: Request, pk: int) -> Response:
-        return _route_response(api_actor(request), pk)
+        """Every round, stage and visa of the document; who has the draft now."""
+        return _rounds_response(api_actor(request), pk)
 
-
-class ApprovalStartView(ApiView):
-    """Send a draft for approval: explicit stages, a route template, or (a next round)
-    the previous round's route, with approvers removed or added.
-
-    Leaving out an approver who did not agree in the previous round needs
-    ``removal_reason``; an empty plan needs ``direct_to_signing`` and a regulation
-    that allows it (not a normative act)."""
-
-    @extend_schema(request=StartIn, responses={201: RouteOut}, operation_id="approvals_start")
+    @extend_schema(
+        request=StartIn, responses={201: RoundsOut}, operation_id="approvals_rounds_start"
+    )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
+        """Send a draft for approval (a new round): explicit stages, a route template, or
+        (a next round) the previous round's route, with approvers removed or added.
+
+        Leaving out an approver who did not agree in the previous round needs
+        ``removal_reason``; an empty plan needs ``direct_to_signing`` and a regulation
+        that allows it (not a normative act)."""
         actor = api_actor(request)
         document = document_get_for_user(actor, pk)
         data = parse(StartIn, request.data)
@@ -398,20 +403,20 @@ class ApprovalStartView(ApiView):
             removal_reason=data["removal_reason"],
             direct_to_signing=data["direct_to_signing"],
         )
-        return _route_response(actor, pk, status=201)
+        return _rounds_response(actor, pk, status=201)
 
 
-class ApprovalRecallView(ApiView):
-    """The author takes the draft back from approval."""
+class RoundRecallView(ApiView):
+    """The author takes the draft back from approval: the current round ends."""
 
-    @extend_schema(request=RecallIn, responses=RouteOut, operation_id="approvals_recall")
+    @extend_schema(request=RecallIn, responses=RoundsOut, operation_id="approvals_rounds_recall")
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = api_actor(request)
         document = document_get_for_user(actor, pk)
         data = parse(RecallIn, request.data)
         services.approval_recall(actor=actor, document=document, reason=data["reason"])
-        return _route_response(actor, pk)
+        return _rounds_response(actor, pk)
 
 
 class VisaView(ApiView):
@@ -476,7 +481,7 @@ class ApprovalSheetView(ApiView):
         assert isinstance(signatures, list)
         return Response(
             {
-                **route_data(route),
+                **rounds_data(route),
                 "title": route.document.title,
                 "reg_number": route.document.reg_number,
                 "signatures": [
@@ -511,3 +516,40 @@ class ApprovalSheetPdfView(ApiView):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- Deprecated aliases: the old paths, answering as the views above -----------------------
+
+
+class OfferedRouteTemplatesAlias(OfferedRouteTemplatesView):
+    """Deprecated: use ``GET /approvals/route-templates/offered``."""
+
+    http_method_names = ["get", "head", "options"]
+    get = deprecated(
+        OfferedRouteTemplatesView.get,
+        "approvals_route_templates",
+        use="GET /approvals/route-templates/offered",
+    )
+
+
+class DocumentApprovalAlias(RoundsView):
+    """Deprecated: use ``GET /documents/{id}/rounds``."""
+
+    http_method_names = ["get", "head", "options"]
+    get = deprecated(RoundsView.get, "approvals_route", use="GET /documents/{id}/rounds")
+
+
+class ApprovalStartAlias(RoundsView):
+    """Deprecated: use ``POST /documents/{id}/rounds``."""
+
+    http_method_names = ["post", "options"]
+    post = deprecated(RoundsView.post, "approvals_start", use="POST /documents/{id}/rounds")
+
+
+class ApprovalRecallAlias(RoundRecallView):
+    """Deprecated: use ``POST /documents/{id}/rounds/recall``."""
+
+    http_method_names = ["post", "options"]
+    post = deprecated(
+        RoundRecallView.post, "approvals_recall", use="POST /documents/{id}/rounds/recall"
+    )

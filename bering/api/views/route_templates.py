@@ -1,10 +1,12 @@
 """Keeping route templates over the API: templates, their stages and participants.
 
-``/approvals/routes`` is the organization's own list to keep (switched-off templates
-too), for its administrator, registrar or head; anyone of the organization may read
-it. ``GET /approvals/route-templates`` stays the authors' list of active templates.
-Every write answers with the whole template, takes an ``Idempotency-Key`` and goes
-through one service of ``bering.approvals.route_templates``.
+``/approvals/route-templates/`` is the organization's own list to keep (switched-off
+templates too), for its administrator, registrar or head; anyone of the organization
+may read it. ``GET /approvals/route-templates/offered`` is the authors' list of active
+templates (``views/approvals.py``). Every write answers with the whole template, takes
+an ``Idempotency-Key`` and goes through one service of ``bering.approvals.route_templates``.
+The old paths ``/approvals/routes…`` answer the same, deprecated (decision 0007, "API
+names").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rest_framework.utils import html
 
 from bering.api.actor import api_actor
 from bering.api.base import ApiView, parse
+from bering.api.deprecated import deprecated
 from bering.api.idempotency import idempotent
 from bering.api.serializers import id_field
 from bering.approvals import route_templates, selectors
@@ -53,22 +56,22 @@ class ParticipantKindFieldSchema(OpenApiSerializerFieldExtension):  # type: igno
         return component.ref
 
 
-class RouteSetupRefOut(serializers.Serializer[Any]):
+class RouteTemplateRefOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class RouteSetupParticipantOut(serializers.Serializer[Any]):
+class RouteTemplateParticipantOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
     kind = ParticipantKindField()
     who = serializers.CharField(help_text="Who, in words.")
-    employee = RouteSetupRefOut(allow_null=True)
-    position = RouteSetupRefOut(allow_null=True)
-    department = RouteSetupRefOut(allow_null=True)
+    employee = RouteTemplateRefOut(allow_null=True)
+    position = RouteTemplateRefOut(allow_null=True)
+    department = RouteTemplateRefOut(allow_null=True)
 
 
-class RouteSetupStageOut(serializers.Serializer[Any]):
+class RouteTemplateStageOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     order = serializers.IntegerField(help_text="1..n: the stages run in this order.")
     name = serializers.CharField()
@@ -76,23 +79,23 @@ class RouteSetupStageOut(serializers.Serializer[Any]):
     days = serializers.IntegerField(
         allow_null=True, help_text="Working days; null: from the regulation."
     )
-    participants = RouteSetupParticipantOut(many=True)
+    participants = RouteTemplateParticipantOut(many=True)
 
 
-class RouteSetupOut(serializers.Serializer[Any]):
+class RouteTemplateOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     doc_type = serializers.IntegerField(allow_null=True, help_text="Null: any document type.")
     doc_type_name = serializers.CharField(allow_null=True)
     is_active = serializers.BooleanField(help_text="Offered to authors when approval starts.")
-    stages = RouteSetupStageOut(many=True)
+    stages = RouteTemplateStageOut(many=True)
 
 
 def _ref(obj: Any, name: str) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "name": name}
 
 
-def route_setup_data(template: RouteTemplate) -> dict[str, Any]:
+def route_template_data(template: RouteTemplate) -> dict[str, Any]:
     return {
         "id": template.pk,
         "name": template.name,
@@ -169,7 +172,7 @@ def _days(**kwargs: Any) -> serializers.IntegerField:
     )
 
 
-class RouteSetupIn(serializers.Serializer[Any]):
+class RouteTemplateIn(serializers.Serializer[Any]):
     name = _name(help_text="Unique in the organization.")
     doc_type = id_field(
         required=False,
@@ -179,7 +182,7 @@ class RouteSetupIn(serializers.Serializer[Any]):
     )
 
 
-class RouteSetupPatchIn(serializers.Serializer[Any]):
+class RouteTemplatePatchIn(serializers.Serializer[Any]):
     """Only what is sent changes."""
 
     name = _name(required=False)
@@ -189,13 +192,13 @@ class RouteSetupPatchIn(serializers.Serializer[Any]):
     )
 
 
-class RouteStageIn(serializers.Serializer[Any]):
+class RouteTemplateStageIn(serializers.Serializer[Any]):
     name = _name()
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.PARALLEL)
     days = _days(default=None)
 
 
-class RouteStagePatchIn(serializers.Serializer[Any]):
+class RouteTemplateStagePatchIn(serializers.Serializer[Any]):
     """Only what is sent changes."""
 
     name = _name(required=False)
@@ -203,14 +206,14 @@ class RouteStagePatchIn(serializers.Serializer[Any]):
     days = _days(required=False)
 
 
-class RouteStageMoveIn(serializers.Serializer[Any]):
+class RouteTemplateStageMoveIn(serializers.Serializer[Any]):
     direction = serializers.ChoiceField(
         choices=[route_templates.UP, route_templates.DOWN],
         help_text="up: before the previous stage; down: after the next one.",
     )
 
 
-class RouteParticipantIn(serializers.Serializer[Any]):
+class RouteTemplateParticipantIn(serializers.Serializer[Any]):
     kind = ParticipantKindField()
     employee = id_field(required=False, allow_null=True, default=None, help_text="For employee.")
     position = id_field(required=False, allow_null=True, default=None, help_text="For position.")
@@ -222,7 +225,7 @@ class RouteParticipantIn(serializers.Serializer[Any]):
 
 def _answer(actor: Actor, template_id: int, status: int = 200) -> Response:
     template = selectors.route_template_get_for_user(actor, template_id)
-    return Response(route_setup_data(template), status=status)
+    return Response(route_template_data(template), status=status)
 
 
 def _kept(data: Any, name: str) -> Any:
@@ -230,42 +233,48 @@ def _kept(data: Any, name: str) -> Any:
     return data.get(name, route_templates.KEEP)
 
 
-class RouteSetupListView(ApiView):
+class RouteTemplateListView(ApiView):
     """The acting organization's route templates, switched-off ones too; a new one."""
 
-    @extend_schema(responses=RouteSetupOut(many=True), operation_id="approvals_routes_list")
+    @extend_schema(
+        responses=RouteTemplateOut(many=True), operation_id="approvals_route_templates_list"
+    )
     def get(self, request: Request) -> Response:
         actor = api_actor(request)
-        return Response([route_setup_data(t) for t in selectors.route_templates_kept(actor)])
+        return Response([route_template_data(t) for t in selectors.route_templates_kept(actor)])
 
     @extend_schema(
-        request=RouteSetupIn, responses={201: RouteSetupOut}, operation_id="approvals_routes_create"
+        request=RouteTemplateIn,
+        responses={201: RouteTemplateOut},
+        operation_id="approvals_route_templates_create",
     )
     @idempotent
     def post(self, request: Request) -> Response:
         actor = api_actor(request)
-        data = parse(RouteSetupIn, request.data)
+        data = parse(RouteTemplateIn, request.data)
         template = route_templates.route_template_create(
             actor=actor, name=data["name"], doc_type_id=data["doc_type"]
         )
         return _answer(actor, template.pk, status=201)
 
 
-class RouteSetupView(ApiView):
+class RouteTemplateView(ApiView):
     """One route template with its stages in order and their participants."""
 
-    @extend_schema(responses=RouteSetupOut, operation_id="approvals_routes_get")
+    @extend_schema(responses=RouteTemplateOut, operation_id="approvals_route_templates_retrieve")
     def get(self, request: Request, pk: int) -> Response:
         return _answer(api_actor(request), pk)
 
     @extend_schema(
-        request=RouteSetupPatchIn, responses=RouteSetupOut, operation_id="approvals_routes_update"
+        request=RouteTemplatePatchIn,
+        responses=RouteTemplateOut,
+        operation_id="approvals_route_templates_update",
     )
     @idempotent
     def patch(self, request: Request, pk: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        data = parse(RouteSetupPatchIn, request.data)
+        data = parse(RouteTemplatePatchIn, request.data)
         is_active = data.get("is_active")
         route_templates.route_template_update(
             actor=actor,
@@ -277,38 +286,38 @@ class RouteSetupView(ApiView):
         return _answer(actor, pk)
 
 
-class RouteStagesView(ApiView):
+class RouteTemplateStagesView(ApiView):
     """Add a stage at the end of the route."""
 
     @extend_schema(
-        request=RouteStageIn,
-        responses={201: RouteSetupOut},
-        operation_id="approvals_routes_stage_add",
+        request=RouteTemplateStageIn,
+        responses={201: RouteTemplateOut},
+        operation_id="approvals_route_templates_stage_add",
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        data = parse(RouteStageIn, request.data)
+        data = parse(RouteTemplateStageIn, request.data)
         route_templates.route_stage_add(
             actor=actor, template=template, name=data["name"], mode=data["mode"], days=data["days"]
         )
         return _answer(actor, pk, status=201)
 
 
-class RouteStageView(ApiView):
+class RouteTemplateStageView(ApiView):
     """Change a stage (only what is sent), or remove it with its participants."""
 
     @extend_schema(
-        request=RouteStagePatchIn,
-        responses=RouteSetupOut,
-        operation_id="approvals_routes_stage_update",
+        request=RouteTemplateStagePatchIn,
+        responses=RouteTemplateOut,
+        operation_id="approvals_route_templates_stage_update",
     )
     @idempotent
     def patch(self, request: Request, pk: int, stage_id: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        data = parse(RouteStagePatchIn, request.data)
+        data = parse(RouteTemplateStagePatchIn, request.data)
         route_templates.route_stage_update(
             actor=actor,
             template=template,
@@ -320,7 +329,9 @@ class RouteStageView(ApiView):
         return _answer(actor, pk)
 
     @extend_schema(
-        request=None, responses={200: RouteSetupOut}, operation_id="approvals_routes_stage_remove"
+        request=None,
+        responses={200: RouteTemplateOut},
+        operation_id="approvals_route_templates_stage_remove",
     )
     @idempotent
     def delete(self, request: Request, pk: int, stage_id: int) -> Response:
@@ -330,40 +341,40 @@ class RouteStageView(ApiView):
         return _answer(actor, pk)
 
 
-class RouteStageMoveView(ApiView):
+class RouteTemplateStageMoveView(ApiView):
     """Move a stage one place earlier or later; at the edge nothing changes."""
 
     @extend_schema(
-        request=RouteStageMoveIn,
-        responses=RouteSetupOut,
-        operation_id="approvals_routes_stage_move",
+        request=RouteTemplateStageMoveIn,
+        responses=RouteTemplateOut,
+        operation_id="approvals_route_templates_stage_move",
     )
     @idempotent
     def post(self, request: Request, pk: int, stage_id: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        data = parse(RouteStageMoveIn, request.data)
+        data = parse(RouteTemplateStageMoveIn, request.data)
         route_templates.route_stage_move(
             actor=actor, template=template, stage_id=stage_id, direction=data["direction"]
         )
         return _answer(actor, pk)
 
 
-class RouteParticipantsView(ApiView):
+class RouteTemplateParticipantsView(ApiView):
     """Add who approves at a stage: ``employee`` (with ``employee``), ``position`` (with
     ``position``), ``dept_head`` (with ``department``) or ``org_head``. Ids of another
     organization are answered 404."""
 
     @extend_schema(
-        request=RouteParticipantIn,
-        responses={201: RouteSetupOut},
-        operation_id="approvals_routes_participant_add",
+        request=RouteTemplateParticipantIn,
+        responses={201: RouteTemplateOut},
+        operation_id="approvals_route_templates_participant_add",
     )
     @idempotent
     def post(self, request: Request, pk: int, stage_id: int) -> Response:
         actor = api_actor(request)
         template = selectors.route_template_get_for_user(actor, pk, for_write=True)
-        data = parse(RouteParticipantIn, request.data)
+        data = parse(RouteTemplateParticipantIn, request.data)
         route_templates.route_participant_add(
             actor=actor,
             template=template,
@@ -376,13 +387,13 @@ class RouteParticipantsView(ApiView):
         return _answer(actor, pk, status=201)
 
 
-class RouteParticipantView(ApiView):
+class RouteTemplateParticipantView(ApiView):
     """Remove a participant from a stage."""
 
     @extend_schema(
         request=None,
-        responses={200: RouteSetupOut},
-        operation_id="approvals_routes_participant_remove",
+        responses={200: RouteTemplateOut},
+        operation_id="approvals_route_templates_participant_remove",
     )
     @idempotent
     def delete(self, request: Request, pk: int, stage_id: int, participant_id: int) -> Response:
@@ -392,3 +403,82 @@ class RouteParticipantView(ApiView):
             actor=actor, template=template, stage_id=stage_id, participant_id=participant_id
         )
         return _answer(actor, pk)
+
+
+# --- Deprecated aliases: the old paths /approvals/routes…, answering as the views above ---
+
+_TEMPLATE = "/approvals/route-templates/{id}"
+
+
+class RouteSetupListAlias(RouteTemplateListView):
+    """Deprecated: use ``/approvals/route-templates/``."""
+
+    get = deprecated(
+        RouteTemplateListView.get, "approvals_routes_list", use="GET /approvals/route-templates/"
+    )
+    post = deprecated(
+        RouteTemplateListView.post,
+        "approvals_routes_create",
+        use="POST /approvals/route-templates/",
+    )
+
+
+class RouteSetupAlias(RouteTemplateView):
+    """Deprecated: use ``/approvals/route-templates/{id}``."""
+
+    get = deprecated(RouteTemplateView.get, "approvals_routes_get", use=f"GET {_TEMPLATE}")
+    patch = deprecated(RouteTemplateView.patch, "approvals_routes_update", use=f"PATCH {_TEMPLATE}")
+
+
+class RouteStagesAlias(RouteTemplateStagesView):
+    """Deprecated: use ``/approvals/route-templates/{id}/stages``."""
+
+    post = deprecated(
+        RouteTemplateStagesView.post, "approvals_routes_stage_add", use=f"POST {_TEMPLATE}/stages"
+    )
+
+
+class RouteStageAlias(RouteTemplateStageView):
+    """Deprecated: use ``/approvals/route-templates/{id}/stages/{stage_id}``."""
+
+    patch = deprecated(
+        RouteTemplateStageView.patch,
+        "approvals_routes_stage_update",
+        use=f"PATCH {_TEMPLATE}/stages/{{stage_id}}",
+    )
+    delete = deprecated(
+        RouteTemplateStageView.delete,
+        "approvals_routes_stage_remove",
+        use=f"DELETE {_TEMPLATE}/stages/{{stage_id}}",
+    )
+
+
+class RouteStageMoveAlias(RouteTemplateStageMoveView):
+    """Deprecated: use ``/approvals/route-templates/{id}/stages/{stage_id}/move``."""
+
+    post = deprecated(
+        RouteTemplateStageMoveView.post,
+        "approvals_routes_stage_move",
+        use=f"POST {_TEMPLATE}/stages/{{stage_id}}/move",
+    )
+
+
+class RouteParticipantsAlias(RouteTemplateParticipantsView):
+    """Deprecated: use ``/approvals/route-templates/{id}/stages/{stage_id}/participants``."""
+
+    post = deprecated(
+        RouteTemplateParticipantsView.post,
+        "approvals_routes_participant_add",
+        use=f"POST {_TEMPLATE}/stages/{{stage_id}}/participants",
+    )
+
+
+class RouteParticipantAlias(RouteTemplateParticipantView):
+    """Deprecated: use
+    ``/approvals/route-templates/{id}/stages/{stage_id}/participants/{participant_id}``."""
+
+    delete = deprecated(
+        RouteTemplateParticipantView.delete,
+        "approvals_routes_participant_remove",
+        use=f"DELETE {_TEMPLATE}/stages/{{stage_id}}/participants/{{participant_id}}",
+    )

@@ -15,15 +15,19 @@ ROUTES: dict[str, str] = {
     "approvals/documents/<int:pk>/sheet/": "object",
     "approvals/documents/<int:pk>/sheet.pdf": "object",
     "api/v1/approvals/inbox": "login",
-    "api/v1/approvals/route-templates": "login",
+    "api/v1/approvals/route-templates/offered": "login",
     "api/v1/approvals/visas/<int:pk>": "object",
     "api/v1/approvals/visas/<int:pk>/decide": "object",
     "api/v1/approvals/visas/<int:pk>/sign": "object",
+    "api/v1/documents/<int:pk>/rounds": "object",
+    "api/v1/documents/<int:pk>/rounds/recall": "object",
+    "api/v1/documents/<int:pk>/approval-sheet": "object",
+    "api/v1/documents/<int:pk>/approval-sheet.pdf": "object",
+    # Deprecated aliases of the canonical paths above (decision 0007, "API names").
+    "api/v1/approvals/route-templates": "login",
     "api/v1/documents/<int:pk>/approval": "object",
     "api/v1/documents/<int:pk>/approval/start": "object",
     "api/v1/documents/<int:pk>/approval/recall": "object",
-    "api/v1/documents/<int:pk>/approval-sheet": "object",
-    "api/v1/documents/<int:pk>/approval-sheet.pdf": "object",
 }
 
 # Keeping route templates: tested for isolation in ``test_route_templates_isolation.py``
@@ -43,6 +47,15 @@ ROUTE_TEMPLATE_ROUTES: dict[str, str] = {
     "approvals/routes/<int:pk>/stages/<int:stage_id>/participants/<int:participant_id>/remove/": (
         "object"
     ),
+    "api/v1/approvals/route-templates/": "login",
+    "api/v1/approvals/route-templates/<int:pk>": "object",
+    "api/v1/approvals/route-templates/<int:pk>/stages": "object",
+    "api/v1/approvals/route-templates/<int:pk>/stages/<int:stage_id>": "object",
+    "api/v1/approvals/route-templates/<int:pk>/stages/<int:stage_id>/move": "object",
+    "api/v1/approvals/route-templates/<int:pk>/stages/<int:stage_id>/participants": "object",
+    "api/v1/approvals/route-templates/<int:pk>/stages/<int:stage_id>/participants/"
+    "<int:participant_id>": "object",
+    # Deprecated aliases of the canonical paths above (decision 0007, "API names").
     "api/v1/approvals/routes": "login",
     "api/v1/approvals/routes/<int:pk>": "object",
     "api/v1/approvals/routes/<int:pk>/stages": "object",

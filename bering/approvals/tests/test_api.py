@@ -1,4 +1,5 @@
-"""Approval over the API: a replayed decision applies once; the route, sheet and schema."""
+"""Approval over the API: a replayed decision applies once; the rounds, sheet and schema;
+the deprecated old paths answer the same."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from bering.audit.models import AuditEvent
 from bering.documents.models import Document
 from conftest import PASSWORD
 
+TEMPLATES = "/api/v1/approvals/route-templates/"
+
 
 @pytest.fixture
 def started(draft, executor, lawyer, economist, api_client_for):  # type: ignore[no-untyped-def]
     response = api_client_for(executor).post(
-        f"/api/v1/documents/{draft.pk}/approval/start",
+        f"/api/v1/documents/{draft.pk}/rounds",
         {"add": [lawyer.employee.pk, economist.employee.pk]},
         format="json",
         HTTP_IDEMPOTENCY_KEY="start-1",
@@ -72,7 +75,7 @@ def test_full_round_over_the_api(started, lawyer, economist, head, api_client_fo
     assert ok.status_code == 200 and ok.json()["status"] == "signed"
     started.refresh_from_db()
     assert started.status == Document.Status.SIGNED
-    route = signer.get(f"/api/v1/documents/{started.pk}/approval").json()
+    route = signer.get(f"/api/v1/documents/{started.pk}/rounds").json()
     assert route["rounds"][0]["status"] == "signed" and route["holders"] == []
     sheet = signer.get(f"/api/v1/documents/{started.pk}/approval-sheet").json()
     assert sheet["signatures"][0]["sha256"] == started.files.get().stored.sha256
@@ -82,7 +85,7 @@ def test_full_round_over_the_api(started, lawyer, economist, head, api_client_fo
 
 def test_recall_over_the_api(started, executor, api_client_for) -> None:
     response = api_client_for(executor).post(
-        f"/api/v1/documents/{started.pk}/approval/recall", {}, format="json"
+        f"/api/v1/documents/{started.pk}/rounds/recall", {}, format="json"
     )
     assert response.status_code == 200 and response.json()["status"] == "draft"
 
@@ -91,10 +94,10 @@ def test_route_templates_are_the_organizations(executor, outsider, health, api_c
     from bering.approvals.models import RouteTemplate
 
     RouteTemplate.objects.create(organization=health, name="Приказы")
-    assert [
-        t["name"] for t in api_client_for(executor).get("/api/v1/approvals/route-templates").json()
-    ] == ["Приказы"]
-    assert api_client_for(outsider).get("/api/v1/approvals/route-templates").json() == []
+    assert [t["name"] for t in api_client_for(executor).get(f"{TEMPLATES}offered").json()] == [
+        "Приказы"
+    ]
+    assert api_client_for(outsider).get(f"{TEMPLATES}offered").json() == []
 
 
 def test_schema_documents_the_approval_operations(client, db) -> None:  # type: ignore[no-untyped-def]
@@ -102,12 +105,12 @@ def test_schema_documents_the_approval_operations(client, db) -> None:  # type: 
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert {
         "approvals_inbox",
-        "approvals_start",
+        "approvals_rounds_retrieve",
+        "approvals_rounds_start",
+        "approvals_rounds_recall",
         "approvals_decide",
-        "approvals_recall",
         "approvals_sign",
-        "approvals_route",
         "approvals_sheet",
         "approvals_sheet_pdf",
-        "approvals_route_templates",
+        "approvals_route_templates_offered",
     } <= operations

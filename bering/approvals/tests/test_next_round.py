@@ -231,7 +231,7 @@ def test_regulation_can_be_changed_per_type(draft, executor) -> None:
 
 def _start(client, document: Document, body: dict[str, object], key: str):  # type: ignore[no-untyped-def]
     return client.post(
-        f"/api/v1/documents/{document.pk}/approval/start",
+        f"/api/v1/documents/{document.pk}/rounds",
         body,
         format="json",
         HTTP_IDEMPOTENCY_KEY=key,
@@ -242,7 +242,7 @@ def test_api_next_round_after_a_refusal(
     returned, executor, lawyer, economist, api_client_for
 ) -> None:
     client = api_client_for(executor)
-    route = client.get(f"/api/v1/documents/{returned.pk}/approval").json()
+    route = client.get(f"/api/v1/documents/{returned.pk}/rounds").json()
     assert [s["approvers"] for s in route["next_plan"]] == [
         [lawyer.employee.pk],
         [economist.employee.pk],
@@ -314,5 +314,5 @@ def test_schema_documents_the_start_fields(client, db) -> None:  # type: ignore[
     schema = client.get("/api/v1/schema/?format=json").json()
     start = schema["components"]["schemas"]["StartInRequest"]["properties"]
     assert {"stages", "removal_reason", "direct_to_signing"} <= set(start)
-    route = schema["components"]["schemas"]["RouteOut"]["properties"]
+    route = schema["components"]["schemas"]["RoundsOut"]["properties"]
     assert {"next_plan", "refused_in_last_round", "signing_without_approval"} <= set(route)

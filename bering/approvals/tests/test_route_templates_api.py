@@ -6,7 +6,7 @@ from __future__ import annotations
 from bering.approvals.models import RouteStage, RouteTemplate, Visa
 from bering.audit.models import AuditEvent
 
-BASE = "/api/v1/approvals/routes"
+BASE = "/api/v1/approvals/route-templates/"
 
 
 def test_a_route_kept_over_the_api_is_used_to_start_approval(
@@ -21,7 +21,7 @@ def test_a_route_kept_over_the_api_is_used_to_start_approval(
     assert AuditEvent.objects.filter(verb="route.created").count() == 1
     template = first.json()
     assert template["is_active"] and template["doc_type"] is None and template["stages"] == []
-    url = f"{BASE}/{template['id']}"
+    url = f"{BASE}{template['id']}"
 
     stage_add = client.post(
         f"{url}/stages",
@@ -87,9 +87,9 @@ def test_a_route_kept_over_the_api_is_used_to_start_approval(
 
     # Vera sends her draft along it.
     author = api_client_for(executor)
-    assert [t["name"] for t in author.get("/api/v1/approvals/route-templates").json()] == ["НПА"]
+    assert [t["name"] for t in author.get(f"{BASE}offered").json()] == ["НПА"]
     started = author.post(
-        f"/api/v1/documents/{draft.pk}/approval/start",
+        f"/api/v1/documents/{draft.pk}/rounds",
         {"template": template["id"]},
         format="json",
         HTTP_IDEMPOTENCY_KEY="start-1",
@@ -106,7 +106,7 @@ def test_a_route_kept_over_the_api_is_used_to_start_approval(
 def test_removing_and_switching_off_over_the_api(registrar, lawyer, api_client_for) -> None:
     client = api_client_for(registrar)
     template = client.post(BASE, {"name": "Письма"}, format="json").json()
-    url = f"{BASE}/{template['id']}"
+    url = f"{BASE}{template['id']}"
     stage = client.post(f"{url}/stages", {"name": "Юристы"}, format="json").json()["stages"][0]
     body = client.post(
         f"{url}/stages/{stage['id']}/participants",
@@ -129,7 +129,7 @@ def test_removing_and_switching_off_over_the_api(registrar, lawyer, api_client_f
     assert client.delete(f"{url}/stages/{stage['id']}").json()["stages"] == []
     off = client.patch(url, {"is_active": False, "doc_type": None}, format="json")
     assert off.json()["is_active"] is False
-    assert client.get("/api/v1/approvals/route-templates").json() == []
+    assert client.get(f"{BASE}offered").json() == []
     # A multipart form without is_active leaves it as it is.
     kept = client.patch(url, {"name": "Письма министра"}, format="multipart")
     assert kept.json()["is_active"] is False and kept.json()["name"] == "Письма министра"
@@ -140,7 +140,7 @@ def test_the_rules_answer_like_the_pages(
 ) -> None:
     client = api_client_for(registrar)
     template = client.post(BASE, {"name": "Приказы"}, format="json").json()
-    url = f"{BASE}/{template['id']}"
+    url = f"{BASE}{template['id']}"
     taken = client.post(BASE, {"name": "Приказы"}, format="json")
     assert taken.status_code == 400 and taken.json()["field"] == "name"
     assert "Приказы" in taken.json()["detail"]
@@ -164,7 +164,7 @@ def test_the_rules_answer_like_the_pages(
     blank_mode = client.patch(f"{url}/stages/{stage['id']}", {"mode": ""}, format="multipart")
     assert blank_mode.status_code == 400 and blank_mode.json()["field"] == "mode"
     other = client.post(BASE, {"name": "Другой"}, format="json").json()
-    wrong_stage = client.patch(f"{BASE}/{other['id']}/stages/{stage['id']}", {"name": "Х"})
+    wrong_stage = client.patch(f"{BASE}{other['id']}/stages/{stage['id']}", {"name": "Х"})
     assert wrong_stage.status_code == 404
 
     vera = api_client_for(executor)
@@ -184,14 +184,14 @@ def test_schema_documents_the_route_operations(client, db) -> None:  # type: ign
     schema = client.get("/api/v1/schema/?format=json").json()
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert {
-        "approvals_routes_list",
-        "approvals_routes_create",
-        "approvals_routes_get",
-        "approvals_routes_update",
-        "approvals_routes_stage_add",
-        "approvals_routes_stage_update",
-        "approvals_routes_stage_remove",
-        "approvals_routes_stage_move",
-        "approvals_routes_participant_add",
-        "approvals_routes_participant_remove",
+        "approvals_route_templates_list",
+        "approvals_route_templates_create",
+        "approvals_route_templates_retrieve",
+        "approvals_route_templates_update",
+        "approvals_route_templates_stage_add",
+        "approvals_route_templates_stage_update",
+        "approvals_route_templates_stage_remove",
+        "approvals_route_templates_stage_move",
+        "approvals_route_templates_participant_add",
+        "approvals_route_templates_participant_remove",
     } <= operations

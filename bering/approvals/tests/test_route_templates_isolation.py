@@ -102,4 +102,4 @@ def test_owner_reaches_the_same_urls(route, foreign, registrar, api_client_for) 
 
 def test_lists_show_only_the_own_organization(foreign, outsider, api_client_for) -> None:
     assert MARKER not in outsider.client().get("/approvals/routes/").content.decode()
-    assert api_client_for(outsider).get("/api/v1/approvals/routes").json() == []
+    assert api_client_for(outsider).get("/api/v1/approvals/route-templates/").json() == []
