@@ -133,6 +133,22 @@ def _media_root(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-
     yield
 
 
+@pytest.fixture(autouse=True)
+def _audit_chain_head(request: pytest.FixtureRequest) -> None:
+    """A transactional test (or a live server's) starts from a flushed database, which a
+    real one never is: the migrations' chain head of the audit log is put back, as the
+    migration made it. Without it ``audit.record`` refuses to write (decision 0001)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker is not None and marker.kwargs.get("transaction"))
+    if not (transactional or "live_server" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from bering.audit.models import AuditChainHead
+    from bering.audit.services import GENESIS
+
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+
+
 __all__ = ["PASSWORD"]
 
 

@@ -242,9 +242,3 @@ def test_record_refuses_to_start_a_new_chain_without_the_head(registrar: Any) ->
         record(actor=registrar.actor, verb="document.created", object_type="document", object_id=1)
     assert not AuditEvent.objects.exists()
     assert chain_verify() is not None
-
-
-def test_the_migration_creates_the_head_before_any_event(db: None) -> None:
-    head = AuditChainHead.objects.get()
-    assert (head.last_event_id, head.last_hash) == (None, GENESIS)
-    assert not AuditEvent.objects.exists()
