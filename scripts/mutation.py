@@ -250,7 +250,7 @@ def run_module(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "BERING_TEST_DB_SUFFIX": "_mut",
+        "BERING_TEST_DB_SUFFIX": os.environ.get("BERING_MUT_SUFFIX", "_mut"),
         "BERING_MUTANTS_FILE": str(mutants_file),
         "BERING_MUTANTS_OUT": str(out_file),
         "BERING_MUTANTS_DEADLINE": str(deadline) if deadline else "0",
