@@ -377,6 +377,7 @@ def health_objects(
         "alice": registrar,
         "boris": head,
         "vera": executor,
+        "kira": _persona(registrar.org, "kira", "Кириллова", "Кира", MARKER, is_org_admin=True),
     }
 
 
@@ -407,6 +408,7 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
         "alice",
         lambda o: {"id": o["appeal"], "file_id": o["appeal_file"]},
     ),
+    "/api/v1/organizations/{id}/employees": ("kira", lambda o: {"id": o["organization"]}),
     "/api/v1/reports/visas/{group}/{id}": (
         "boris",
         lambda o: {"group": "organization", "id": o["organization"]},

@@ -64,7 +64,7 @@ class EmployeeOut(serializers.Serializer[Any]):
     actions = StaffActionsOut()
 
 
-class UserOut(serializers.Serializer[Any]):
+class AccountOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
@@ -165,7 +165,7 @@ class EmployeeEndView(ApiView):
 class UserDeactivateView(ApiView):
     """Disable a person's account (region administrators): sessions and tokens end now."""
 
-    @extend_schema(request=None, responses={200: UserOut}, operation_id="users_deactivate")
+    @extend_schema(request=None, responses={200: AccountOut}, operation_id="users_deactivate")
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = api_actor(request)
