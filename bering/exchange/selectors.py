@@ -23,8 +23,7 @@ from bering.exchange import permissions
 from bering.exchange.models import Delivery, Dispatch
 from bering.orgs.actor import Actor
 from bering.orgs.models import Organization
-from bering.signatures.models import Signature
-from bering.signatures.selectors import signatures_for_files
+from bering.signatures.selectors import SignatureCheck, signature_verify, signatures_for_files
 
 
 def delivery_get_for_user(actor: Actor, delivery_id: int) -> Delivery:
@@ -188,17 +187,8 @@ def addressee_choices(actor: Actor) -> QuerySet[Organization]:
     )
 
 
-@dataclass(frozen=True)
-class DeliveredSignature:
-    signature: Signature
-    matches: bool
-    """The signed bytes are the delivered file's (same SHA-256)."""
-
-
-def delivery_signatures(files: list[DocumentFile]) -> list[DeliveredSignature]:
-    """The sender's signatures of the delivered file versions: the addressee sees
-    who signed what, when, and over which bytes before registering it."""
-    return [
-        DeliveredSignature(signature=s, matches=s.sha256 == s.document_file.stored.sha256)
-        for s in signatures_for_files(f.pk for f in files)
-    ]
+def delivery_signatures(files: list[DocumentFile]) -> list[SignatureCheck]:
+    """The sender's signatures of the delivered file versions, each checked now (the
+    bytes in storage, the version, the signer): the addressee sees who signed what,
+    when, over which bytes, and whether it still holds, before registering it."""
+    return [signature_verify(s) for s in signatures_for_files(f.pk for f in files)]

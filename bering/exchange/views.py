@@ -38,10 +38,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
     actor = require_actor(request)
     item = selectors.delivery_get_for_user(actor, pk)
-    files = selectors.delivery_files(item)
+    actions = permissions.actions_for(actor.employee, item)
+    files = selectors.delivery_files(item) if actions.contents else []
     context = {
         "delivery": item,
-        "actions": permissions.actions_for(actor.employee, item),
+        "actions": actions,
         "files": files,
         "signatures": selectors.delivery_signatures(files),
         "register_form": RegisterForm(organization_id=actor.organization_id),

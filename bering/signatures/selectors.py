@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from bering.documents.models import DocumentFile
 from bering.signatures.models import Signature
@@ -39,6 +40,19 @@ class SignatureCheck:
     @property
     def valid(self) -> bool:
         return self.verdict == Verdict.VALID
+
+    @property
+    def label(self) -> str:
+        """What the check found, for a person: «совпадает с доставленным файлом»…"""
+        return str(VERDICT_LABELS[self.verdict])
+
+
+VERDICT_LABELS = {
+    Verdict.VALID: _("matches the delivered file"),
+    Verdict.BYTES_CHANGED: _("does not match the delivered file"),
+    Verdict.NOT_CURRENT: _("signs an older version of the file"),
+    Verdict.WRONG_SIGNER: _("not made by the document's signer"),
+}
 
 
 def signature_verify(signature: Signature, *, signer_id: int | None = None) -> SignatureCheck:

@@ -20,6 +20,7 @@ from bering.documents import selectors as document_selectors
 from bering.exchange import permissions, selectors, services
 from bering.exchange.models import Delivery, Dispatch, RefusalReason
 from bering.exchange.selectors import DeliveryStatus
+from bering.signatures.selectors import Verdict
 
 
 class DeliveryOut(serializers.Serializer[Any]):
@@ -42,6 +43,26 @@ class DeliveryOut(serializers.Serializer[Any]):
     refusal_note = serializers.CharField()
     withdrawal_reason = serializers.CharField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeliverySignatureOut(serializers.Serializer[Any]):
+    file = serializers.CharField(help_text="The delivered file's name.")
+    sha256 = serializers.CharField(help_text="The SHA-256 of the signed bytes.")
+    signer = serializers.CharField()
+    signed_by = serializers.CharField(help_text="Who signed, when a substitute signed.")
+    signed_at = serializers.DateTimeField()
+    verdict = serializers.ChoiceField(
+        choices=[v.value for v in Verdict],
+        help_text="Checked now: valid, bytes_changed, not_current or wrong_signer.",
+    )
+
+
+class DeliveryDetailOut(DeliveryOut):
+    signatures = DeliverySignatureOut(
+        many=True,
+        help_text="The sender's signatures of the delivered files, each checked against the "
+        "bytes now; empty when the contents are not the reader's to read.",
+    )
 
 
 class DeliveryRegisterIn(serializers.Serializer[Any]):
@@ -115,9 +136,24 @@ class QueueView(ApiView):
 
 
 class DeliveryView(ApiView):
-    @extend_schema(responses=DeliveryOut, operation_id="deliveries_retrieve")
+    @extend_schema(responses=DeliveryDetailOut, operation_id="deliveries_retrieve")
     def get(self, request: Request, pk: int) -> Response:
-        return Response(addressee_out(selectors.delivery_get_for_user(api_actor(request), pk)))
+        delivery = selectors.delivery_get_for_user(api_actor(request), pk)
+        checks = []
+        if permissions.addressee_reads_contents(delivery):
+            checks = selectors.delivery_signatures(selectors.delivery_files(delivery))
+        signatures = [
+            {
+                "file": c.signature.document_file.stored.original_name,
+                "sha256": c.signature.sha256,
+                "signer": c.signature.signer.user.full_name,
+                "signed_by": c.signature.user.full_name if c.signature.on_behalf_of_id else "",
+                "signed_at": c.signature.signed_at,
+                "verdict": c.verdict.value,
+            }
+            for c in checks
+        ]
+        return Response({**addressee_out(delivery), "signatures": signatures})
 
 
 class DeliveryRegisterView(ApiView):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from django.core.files.storage import default_storage
+
+from bering.api.tests.conftest import bearer
 from bering.audit.models import AuditEvent
 from bering.documents.tests.factories import JournalFactory, doc_type
 from bering.exchange import services
@@ -172,6 +176,16 @@ def test_addressee_sees_who_signed_the_delivered_document(registrar, head, execu
     stored = letter.files.get().stored
     assert "Борисов Борис" in page and stored.sha256 in page
     assert "data-signature=" in page and "совпадает с доставленным файлом" in page
+    api = bearer(outsider.user)
+    signatures = api.get(f"/api/v1/deliveries/{delivery.pk}").json()["signatures"]
+    assert [(s["sha256"], s["verdict"]) for s in signatures] == [(stored.sha256, "valid")]
+
+    # The bytes in the sender's storage changed after signing: both say so at once.
+    Path(default_storage.path(stored.storage_name)).write_bytes(b"%PDF-1.7 forged")
+    page = outsider.client().get(f"/exchange/deliveries/{delivery.pk}/").content.decode()
+    assert "не совпадает с доставленным файлом" in page
+    signatures = api.get(f"/api/v1/deliveries/{delivery.pk}").json()["signatures"]
+    assert [s["verdict"] for s in signatures] == ["bytes_changed"]
 
 
 def test_an_unsigned_delivery_says_so(world, outsider):
