@@ -86,11 +86,6 @@ def visa_row(visa: Visa, now: dt.datetime | None = None) -> VisaRow:
     return VisaRow(visa=visa, late=late)
 
 
-def with_overdue(qs: QuerySet[Visa], now: dt.datetime) -> QuerySet[Visa]:
-    """Filter helper: the pending visas past their due time, at ``now``."""
-    return qs.filter(status=Visa.Status.PENDING, due_at__lt=now)
-
-
 def inbox(actor: Actor) -> list[VisaRow]:
     """ "На согласование": the actor's tasks to decide (the absent one's, for a substitute)."""
     now = clock.now()
@@ -116,10 +111,6 @@ def inbox_visas(actor: Actor) -> QuerySet[Visa]:
     return Visa.objects.filter(
         approver=actor.employee, status=Visa.Status.PENDING, run__status=ApprovalRun.Status.ACTIVE
     )
-
-
-def inbox_count(actor: Actor) -> int:
-    return inbox_visas(actor).count()
 
 
 # --- route of a document ----------------------------------------------------------------

@@ -24,7 +24,7 @@ from bering.assignments.terms import (
 )
 from bering.core import clock
 from bering.core.errors import NotFound
-from bering.deadlines.lateness import ON_TIME, Lateness, lateness
+from bering.deadlines.lateness import Lateness, lateness
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document, Flow
 from bering.orgs.actor import Actor
@@ -352,9 +352,3 @@ def resolution_tree(actor: Actor, document: Document) -> list[Node]:
         else:
             roots.append(node)
     return roots
-
-
-def document_lateness(item: Assignment) -> Lateness:
-    if item.status == Assignment.Status.DONE:
-        return ON_TIME
-    return lateness(due_at=item.due_at, done=False, now=clock.now(), tz=item.organization.time_zone)
