@@ -447,51 +447,15 @@ def route_participant_add(
 
     Only the field of the kind is kept; the others are ignored.
     """
-    Kind = RouteParticipant.Kind
-    if kind not in Kind.values:
-        raise ValidationFailed(
-            _(
-                "Choose who approves: a named employee, the holder of a position, "
-                "the head of a department or the head of the organization."
-            ),
-            field="kind",
-        )
-    if kind == Kind.EMPLOYEE and employee_id is None:
-        raise ValidationFailed(_("Choose the employee."), field="employee")
-    if kind == Kind.POSITION and position_id is None:
-        raise ValidationFailed(_("Choose the position."), field="position")
-    if kind == Kind.DEPARTMENT_HEAD and department_id is None:
-        raise ValidationFailed(_("Choose the department."), field="department")
+    _check_participant_kind(kind, employee_id, position_id, department_id)
 
     def work() -> RouteParticipant:
         locked = _lock(actor, template)
         stage = _stage_of(locked, stage_id)
-        org = locked.organization_id
         participant = RouteParticipant(stage=stage, kind=kind)
-        if kind == Kind.EMPLOYEE:
-            assert employee_id is not None
-            employee = _own_employee(employee_id, org)
-            if employee is None:
-                raise NotFound(_("Employee not found."))
-            if not employee.is_active:
-                raise ValidationFailed(
-                    _("%(name)s no longer works here: choose someone else.")
-                    % {"name": employee.user.display_name},
-                    field="employee",
-                )
-            participant.employee = employee
-        elif kind == Kind.POSITION:
-            assert position_id is not None
-            position = _own_position(position_id, org)
-            if position is None:
-                raise NotFound(_("Position not found."))
-            participant.position = position
-        elif kind == Kind.DEPARTMENT_HEAD:
-            assert department_id is not None
-            department = _own_department(department_id, org)
-            if department is None:
-                raise NotFound(_("Department not found."))
-            participant.department = department
+        _name_participant(
+            participant, locked.organization_id, employee_id, position_id, department_id
+        )
         present = RouteParticipant.objects.filter(stage=stage)
         if present.filter(
             kind=kind,
@@ -518,6 +482,63 @@ def route_participant_add(
         return participant
 
     return atomic_with_retry(work)
+
+
+def _check_participant_kind(
+    kind: str, employee_id: int | None, position_id: int | None, department_id: int | None
+) -> None:
+    """The kind is one of the four, and the field it needs is filled."""
+    Kind = RouteParticipant.Kind
+    if kind not in Kind.values:
+        raise ValidationFailed(
+            _(
+                "Choose who approves: a named employee, the holder of a position, "
+                "the head of a department or the head of the organization."
+            ),
+            field="kind",
+        )
+    if kind == Kind.EMPLOYEE and employee_id is None:
+        raise ValidationFailed(_("Choose the employee."), field="employee")
+    if kind == Kind.POSITION and position_id is None:
+        raise ValidationFailed(_("Choose the position."), field="position")
+    if kind == Kind.DEPARTMENT_HEAD and department_id is None:
+        raise ValidationFailed(_("Choose the department."), field="department")
+
+
+def _name_participant(
+    participant: RouteParticipant,
+    org: int,
+    employee_id: int | None,
+    position_id: int | None,
+    department_id: int | None,
+) -> None:
+    """Who the participant is, by its kind: an active employee, a position or a
+    department of the template's own organization (another's is not found)."""
+    Kind = RouteParticipant.Kind
+    if participant.kind == Kind.EMPLOYEE:
+        assert employee_id is not None
+        employee = _own_employee(employee_id, org)
+        if employee is None:
+            raise NotFound(_("Employee not found."))
+        if not employee.is_active:
+            raise ValidationFailed(
+                _("%(name)s no longer works here: choose someone else.")
+                % {"name": employee.user.display_name},
+                field="employee",
+            )
+        participant.employee = employee
+    elif participant.kind == Kind.POSITION:
+        assert position_id is not None
+        position = _own_position(position_id, org)
+        if position is None:
+            raise NotFound(_("Position not found."))
+        participant.position = position
+    elif participant.kind == Kind.DEPARTMENT_HEAD:
+        assert department_id is not None
+        department = _own_department(department_id, org)
+        if department is None:
+            raise NotFound(_("Department not found."))
+        participant.department = department
 
 
 def route_participant_remove(
