@@ -82,16 +82,7 @@ def report_submit(
     """The executor reports: text and files, or a reply draft (or both)."""
     if assignment.executor_id != actor.employee.pk:
         raise Forbidden(_("Only the executor reports on an assignment."))
-    text = text.strip()
-    if not text and reply is None and not uploads:
-        raise ValidationFailed(_("Write the report, attach a file or a reply."), field="text")
-    if len(text) > TEXT_MAX:
-        raise ValidationFailed(_("The report is too long."), field="text")
-    if reply is not None and (
-        reply.in_reply_to_id != assignment.document_id
-        or reply.organization_id != assignment.organization_id
-    ):
-        raise ValidationFailed(_("The reply must answer this document."), field="reply")
+    text = _check_report(assignment, text, has_files=bool(uploads), reply=reply)
 
     def work() -> Report:
         now = clock.now()
@@ -108,26 +99,8 @@ def report_submit(
             text=text,
             reply=reply,
         )
-        names = []
-        for upload in uploads:
-            upload.stream.seek(0)
-            stored = file_store(
-                stream=upload.stream, name=upload.name, uploaded_by_id=actor.user.pk
-            )
-            ReportFile.objects.create(report=report, stored=stored)
-            names.append(stored.original_name)
-        reviewer = permissions.report_reviewer_id(locked, locked.resolution)
-        if reviewer is not None:
-            notify(
-                recipient_ids=[reviewer],
-                kind="report",
-                title=_("Report: %(title)s") % {"title": locked.document.title[:200]},
-                body=text,
-                url=_url_document(locked.document),
-                object_type="report",
-                object_id=report.pk,
-                dedupe_key=f"report-{report.pk}",
-            )
+        names = _store_report_files(actor, report, uploads)
+        _tell_reviewer(locked, report)
         record(
             actor=actor,
             verb="assignment.reported",
@@ -143,6 +116,53 @@ def report_submit(
         return report
 
     return atomic_with_retry(work)
+
+
+def _check_report(
+    assignment: Assignment, text: str, *, has_files: bool, reply: Document | None
+) -> str:
+    """Something to report, not too long, and a reply only to this document; the text
+    as kept (stripped)."""
+    text = text.strip()
+    if not text and reply is None and not has_files:
+        raise ValidationFailed(_("Write the report, attach a file or a reply."), field="text")
+    if len(text) > TEXT_MAX:
+        raise ValidationFailed(_("The report is too long."), field="text")
+    if reply is not None and (
+        reply.in_reply_to_id != assignment.document_id
+        or reply.organization_id != assignment.organization_id
+    ):
+        raise ValidationFailed(_("The reply must answer this document."), field="reply")
+    return text
+
+
+def _store_report_files(
+    actor: Actor, report: Report, uploads: Sequence[document_services.Upload]
+) -> list[str]:
+    names = []
+    for upload in uploads:
+        upload.stream.seek(0)
+        stored = file_store(stream=upload.stream, name=upload.name, uploaded_by_id=actor.user.pk)
+        ReportFile.objects.create(report=report, stored=stored)
+        names.append(stored.original_name)
+    return names
+
+
+def _tell_reviewer(assignment: Assignment, report: Report) -> None:
+    """Whoever takes the report (``permissions.report_reviewer_id``) is told."""
+    reviewer = permissions.report_reviewer_id(assignment, assignment.resolution)
+    if reviewer is None:
+        return
+    notify(
+        recipient_ids=[reviewer],
+        kind="report",
+        title=_("Report: %(title)s") % {"title": assignment.document.title[:200]},
+        body=report.text,
+        url=_url_document(assignment.document),
+        object_type="report",
+        object_id=report.pk,
+        dedupe_key=f"report-{report.pk}",
+    )
 
 
 def _check_reviewer(actor: Actor, report: Report) -> Assignment:
