@@ -60,7 +60,11 @@ def signature_verify(signature: Signature, *, signer_id: int | None = None) -> S
     version is still the current one of its slot, and the signer is ``signer_id``
     (default: the document's signer), in person or through a substitute."""
     item = signature.document_file
-    if file_digest(item) != signature.sha256 or item.stored.sha256 != signature.sha256:
+    try:
+        now = file_digest(item)
+    except OSError:  # the bytes are gone from storage: nothing matches the signature
+        return SignatureCheck(signature, Verdict.BYTES_CHANGED)
+    if now != signature.sha256 or item.stored.sha256 != signature.sha256:
         return SignatureCheck(signature, Verdict.BYTES_CHANGED)
     newest = (
         DocumentFile.objects.filter(document_id=item.document_id, slot=item.slot)

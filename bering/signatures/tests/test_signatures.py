@@ -97,6 +97,14 @@ def test_changed_bytes_in_storage_fail_the_check(draft: Document, head: Persona)
     assert check.verdict == Verdict.BYTES_CHANGED and not check.valid
 
 
+def test_bytes_lost_from_storage_fail_the_check_without_an_error(
+    draft: Document, head: Persona
+) -> None:
+    signature = sign(main_file(draft), head)
+    Path(default_storage.path(signature.document_file.stored.storage_name)).unlink()
+    assert signature_verify(signature).verdict == Verdict.BYTES_CHANGED
+
+
 def test_same_length_change_of_one_byte_fails_the_check(draft: Document, head: Persona) -> None:
     signature = sign(main_file(draft), head)
     path = Path(default_storage.path(signature.document_file.stored.storage_name))
