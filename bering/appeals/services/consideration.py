@@ -33,6 +33,7 @@ from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents import selectors as document_selectors
 from bering.documents.models import Document, Flow
 from bering.exchange.models import Dispatch
+from bering.files.models import StoredFile
 from bering.files.services import file_store
 from bering.orgs.actor import Actor
 from bering.orgs.models import Organization
@@ -54,20 +55,8 @@ def appeal_redirect(
     with the same text and files. To a body outside the system: a line of the
     dispatch register. The appeal here is closed as «направлено по компетенции».
     """
-    if not permissions.can_redirect(actor.employee, appeal):
-        raise Forbidden(_("Only the registrar or the head redirects an appeal."))
     outside_name = outside_name.strip()
-    if (organization is None) == (not outside_name):
-        raise ValidationFailed(
-            _("Choose one organization of the region, or name a body outside it."),
-            field="organization",
-        )
-    if organization is not None and (
-        organization.pk == appeal.organization_id or not organization.is_active
-    ):
-        raise ValidationFailed(
-            _("Choose another organization of the region."), field="organization"
-        )
+    _check_redirect(actor, appeal, organization, outside_name)
 
     def work() -> Appeal:
         locked = _lock(appeal)
@@ -79,21 +68,7 @@ def appeal_redirect(
             _redirect_inside(actor, locked, organization, now)
         else:
             _redirect_outside(actor, locked, outside_name, outside_address, note)
-        locked.status = Appeal.Status.REDIRECTED
-        locked.result = Result.REDIRECTED
-        locked.redirected_at = now
-        locked.redirected_to_name = to_name
-        locked.closed_at = now
-        locked.save(
-            update_fields=[
-                "status",
-                "result",
-                "redirected_at",
-                "redirected_to_name",
-                "closed_at",
-                "updated_at",
-            ]
-        )
+        _close_redirected(locked, now, to_name)
         record(
             actor=actor,
             verb="appeal.redirected",
@@ -106,18 +81,62 @@ def appeal_redirect(
                 "note": note.strip()[:1000],
             },
         )
-        _mail_citizen(
-            locked.citizen,
-            _("Your appeal is redirected"),
-            _(
-                "Your appeal № %(number)s is outside the competence of %(org)s and is "
-                "redirected to %(to)s (59-ФЗ, art. 8 p. 3).\n"
-            )
-            % {"number": str(locked), "org": locked.organization.name, "to": to_name},
-        )
+        _mail_redirected(locked, to_name)
         return locked
 
     return atomic_with_retry(work)
+
+
+def _check_redirect(
+    actor: Actor, appeal: Appeal, organization: Organization | None, outside_name: str
+) -> None:
+    """Who may redirect, and where to: exactly one of another active organization of
+    the region or a named body outside it."""
+    if not permissions.can_redirect(actor.employee, appeal):
+        raise Forbidden(_("Only the registrar or the head redirects an appeal."))
+    if (organization is None) == (not outside_name):
+        raise ValidationFailed(
+            _("Choose one organization of the region, or name a body outside it."),
+            field="organization",
+        )
+    if organization is not None and (
+        organization.pk == appeal.organization_id or not organization.is_active
+    ):
+        raise ValidationFailed(
+            _("Choose another organization of the region."), field="organization"
+        )
+
+
+def _close_redirected(appeal: Appeal, now: dt.datetime, to_name: str) -> None:
+    """Close the appeal here as «направлено по компетенции»."""
+    appeal.status = Appeal.Status.REDIRECTED
+    appeal.result = Result.REDIRECTED
+    appeal.redirected_at = now
+    appeal.redirected_to_name = to_name
+    appeal.closed_at = now
+    appeal.save(
+        update_fields=[
+            "status",
+            "result",
+            "redirected_at",
+            "redirected_to_name",
+            "closed_at",
+            "updated_at",
+        ]
+    )
+
+
+def _mail_redirected(appeal: Appeal, to_name: str) -> None:
+    """Tell the citizen where the appeal went."""
+    _mail_citizen(
+        appeal.citizen,
+        _("Your appeal is redirected"),
+        _(
+            "Your appeal № %(number)s is outside the competence of %(org)s and is "
+            "redirected to %(to)s (59-ФЗ, art. 8 p. 3).\n"
+        )
+        % {"number": str(appeal), "org": appeal.organization.name, "to": to_name},
+    )
 
 
 def _redirect_inside(
@@ -298,31 +317,7 @@ def appeal_answer_send(*, actor: Actor, appeal: Appeal, answer: Document, result
         )
         name = f"Ответ {answer.reg_number}.pdf".replace("/", "-")
         stored = file_store(stream=BytesIO(pdf), name=name, uploaded_by_id=actor.user.pk)
-        locked.status = Appeal.Status.ANSWERED
-        locked.result = result
-        locked.answer = answer
-        locked.answer_file = stored
-        locked.answer_sha256 = sha256
-        locked.closed_at = now
-        locked.save(
-            update_fields=[
-                "status",
-                "result",
-                "answer",
-                "answer_file",
-                "answer_sha256",
-                "closed_at",
-                "updated_at",
-            ]
-        )
-        _milestone(
-            locked,
-            Milestone.Kind.ANSWERED,
-            now,
-            number=answer.reg_number,
-            date=answer.reg_date.isoformat() if answer.reg_date else "",
-            sha256=sha256,
-        )
+        _close_answered(locked, answer, stored, sha256, result, now)
         record(
             actor=actor,
             verb="appeal.answered",
@@ -340,6 +335,43 @@ def appeal_answer_send(*, actor: Actor, appeal: Appeal, answer: Document, result
         return locked
 
     return atomic_with_retry(work)
+
+
+def _close_answered(
+    appeal: Appeal,
+    answer: Document,
+    stored: StoredFile,
+    sha256: str,
+    result: str,
+    now: dt.datetime,
+) -> None:
+    """Close the appeal as answered with its result and the answer PDF, and mark the
+    milestone with the answer's number, date and hash."""
+    appeal.status = Appeal.Status.ANSWERED
+    appeal.result = result
+    appeal.answer = answer
+    appeal.answer_file = stored
+    appeal.answer_sha256 = sha256
+    appeal.closed_at = now
+    appeal.save(
+        update_fields=[
+            "status",
+            "result",
+            "answer",
+            "answer_file",
+            "answer_sha256",
+            "closed_at",
+            "updated_at",
+        ]
+    )
+    _milestone(
+        appeal,
+        Milestone.Kind.ANSWERED,
+        now,
+        number=answer.reg_number,
+        date=answer.reg_date.isoformat() if answer.reg_date else "",
+        sha256=sha256,
+    )
 
 
 def _check_answer(appeal: Appeal, answer: Document, result: str) -> None:
