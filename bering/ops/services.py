@@ -239,6 +239,24 @@ def backup_restore(*, src: Path, force: bool = False) -> Report:
     ``force`` replaces data instead of refusing: the previous content is lost.
     """
     manifest = manifest_read(src)
+    report = _restore_check_backup(src, manifest)
+    pending = _restore_check_migrations(manifest, report, force=force)
+    _refuse_unless_empty(manifest, force=force)
+    present, replace = _files_in_storage(manifest, force=force)
+    _restore_database(src, manifest, report)
+    _restore_files(src, manifest, report, present=present, replace=replace)
+    _check_restored(manifest, report)
+    if pending:
+        report.warnings.append(
+            f"{len(pending)} migrations of this release are newer than the backup: "
+            "run `manage.py migrate` now."
+        )
+    return report
+
+
+def _restore_check_backup(src: Path, manifest: Manifest) -> Report:
+    """The backup is of this installation's vendor and matches its manifest; the
+    report starts with what the check found."""
     conn = database.connection()
     if manifest.vendor != conn.vendor:
         raise BackupError(
@@ -251,8 +269,14 @@ def backup_restore(*, src: Path, force: bool = False) -> Report:
             "The backup does not match its manifest; nothing was restored.\n"
             + "\n".join(checked.problems)
         )
-    report = Report(lines=list(checked.lines), warnings=list(checked.warnings))
+    return Report(lines=list(checked.lines), warnings=list(checked.warnings))
 
+
+def _restore_check_migrations(
+    manifest: Manifest, report: Report, *, force: bool
+) -> set[tuple[str, str]]:
+    """Refuse a backup of a newer release (unless ``force``); return this release's
+    migrations the backup does not have."""
     on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     unknown = [f"{app}.{name}" for app, name in manifest.migrations if (app, name) not in on_disk]
     if unknown and not force:
@@ -260,22 +284,27 @@ def backup_restore(*, src: Path, force: bool = False) -> Report:
             "The backup was made by a newer release: this code does not know its migrations "
             f"{', '.join(unknown[:5])}. Restore with the release that made it."
         )
-    pending = on_disk - set(manifest.migrations)
-
     if unknown:
         report.warnings.append(
             f"Restored with --force although this code does not know {len(unknown)} of the "
             "backup's migrations."
         )
-    _refuse_unless_empty(manifest, force=force)
-    present, replace = _files_in_storage(manifest, force=force)
+    return on_disk - set(manifest.migrations)
 
+
+def _restore_database(src: Path, manifest: Manifest, report: Report) -> None:
     archive = src / manifest.database.file
     if manifest.vendor == "sqlite":
         database.sqlite_restore(archive)
     else:
         database.pg_restore(archive)
     report.lines.append(f"Restored the {manifest.vendor} database from {archive.name}.")
+
+
+def _restore_files(
+    src: Path, manifest: Manifest, report: Report, *, present: set[str], replace: set[str]
+) -> None:
+    """Copy in the files storage does not hold yet (``replace``: overwrite those)."""
     for entry in manifest.files:
         if entry.name not in present:
             storage.copy_in(entry.name, file_path(src, entry.name), replace=entry.name in replace)
@@ -283,14 +312,6 @@ def backup_restore(*, src: Path, force: bool = False) -> Report:
         f"Restored {len(manifest.files) - len(present)} files into storage"
         + (f" ({len(present)} were there already with the same bytes)." if present else ".")
     )
-
-    _check_restored(manifest, report)
-    if pending:
-        report.warnings.append(
-            f"{len(pending)} migrations of this release are newer than the backup: "
-            "run `manage.py migrate` now."
-        )
-    return report
 
 
 def _refuse_unless_empty(manifest: Manifest, *, force: bool) -> None:
