@@ -75,7 +75,12 @@ MODULES: dict[str, list[str]] = {
     "bering/exchange/selectors.py": ["bering/exchange/tests"],
     "bering/approvals/selectors.py": ["bering/approvals/tests"],
     "bering/assignments/selectors.py": ["bering/assignments/tests"],
-    "bering/assignments/services/resolutions.py": ["bering/assignments/tests"],
+    "bering/assignments/services/resolutions.py": [
+        "bering/assignments/tests/test_services.py",
+        "bering/assignments/tests/test_self_control.py",
+        "bering/assignments/tests/test_draft_due.py",
+        "bering/assignments/tests/test_mutation_kills_asg.py",
+    ],
     "bering/assignments/services/extensions.py": ["bering/assignments/tests"],
     "bering/exchange/services.py": ["bering/exchange/tests"],
     "bering/approvals/services/signing.py": ["bering/approvals/tests"],
