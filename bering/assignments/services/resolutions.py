@@ -281,43 +281,13 @@ def resolution_confirm(
 
     def work() -> Resolution:
         now = clock.now()
-        claimed = Resolution.objects.filter(
-            pk=resolution.pk, status=Resolution.Status.DRAFT
-        ).update(status=Resolution.Status.ACTIVE, issued_at=now)
-        if claimed != 1:
-            raise Conflict(_("This draft was already decided."))
-        locked = Resolution.objects.select_related("document__organization", "organization").get(
-            pk=resolution.pk
-        )
-        edited = spec is not None
+        locked = _claim_draft(resolution, now)
         current = spec or _spec_of(locked)
-        # The term counts from the head's confirmation, not from the draft: the same
-        # function shows the head the date before the tap (selectors.drafts_for_head_due).
-        due = due_from_decision(term=current.term, decided_at=now, tz=_tz(locked.document))
-        locked.text = current.text.strip()
-        locked.controller = current.controller or locked.author
-        locked.term_kind = current.term.kind
-        locked.term_days = current.term.days
-        locked.term_date = current.term.date
-        locked.urgency = current.term.urgency
-        locked.due_at = due.at
-        locked.due_explanation = due.explanation[:500]
-        locked.save(
-            update_fields=[
-                "text",
-                "controller",
-                "term_kind",
-                "term_days",
-                "term_date",
-                "urgency",
-                "due_at",
-                "due_explanation",
-            ]
-        )
+        due = _apply_confirmed_spec(locked, current, now)
         locked.assignments.all().delete()  # the draft's pending rows; the event keeps them
         _create_assignments(locked, current, due, now)
         _on_issue(actor, locked)
-        if edited:
+        if spec is not None:
             record(
                 actor=actor,
                 verb="resolution.edited",
@@ -328,6 +298,46 @@ def resolution_confirm(
         return locked
 
     return atomic_with_retry(work)
+
+
+def _claim_draft(resolution: Resolution, now: dt.datetime) -> Resolution:
+    """Turn the draft active, once only: a second tap (or a racing one) is a conflict."""
+    claimed = Resolution.objects.filter(pk=resolution.pk, status=Resolution.Status.DRAFT).update(
+        status=Resolution.Status.ACTIVE, issued_at=now
+    )
+    if claimed != 1:
+        raise Conflict(_("This draft was already decided."))
+    return Resolution.objects.select_related("document__organization", "organization").get(
+        pk=resolution.pk
+    )
+
+
+def _apply_confirmed_spec(locked: Resolution, current: ResolutionSpec, now: dt.datetime) -> Due:
+    """Store what the head confirmed; return the due date, counted from the confirmation."""
+    # The term counts from the head's confirmation, not from the draft: the same
+    # function shows the head the date before the tap (selectors.drafts_for_head_due).
+    due = due_from_decision(term=current.term, decided_at=now, tz=_tz(locked.document))
+    locked.text = current.text.strip()
+    locked.controller = current.controller or locked.author
+    locked.term_kind = current.term.kind
+    locked.term_days = current.term.days
+    locked.term_date = current.term.date
+    locked.urgency = current.term.urgency
+    locked.due_at = due.at
+    locked.due_explanation = due.explanation[:500]
+    locked.save(
+        update_fields=[
+            "text",
+            "controller",
+            "term_kind",
+            "term_days",
+            "term_date",
+            "urgency",
+            "due_at",
+            "due_explanation",
+        ]
+    )
+    return due
 
 
 def _spec_of(resolution: Resolution) -> ResolutionSpec:
