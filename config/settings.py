@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bering.files",
     "bering.deadlines",
     "bering.notifications",
+    "bering.search",
     "bering.documents",
     "bering.signatures",
     "bering.approvals",

@@ -6,12 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from bering.core.errors import Forbidden, NotFound
-from bering.documents import permissions
+from bering.documents import indexing, permissions
 from bering.documents.models import Document, DocumentFile, DocumentType, Journal
 from bering.orgs.actor import Actor
+from bering.search import selectors as search_selectors
+from bering.search import snippets, text
+from bering.search.snippets import Piece
+from bering.search.text import Term
 
 
 def documents_visible(actor: Actor) -> QuerySet[Document]:
@@ -131,3 +136,135 @@ def document_types(*, flow: str | None = None) -> QuerySet[DocumentType]:
     if flow:
         qs = qs.filter(flow=flow)
     return qs.order_by("name")
+
+
+_HIT_RELATED = ("doc_type", "organization", "signer__user", "executor__user")
+MATCH_CAP = 1000
+"""Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    flow: str | None = None
+    doc_type_id: int | None = None
+    status: str | None = None
+    executor_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    order: str = "relevance"  # or "date"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document: Document
+    title: list[Piece]
+    snippet: list[Piece] | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]
+    total: int | None
+    """Exact count up to ``MATCH_CAP``; None means more than that."""
+    number: int
+    has_next: bool
+    terms: list[Term]
+
+    @property
+    def by_date(self) -> bool:
+        """More matches than can be ranked are shown newest first."""
+        return self.total is None
+
+
+def _search_filtered(actor: Actor, query: SearchQuery, terms: list[Term]) -> QuerySet[Document]:
+    qs = documents_visible(actor)
+    if query.flow:
+        qs = qs.filter(flow=query.flow)
+    if query.doc_type_id:
+        qs = qs.filter(doc_type_id=query.doc_type_id)
+    if query.status:
+        qs = qs.filter(status=query.status)
+    if query.executor_id:
+        qs = qs.filter(executor_id=query.executor_id)
+    if query.date_from:
+        qs = qs.filter(created_at__date__gte=query.date_from)
+    if query.date_to:
+        qs = qs.filter(created_at__date__lte=query.date_to)
+    sql, params = search_selectors.match_sql(
+        indexing.KIND, terms, organization_ids=[actor.organization_id]
+    )
+    return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - tokens are letters and digits
+
+
+def document_search(
+    actor: Actor, query: SearchQuery, *, page: int = 1, per_page: int = 20
+) -> SearchPage:
+    """Visible documents holding every word of ``query.text`` in the card or files.
+
+    Up to ``MATCH_CAP`` matches are read as (id, date) pairs, ranked or dated and
+    cut to the page; more than that are read newest first, a page at a time, and
+    not counted (the count of a common word would cost more than the page).
+    """
+    terms = text.query_terms(query.text)
+    page = max(1, page)
+    offset = (page - 1) * per_page
+    matched = _search_filtered(actor, query, terms)
+    head = list(matched.values_list("pk", "created_at")[: MATCH_CAP + 1])
+    total: int | None = len(head)
+    if len(head) <= MATCH_CAP:
+        ranks = (
+            search_selectors.ranks(indexing.KIND, terms, [pk for pk, _ in head])
+            if query.order == "relevance"
+            else {}
+        )
+        head.sort(key=lambda row: (ranks.get(row[0], 0.0), row[1], row[0]), reverse=True)
+        ids = [pk for pk, _ in head[offset : offset + per_page]]
+        by_id = Document.objects.select_related(*_HIT_RELATED).in_bulk(ids)
+        documents = [by_id[pk] for pk in ids]
+        has_next = offset + per_page < len(head)
+    else:
+        total = None
+        documents = list(
+            matched.select_related(*_HIT_RELATED).order_by("-created_at", "-id")[
+                offset : offset + per_page + 1
+            ]
+        )
+        has_next = len(documents) > per_page
+        documents = documents[:per_page]
+    return SearchPage(
+        hits=_hits(documents, terms),
+        total=total,
+        number=page,
+        has_next=has_next,
+        terms=terms,
+    )
+
+
+def _hits(documents: list[Document], terms: list[Term]) -> list[SearchHit]:
+    texts: dict[int, list[str]] = {}
+    files = (
+        DocumentFile.objects.filter(document__in=documents, stored__text_status="done")
+        .order_by("document_id", "slot", "-version")
+        .values_list("document_id", "slot", "stored__text")
+    )
+    seen: set[tuple[int, int]] = set()
+    for document_id, slot, file_text in files:
+        if (document_id, slot) not in seen:
+            seen.add((document_id, slot))
+            texts.setdefault(document_id, []).append(file_text)
+    hits = []
+    for document in documents:
+        snippet = None
+        for source in [indexing.card_text(document), *texts.get(document.pk, [])]:
+            snippet = snippets.marked(source, terms, width=240)
+            if snippet is not None:
+                break
+        hits.append(
+            SearchHit(
+                document=document,
+                title=snippets.marked(document.title, terms) or [Piece(document.title)],
+                snippet=snippet,
+            )
+        )
+    return hits

@@ -15,6 +15,7 @@ from bering.core import clock
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents import numbering, permissions
+from bering.documents.indexing import document_index
 from bering.documents.models import Document, DocumentFile, DocumentType, Flow, Journal
 from bering.documents.selectors import incoming_duplicates
 from bering.files.services import file_store
@@ -222,6 +223,7 @@ def document_register_incoming(
                 "files": [f.stored.original_name for f in files],
             },
         )
+        document_index(document)
         return document
 
     return atomic_with_retry(work)
@@ -247,6 +249,7 @@ def document_create(
             object_id=document.pk,
             data={**_card_data(document), "files": [f.stored.original_name for f in files]},
         )
+        document_index(document)
         return document
 
     return atomic_with_retry(work)
@@ -276,6 +279,7 @@ def document_register(*, actor: Actor, document: Document, journal: Journal) -> 
             object_id=locked.pk,
             data={"number": locked.reg_number, "journal": journal.name},
         )
+        document_index(locked)
         return locked
 
     return atomic_with_retry(work)
@@ -333,6 +337,7 @@ def document_file_add(
                 "sha256": item.stored.sha256,
             },
         )
+        document_index(document)
         return item
 
     return atomic_with_retry(work)

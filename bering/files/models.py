@@ -73,6 +73,11 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def text_source(self) -> str:
+        """The name under which this file's text reaches the search index."""
+        return f"file:{self.pk}"
+
     @cached_property
     def text_parts(self) -> list[str]:
         """The text in parts small enough for a page on a slow link (``reading``)."""

@@ -26,12 +26,14 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from PIL import Image, ImageOps
 
 from bering.files import convert, inspect, office, pdf
 from bering.files.models import StoredFile
+from bering.search import services as search
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +160,13 @@ def _extract_text(stored: StoredFile, data: bytes, *, kind: str | None = None) -
     except Exception:  # a broken file must not stop the worker
         log.exception("text extraction failed for stored file %s", stored.pk)
         text, status = None, FAILED
-    StoredFile.objects.filter(pk=stored.pk, text_status=PENDING).update(
-        text=clean_text(text or ""), text_status=status
-    )
+    cleaned = clean_text(text or "")
+    with transaction.atomic():
+        written = StoredFile.objects.filter(pk=stored.pk, text_status=PENDING).update(
+            text=cleaned, text_status=status
+        )
+        if written and status == DONE:
+            search.source_text(stored.text_source, cleaned)
 
 
 def _extract_text_from_copy(stored: StoredFile) -> None:

@@ -1,0 +1,76 @@
+"""What of a document is searchable: its card and the text of its current files.
+
+Called by the document services in their transaction (the card) and as files
+change; a file's text, extracted later by the worker, reaches the index through
+its source ``file:<id>`` (``bering.search.services.source_text``). Resolutions are
+added by ``bering.assignments`` as parts of the same entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bering.documents import selectors
+from bering.documents.models import Document
+from bering.files.models import StoredFile
+from bering.orgs.models import Employee
+from bering.search import services as search
+
+KIND = "document"
+DONE = StoredFile.Processing.DONE
+
+
+def _date(day: dt.date | None) -> str:
+    return f"{day:%d.%m.%Y}" if day else ""
+
+
+def _person(employee: Employee | None) -> str:
+    if employee is None:
+        return ""
+    user = employee.user
+    return f"{user.last_name} {user.first_name} {user.middle_name}"
+
+
+def card_text(document: Document) -> str:
+    """The card's searchable words: numbers, dates, summary, correspondent, people."""
+    return "\n".join(
+        part
+        for part in (
+            document.reg_number,
+            _date(document.reg_date),
+            document.title,
+            document.correspondent,
+            document.correspondent_number,
+            _date(document.correspondent_date),
+            document.addressee,
+            _person(document.signer),
+            _person(document.executor),
+        )
+        if part
+    )
+
+
+def document_index(document: Document) -> None:
+    """Index the card and the current files of ``document`` (in the caller's transaction)."""
+    search.part_put(
+        kind=KIND,
+        object_id=document.pk,
+        organization_id=document.organization_id,
+        name="card",
+        text=card_text(document),
+    )
+    search.parts_replace(
+        kind=KIND,
+        object_id=document.pk,
+        organization_id=document.organization_id,
+        prefix="file:",
+        parts={
+            item.stored.text_source: search.PartText(
+                text=item.stored.text
+                if item.stored.text_status == StoredFile.Processing.DONE
+                else "",
+                source=item.stored.text_source,
+            )
+            for item in selectors.current_files(document)
+        },
+    )

@@ -1,0 +1,121 @@
+"""Writing the index. Called by the apps that own the text, in their own transaction.
+
+``part_put`` sets one part of an entry (the card of a document, one resolution),
+``parts_replace`` all parts under a prefix (the files of a document), and
+``source_text`` fills the parts whose text was not ready when they were put (a
+file's text, extracted by the worker after upload). Each call rebuilds the entry
+from its parts and writes the database's full-text index in the same transaction,
+so an entry is findable as soon as the change that made it commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from bering.search import text
+from bering.search.models import SearchEntry, SearchPart
+
+CARD = SearchPart.Weight.CARD
+BODY = SearchPart.Weight.BODY
+
+
+@dataclass(frozen=True)
+class PartText:
+    """A part's text, or the source its text will come from (``source_text``)."""
+
+    text: str = ""
+    source: str = ""
+
+
+def _tokens(*texts: str) -> str:
+    return " ".join(sorted(text.index_tokens(texts)))
+
+
+def _entry(kind: str, object_id: int, organization_id: int) -> SearchEntry:
+    entry, _ = SearchEntry.objects.get_or_create(
+        kind=kind, object_id=object_id, defaults={"organization_id": organization_id}
+    )
+    if entry.organization_id != organization_id:
+        entry.organization_id = organization_id
+    return entry
+
+
+def part_put(
+    *, kind: str, object_id: int, organization_id: int, name: str, text: str, weight: str = CARD
+) -> None:
+    """Set one part of an entry from its text; an empty text removes the part."""
+    with transaction.atomic():
+        entry = _entry(kind, object_id, organization_id)
+        if text.strip():
+            SearchPart.objects.update_or_create(
+                entry=entry, name=name, defaults={"weight": weight, "tokens": _tokens(text)}
+            )
+        else:
+            SearchPart.objects.filter(entry=entry, name=name).delete()
+        _rebuild(entry)
+
+
+def parts_replace(
+    *,
+    kind: str,
+    object_id: int,
+    organization_id: int,
+    prefix: str,
+    parts: Mapping[str, PartText],
+    weight: str = BODY,
+) -> None:
+    """Make the parts named ``prefix…`` exactly ``parts`` (the current files, say).
+
+    A part's name identifies its text (``file:<id>``: a stored file's bytes never
+    change), so a part already there is kept as it is, not read again.
+    """
+    with transaction.atomic():
+        entry = _entry(kind, object_id, organization_id)
+        present = SearchPart.objects.filter(entry=entry, name__startswith=prefix)
+        present.exclude(name__in=list(parts)).delete()
+        kept = set(present.values_list("name", flat=True))
+        SearchPart.objects.bulk_create(
+            SearchPart(
+                entry=entry,
+                name=name,
+                weight=weight,
+                source=part.source,
+                tokens=_tokens(part.text),
+            )
+            for name, part in parts.items()
+            if name not in kept
+        )
+        _rebuild(entry)
+
+
+def source_text(source: str, text_: str) -> int:
+    """The text of ``source`` is ready: fill its parts and rebuild their entries."""
+    with transaction.atomic():
+        tokens = _tokens(text_)
+        entry_ids = list(
+            SearchPart.objects.filter(source=source).values_list("entry_id", flat=True)
+        )
+        SearchPart.objects.filter(source=source).update(tokens=tokens)
+        for entry in SearchEntry.objects.filter(pk__in=entry_ids):
+            _rebuild(entry)
+    return len(entry_ids)
+
+
+def _rebuild(entry: SearchEntry) -> None:
+    card: set[str] = {text.organization_token(entry.organization_id)}
+    body: set[str] = set()
+    for weight, tokens in SearchPart.objects.filter(entry=entry).values_list("weight", "tokens"):
+        (card if weight == CARD else body).update(tokens.split())
+    entry.card = " ".join(sorted(card))
+    entry.body = " ".join(sorted(body - card))
+    entry.save(update_fields=["organization_id", "card", "body", "updated_at"])
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [entry.pk])
+            cursor.execute(
+                "INSERT INTO search_fts (rowid, card, body) VALUES (%s, %s, %s)",
+                [entry.pk, entry.card, entry.body],
+            )
