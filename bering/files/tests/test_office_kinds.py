@@ -21,7 +21,7 @@ import olefile
 import openpyxl
 import pytest
 
-from bering.files import inspect, processing
+from bering.files import inspect_doc_rtf, inspect_refusals, processing
 from bering.files.inspect import check
 from bering.files.models import StoredFile
 from bering.files.tests import sample_files
@@ -327,13 +327,13 @@ def test_hostile_doc_is_refused_with_its_reason(make, reason):
 
 
 def test_storage_names_are_read_case_insensitively_anywhere_in_the_tree():
-    refuse = inspect.doc_entry_refusal
+    refuse = inspect_doc_rtf.doc_entry_refusal
     assert refuse([["WordDocument"], ["1Table"]]) is None
-    assert refuse([["WordDocument"], ["macros", "PROJECT"]]) is inspect.MACROS
+    assert refuse([["WordDocument"], ["macros", "PROJECT"]]) is inspect_refusals.MACROS
     assert refuse([["WordDocument"], ["ObjectPool", "_1234", "\x01Ole10Native"]]) is (
-        inspect.EMBEDDED_OBJECTS
+        inspect_refusals.EMBEDDED_OBJECTS
     )
-    assert refuse([["EncryptionInfo"], ["EncryptedPackage"]]) is inspect.DOC_ENCRYPTED
+    assert refuse([["EncryptionInfo"], ["EncryptedPackage"]]) is inspect_refusals.DOC_ENCRYPTED
 
 
 # PDF copies and their text
