@@ -207,12 +207,7 @@ def _open_round(
     reason: str,
 ) -> ApprovalRun:
     """The round itself, in one transaction under a lock on the draft."""
-    locked = Document.objects.select_for_update().select_related("organization").get(pk=document.pk)
-    if locked.status not in (Document.Status.DRAFT, Document.Status.REWORK):
-        raise Conflict(_("The draft is already on approval or signed."))
-    file_ids = _current_file_ids(locked)
-    if not file_ids:
-        raise ValidationFailed(_("Upload the text of the draft first."), field="file")
+    locked, file_ids = _lock_startable(document)
     wanted = {pk for s in stages for pk in s.approver_ids}
     dropped = _dropped_refusers(locked, wanted, reason)
     terms = regulation_terms(locked.doc_type_id)
@@ -238,26 +233,49 @@ def _open_round(
         employees=[people[pk] for pk in wanted | {locked.signer_id}],
         reason="approval",
     )
+    _record_start(actor, run, locked, stages, dropped, reason)
+    _notify_tasks(locked, activated)
+    return run
+
+
+def _lock_startable(document: Document) -> tuple[Document, list[int]]:
+    """The draft, locked, still a draft (or returned for rework), and its current files."""
+    locked = Document.objects.select_for_update().select_related("organization").get(pk=document.pk)
+    if locked.status not in (Document.Status.DRAFT, Document.Status.REWORK):
+        raise Conflict(_("The draft is already on approval or signed."))
+    file_ids = _current_file_ids(locked)
+    if not file_ids:
+        raise ValidationFailed(_("Upload the text of the draft first."), field="file")
+    return locked, file_ids
+
+
+def _record_start(
+    actor: Actor,
+    run: ApprovalRun,
+    document: Document,
+    stages: Sequence[StagePlan],
+    dropped: list[int],
+    reason: str,
+) -> None:
+    """The audit event of the start: the files, the route, who was removed and why."""
     record(
         actor=actor,
         verb="approval.started",
         object_type="document",
-        object_id=locked.pk,
+        object_id=document.pk,
         data={
             "run": run.pk,
             "round": run.round,
-            "files": file_ids,
+            "files": run.file_ids,
             "stages": [
                 {"name": s.name, "mode": s.mode, "approvers": list(s.approver_ids)} for s in stages
             ],
-            "signer": locked.signer_id,
+            "signer": document.signer_id,
             "direct_to_signing": not stages,
             "removed": [{"approver": pk, "reason": reason} for pk in dropped],
             "due": run.due_at,
         },
     )
-    _notify_tasks(locked, activated)
-    return run
 
 
 def _dropped_refusers(document: Document, wanted: set[int], reason: str) -> list[int]:
