@@ -81,7 +81,11 @@ MODULES: dict[str, list[str]] = {
         "bering/assignments/tests/test_draft_due.py",
         "bering/assignments/tests/test_mutation_kills_asg.py",
     ],
-    "bering/assignments/services/extensions.py": ["bering/assignments/tests"],
+    "bering/assignments/services/extensions.py": [
+        "bering/assignments/tests/test_services.py",
+        "bering/assignments/tests/test_due_limit.py",
+        "bering/assignments/tests/test_mutation_kills_asg.py",
+    ],
     "bering/exchange/services.py": ["bering/exchange/tests"],
     "bering/approvals/services/signing.py": ["bering/approvals/tests"],
     "bering/approvals/services/decisions.py": ["bering/approvals/tests"],

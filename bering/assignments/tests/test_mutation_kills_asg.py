@@ -4,10 +4,12 @@ Each test asserts what a user sees: the refusal, the status, who is told, the ev
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bering.assignments import services
-from bering.assignments.models import Resolution
+from bering.assignments.models import Assignment, Extension, Resolution
 from bering.assignments.tests.factories import incoming, issued, spec
 from bering.core.errors import Conflict, ValidationFailed
 from bering.documents.models import Document
@@ -134,3 +136,88 @@ def test_returning_one_draft_leaves_the_other_drafts_waiting(
     assert Notification.objects.filter(
         recipient=registrar.employee, kind="returned", object_id=first.pk
     ).exists()
+
+
+# --- Extensions -----------------------------------------------------------------------
+
+
+def _ask(persona: Persona, item: Assignment, days: int = 14) -> Extension:
+    return services.extension_request(
+        actor=persona.actor,
+        assignment=item,
+        new_date=(item.due_at + dt.timedelta(days=days)).date(),
+        reason="Ждём данные ЦРБ",
+    )
+
+
+@pytest.fixture
+def shared(letter: Document, head: Persona, executor: Persona, controller: Persona) -> Resolution:
+    """The executor is responsible, the controller a co-executor."""
+    return issued(head, letter, executor.employee, controller.employee, days=5)
+
+
+def test_each_executor_asks_for_their_own_extension(
+    shared: Resolution, executor: Persona, controller: Persona
+) -> None:
+    mine = _ask(executor, shared.assignments.get(executor=executor.employee))
+    theirs = _ask(controller, shared.assignments.get(executor=controller.employee))
+    assert mine.status == theirs.status == Extension.Status.PENDING
+
+
+def test_a_granted_extension_moves_only_its_assignment_and_says_why(
+    shared: Resolution,
+    registrar: Persona,
+    head: Persona,
+    executor: Persona,
+    controller: Persona,
+) -> None:
+    responsible = shared.assignments.get(executor=executor.employee)
+    co = shared.assignments.get(executor=controller.employee)
+    co_due = co.due_at
+    other = issued(head, incoming(registrar, number="126-ОД"), executor.employee)
+    other_item = other.assignments.get()
+    ext = _ask(executor, responsible)
+    services.extension_decide(actor=head.actor, extension=ext, grant=True)
+    responsible.refresh_from_db()
+    co.refresh_from_db()
+    shared.refresh_from_db()
+    assert responsible.due_at == ext.new_due_at
+    assert responsible.due_explanation == ext.new_due_explanation  # the date it was moved to
+    assert shared.due_at == ext.new_due_at  # the responsible's date is the resolution's
+    assert shared.due_explanation == ext.new_due_explanation
+    assert co.due_at == co_due
+    assert Assignment.objects.get(pk=other_item.pk).due_at == other_item.due_at
+    assert Resolution.objects.get(pk=other.pk).due_at == other.due_at
+
+
+def test_a_co_executors_extension_leaves_the_resolutions_date(
+    shared: Resolution, head: Persona, controller: Persona
+) -> None:
+    co = shared.assignments.get(executor=controller.employee)
+    ext = _ask(controller, co, days=30)
+    services.extension_decide(actor=head.actor, extension=ext, grant=True)
+    co.refresh_from_db()
+    shared_due = shared.due_at
+    shared.refresh_from_db()
+    assert co.due_at == ext.new_due_at
+    assert shared.due_at == shared_due
+
+
+def test_deciding_one_extension_leaves_the_others_pending(
+    shared: Resolution, head: Persona, executor: Persona, controller: Persona
+) -> None:
+    mine = _ask(executor, shared.assignments.get(executor=executor.employee))
+    theirs = _ask(controller, shared.assignments.get(executor=controller.employee))
+    services.extension_decide(actor=head.actor, extension=mine, grant=False, note="Нет")
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == (Extension.Status.REFUSED, Extension.Status.PENDING)
+
+
+def test_an_extension_is_decided_once(shared: Resolution, head: Persona, executor: Persona) -> None:
+    ext = _ask(executor, shared.assignments.get(executor=executor.employee))
+    services.extension_decide(actor=head.actor, extension=ext, grant=True)
+    with pytest.raises(Conflict):
+        services.extension_decide(actor=head.actor, extension=ext, grant=False, note="Передумал")
+    ext.refresh_from_db()
+    assert ext.status == Extension.Status.GRANTED
