@@ -29,18 +29,7 @@ def extension_request(
     *, actor: Actor, assignment: Assignment, new_date: dt.date, reason: str
 ) -> Extension:
     """The executor asks the resolution's author to move the due date."""
-    if assignment.executor_id != actor.employee.pk:
-        raise Forbidden(_("Only the executor asks for more time."))
-    if assignment.status not in (Assignment.Status.IN_PROGRESS, Assignment.Status.REPORTED):
-        raise Conflict(_("This assignment is already done."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(_("Say why more time is needed."), field="reason")
-    tz = assignment.organization.time_zone
-    validate_due(new_date, today=clock.local_date(clock.now(), tz), field="new_date")
-    new_due = end_of_day(new_date, tz)
-    if new_due <= assignment.due_at:
-        raise ValidationFailed(_("Choose a date after the current due date."), field="new_date")
+    reason, new_due = _check_request(actor, assignment, new_date, reason)
 
     def work() -> Extension:
         locked = (
@@ -48,21 +37,7 @@ def extension_request(
             .select_related("resolution")
             .get(pk=assignment.pk)
         )
-        if Extension.objects.filter(assignment=locked, status=Extension.Status.PENDING).exists():
-            raise Conflict(_("An extension is already asked and awaits the decision."))
-        try:
-            with transaction.atomic():
-                extension = Extension.objects.create(
-                    assignment=locked,
-                    requested_by=actor.employee,
-                    reason=reason[:1000],
-                    old_due_at=locked.due_at,
-                    new_due_at=new_due,
-                    new_due_explanation=_("Extended to %(date)s at the executor's request")
-                    % {"date": new_date.strftime("%d.%m.%Y")},
-                )
-        except IntegrityError as exc:
-            raise Conflict(_("An extension is already asked and awaits the decision.")) from exc
+        extension = _create_extension(actor, locked, new_date, new_due, reason)
         notify(
             recipient_ids=[locked.resolution.author_id],
             kind="other",
@@ -91,6 +66,46 @@ def extension_request(
     return atomic_with_retry(work)
 
 
+def _check_request(
+    actor: Actor, assignment: Assignment, new_date: dt.date, reason: str
+) -> tuple[str, dt.datetime]:
+    """Who may ask and for what date; return the reason stripped and the new due moment."""
+    if assignment.executor_id != actor.employee.pk:
+        raise Forbidden(_("Only the executor asks for more time."))
+    if assignment.status not in (Assignment.Status.IN_PROGRESS, Assignment.Status.REPORTED):
+        raise Conflict(_("This assignment is already done."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why more time is needed."), field="reason")
+    tz = assignment.organization.time_zone
+    validate_due(new_date, today=clock.local_date(clock.now(), tz), field="new_date")
+    new_due = end_of_day(new_date, tz)
+    if new_due <= assignment.due_at:
+        raise ValidationFailed(_("Choose a date after the current due date."), field="new_date")
+    return reason, new_due
+
+
+def _create_extension(
+    actor: Actor, locked: Assignment, new_date: dt.date, new_due: dt.datetime, reason: str
+) -> Extension:
+    """The pending extension; one at a time per assignment (a racing second is a conflict)."""
+    if Extension.objects.filter(assignment=locked, status=Extension.Status.PENDING).exists():
+        raise Conflict(_("An extension is already asked and awaits the decision."))
+    try:
+        with transaction.atomic():
+            return Extension.objects.create(
+                assignment=locked,
+                requested_by=actor.employee,
+                reason=reason[:1000],
+                old_due_at=locked.due_at,
+                new_due_at=new_due,
+                new_due_explanation=_("Extended to %(date)s at the executor's request")
+                % {"date": new_date.strftime("%d.%m.%Y")},
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("An extension is already asked and awaits the decision.")) from exc
+
+
 def extension_decide(
     *, actor: Actor, extension: Extension, grant: bool, note: str = ""
 ) -> Extension:
@@ -110,18 +125,7 @@ def extension_decide(
         if claimed != 1:
             raise Conflict(_("This extension was already decided."))
         if grant:
-            explanation = extension.new_due_explanation or _("Extended")
-            Assignment.objects.filter(pk=assignment.pk).update(
-                due_at=extension.new_due_at,
-                due_explanation=explanation[:500],
-                reminded_at=None,
-                overdue_notified_at=None,
-                escalated_at=None,
-            )
-            if assignment.role == Assignment.Role.RESPONSIBLE:
-                Resolution.objects.filter(pk=resolution.pk).update(
-                    due_at=extension.new_due_at, due_explanation=explanation[:500]
-                )
+            _move_due(extension, assignment, resolution)
         notify(
             recipient_ids=[extension.requested_by_id],
             kind="other",
@@ -152,3 +156,19 @@ def extension_decide(
         return extension
 
     return atomic_with_retry(work)
+
+
+def _move_due(extension: Extension, assignment: Assignment, resolution: Resolution) -> None:
+    """A granted extension: the assignment's new date (the resolution's, if responsible)."""
+    explanation = extension.new_due_explanation or _("Extended")
+    Assignment.objects.filter(pk=assignment.pk).update(
+        due_at=extension.new_due_at,
+        due_explanation=explanation[:500],
+        reminded_at=None,
+        overdue_notified_at=None,
+        escalated_at=None,
+    )
+    if assignment.role == Assignment.Role.RESPONSIBLE:
+        Resolution.objects.filter(pk=resolution.pk).update(
+            due_at=extension.new_due_at, due_explanation=explanation[:500]
+        )
