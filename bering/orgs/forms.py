@@ -4,7 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from bering.orgs.importing import MAX_BYTES
+from bering.orgs.import_files import MAX_BYTES
 
 
 class ImportForm(forms.Form):

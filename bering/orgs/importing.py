@@ -13,9 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from django.utils.functional import Promise
@@ -28,19 +27,9 @@ from bering.core.db import atomic_with_retry
 from bering.core.errors import DomainError
 from bering.orgs import services
 from bering.orgs.actor import Actor
+from bering.orgs.import_files import Column, ImportReport, Row, RowError, norm, read_rows
 from bering.orgs.models import Employee, Organization
 from bering.orgs.services import PersonData
-
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    required: bool = False
-    help: str | Promise = ""
 
 
 def _person_columns(prefix: str, label: str, who: str | Promise) -> list[Column]:
@@ -122,138 +111,10 @@ ROLE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    """The row number as the spreadsheet shows it: the header is row 1."""
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    rows: int = 0
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def add(self, row: int, column: str, message: str | Promise) -> None:
-        self.errors.append(RowError(row, column, str(message)))
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int
-    values: dict[str, str]
-
-
 class _RowFailed(Exception):
     def __init__(self, row: int, column: str, message: str) -> None:
         super().__init__(message)
         self.error = RowError(row, column, message)
-
-
-def _norm(text: str) -> str:
-    return services.fold(text.replace("\ufeff", ""))
-
-
-# --- Reading files --------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel in Russian saves "CSV" in Windows-1251 unless told otherwise.
-        text = data.decode("cp1251")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            [_cell(v) for v in row]
-            for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)
-        ]
-    finally:
-        workbook.close()
-
-
-def read_rows(
-    *, data: bytes, name: str, columns: Sequence[Column], report: ImportReport
-) -> list[Row]:
-    """The data rows of the file keyed by column key; problems go into ``report``."""
-    if len(data) > MAX_BYTES:
-        report.add(0, "", _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES >> 20})
-        return []
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    try:
-        if extension == "xlsx":
-            table = _read_xlsx(data)
-        elif extension == "csv":
-            table = _read_csv(data)
-        else:
-            report.add(0, "", _("Upload a CSV or XLSX file."))
-            return []
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error, UnicodeDecodeError):
-        report.add(0, "", _("The file cannot be read. Save it as CSV (UTF-8) or XLSX."))
-        return []
-    if not table or not any(table[0]):
-        report.add(1, "", _("The file is empty: the first row must hold the column headers."))
-        return []
-    by_header = {_norm(c.header): c for c in columns}
-    positions: dict[int, Column] = {}
-    for index, header in enumerate(table[0]):
-        if not header.strip():
-            continue
-        column = by_header.get(_norm(header))
-        if column is None:
-            report.add(1, header, _("Unknown column."))
-        elif column in positions.values():
-            report.add(1, header, _("The column appears twice."))
-        else:
-            positions[index] = column
-    for column in columns:
-        if column.required and column not in positions.values():
-            report.add(1, column.header, _("A required column is missing."))
-    if not report.ok:
-        return []
-    rows = []
-    for number, raw in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in raw):
-            continue
-        values = {c.key: "" for c in columns}
-        for index, column in positions.items():
-            values[column.key] = raw[index].strip() if index < len(raw) else ""
-        rows.append(Row(number, values))
-    if len(rows) > MAX_ROWS:
-        report.add(0, "", _("At most %(n)s rows at a time.") % {"n": MAX_ROWS})
-        return []
-    if not rows:
-        report.add(2, "", _("The file has no rows to import."))
-    return rows
 
 
 # --- Checking values ------------------------------------------------------------------------
@@ -320,8 +181,8 @@ def _check_login(
         return
     earlier = seen.get(login)
     if earlier is not None and (
-        _norm(earlier.last_name) != _norm(person.last_name)
-        or _norm(earlier.first_name) != _norm(person.first_name)
+        norm(earlier.last_name) != norm(person.last_name)
+        or norm(earlier.first_name) != norm(person.first_name)
     ):
         report.add(row.number, column, _("This login is given to another person above."))
         return
@@ -350,13 +211,13 @@ def _plan_organizations(rows: list[Row], report: ImportReport) -> list[_OrgPlan]
     codes: set[str] = set()
     names: set[str] = set()
     logins: dict[str, PersonData] = {}
-    connected = {_norm(o.code): o for o in Organization.objects.filter(is_active=True)}
+    connected = {norm(o.code): o for o in Organization.objects.filter(is_active=True)}
     for row in rows:
         v = row.values
         errors_before = len(report.errors)
         if not _required_filled(report, row, cols):
             continue
-        kind = KIND_WORDS.get(_norm(v["kind"]), "")
+        kind = KIND_WORDS.get(norm(v["kind"]), "")
         if v["kind"] and not kind:
             report.add(row.number, _header(cols, "kind"), _("Unknown kind of organization."))
         connected_on = clock.local_date(clock.now(), "Asia/Kamchatka")
@@ -372,8 +233,8 @@ def _plan_organizations(rows: list[Row], report: ImportReport) -> list[_OrgPlan]
                 connected_on = parsed
         parent: Organization | None = None
         parent_code = v["parent"]
-        if parent_code and _norm(parent_code) not in codes:
-            parent = connected.get(_norm(parent_code))
+        if parent_code and norm(parent_code) not in codes:
+            parent = connected.get(norm(parent_code))
             if parent is None:
                 report.add(
                     row.number,
@@ -381,9 +242,9 @@ def _plan_organizations(rows: list[Row], report: ImportReport) -> list[_OrgPlan]
                     _("No organization with code %(code)s is connected or listed above.")
                     % {"code": parent_code},
                 )
-        if _norm(v["code"]) in codes:
+        if norm(v["code"]) in codes:
             report.add(row.number, _header(cols, "code"), _("This code is already used above."))
-        if _norm(v["name"]) in names:
+        if norm(v["name"]) in names:
             report.add(row.number, _header(cols, "name"), _("This name is already used above."))
         _check(
             report,
@@ -406,8 +267,8 @@ def _plan_organizations(rows: list[Row], report: ImportReport) -> list[_OrgPlan]
             person = _person(v, prefix)
             _check(report, row, cols, prefix, partial(services.person_check, person))
             _check_login(report, row, _header(cols, f"{prefix}username"), person, logins)
-        codes.add(_norm(v["code"]))
-        names.add(_norm(v["name"]))
+        codes.add(norm(v["code"]))
+        names.add(norm(v["name"]))
         if len(report.errors) == errors_before:
             plans.append(_OrgPlan(row.number, v, kind, parent_code, connected_on))
     return plans
@@ -417,9 +278,9 @@ def _roles(text: str) -> tuple[dict[str, bool], list[str]]:
     roles: dict[str, bool] = {}
     unknown = []
     for word in text.replace(";", ",").split(","):
-        if not _norm(word):
+        if not norm(word):
             continue
-        role = ROLE_WORDS.get(_norm(word))
+        role = ROLE_WORDS.get(norm(word))
         if role is None:
             unknown.append(word.strip())
         else:
@@ -440,13 +301,13 @@ def _plan_employees(rows: list[Row], report: ImportReport) -> list[_EmployeePlan
     plans = []
     logins: dict[str, PersonData] = {}
     posts: set[tuple[str, str, str]] = set()
-    organizations = {_norm(o.code): o for o in Organization.objects.filter(is_active=True)}
+    organizations = {norm(o.code): o for o in Organization.objects.filter(is_active=True)}
     for row in rows:
         v = row.values
         errors_before = len(report.errors)
         if not _required_filled(report, row, cols):
             continue
-        organization = organizations.get(_norm(v["org_code"]))
+        organization = organizations.get(norm(v["org_code"]))
         if organization is None:
             report.add(
                 row.number,
@@ -464,7 +325,7 @@ def _plan_employees(rows: list[Row], report: ImportReport) -> list[_EmployeePlan
         _check(report, row, cols, "", partial(services.person_check, person))
         _check_login(report, row, _header(cols, "username"), person, logins)
         if person.username and organization is not None:
-            key = (_norm(person.username), _norm(v["org_code"]), _norm(person.position))
+            key = (norm(person.username), norm(v["org_code"]), norm(person.position))
             if key in posts:
                 report.add(
                     row.number, _header(cols, "username"), _("This post is already listed above.")
@@ -527,8 +388,8 @@ def organizations_import(
         v = plan.values
         parent = None
         if plan.parent_code:
-            key = _norm(plan.parent_code)
-            parent = next(o for o in Organization.objects.all() if _norm(o.code) == key)
+            key = norm(plan.parent_code)
+            parent = next(o for o in Organization.objects.all() if norm(o.code) == key)
         return connect(
             actor=actor,
             name=v["name"],

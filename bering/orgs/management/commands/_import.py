@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bering.orgs.actor import Actor
-from bering.orgs.importing import ImportReport
+from bering.orgs.import_files import ImportReport
 
 Importer = Callable[..., ImportReport]
 
