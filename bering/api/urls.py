@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from bering.api.errors import not_found
-from bering.api.views import auth, documents, files, reference
+from bering.api.views import auth, documents, files, reference, search
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -31,6 +31,7 @@ urlpatterns = [
     path("journals/", reference.JournalListView.as_view(), name="api-journals"),
     path("document-types/", reference.DocumentTypeListView.as_view(), name="api-document-types"),
     path("documents/", documents.DocumentListView.as_view(), name="api-documents"),
+    path("search", search.SearchView.as_view(), name="api-search"),
     path(
         "documents/register-incoming",
         documents.RegisterIncomingView.as_view(),

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bering.documents.models import Document, DocumentType, Journal
-from bering.documents.selectors import DocumentFilter
+from bering.documents.models import Document, DocumentType, Flow, Journal
+from bering.documents.selectors import DocumentFilter, SearchQuery
 from bering.orgs.models import Employee
 from bering.orgs.widgets import PEOPLE, Picker, PickerForm
 
@@ -14,7 +14,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Text in summary"), required=False, max_length=200)
+    q = forms.CharField(label=_("Words in the card or files"), required=False, max_length=200)
     number = forms.CharField(label=_("Number"), required=False, max_length=60)
     doc_type = forms.ModelChoiceField(
         label=_("Type"), queryset=DocumentType.objects.none(), required=False
@@ -166,3 +166,51 @@ class RegisterForm(forms.Form):
 class FileForm(forms.Form):
     file = forms.FileField(label=_("File"))
     replaces_slot = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SearchForm(PickerForm):
+    """The staff search box and its filters (``selectors.document_search``)."""
+
+    q = forms.CharField(label=_("Words, number or date"), max_length=200)
+    flow = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Flow.choices], required=False)
+    doc_type = forms.ModelChoiceField(
+        label=_("Type"), queryset=DocumentType.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *Document.Status.choices], required=False
+    )
+    executor = PersonChoiceField(
+        label=_("Executor"),
+        queryset=Employee.objects.none(),
+        required=False,
+        widget=Picker(PEOPLE, multiple=False),
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    order = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[("relevance", _("by relevance")), ("date", _("newest first"))],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].queryset = DocumentType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["executor"].queryset = Employee.objects.filter(  # type: ignore[attr-defined]
+            organization_id=organization_id
+        ).select_related("user", "position")
+
+    def to_query(self) -> SearchQuery | None:
+        if self.picking or not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return SearchQuery(
+            text=data["q"],
+            flow=data["flow"] or None,
+            doc_type_id=data["doc_type"].pk if data["doc_type"] else None,
+            status=data["status"] or None,
+            executor_id=data["executor"].pk if data["executor"] else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            order=data["order"] or "relevance",
+        )

@@ -31,14 +31,14 @@ def _person(employee: Employee | None) -> str:
     return f"{user.last_name} {user.first_name} {user.middle_name}"
 
 
-def card_text(document: Document) -> str:
+def card_text(document: Document, *, with_title: bool = True) -> str:
     """The card's searchable words: numbers, dates, summary, correspondent, people."""
     return "\n".join(
         part
         for part in (
             document.reg_number,
             _date(document.reg_date),
-            document.title,
+            document.title if with_title else "",
             document.correspondent,
             document.correspondent_number,
             _date(document.correspondent_date),

@@ -72,9 +72,11 @@ def document_list(actor: Actor, flt: DocumentFilter) -> QuerySet[Document]:
         qs = qs.filter(created_at__date__lte=flt.date_to)
     if flt.number:
         qs = qs.filter(reg_number__icontains=flt.number.strip())
-    if flt.text:
-        for word in flt.text.split()[:5]:
-            qs = qs.filter(title__icontains=word)
+    if flt.text.strip():
+        sql, params = search_selectors.match_sql(
+            indexing.KIND, text.query_terms(flt.text), organization_ids=[actor.organization_id]
+        )
+        qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - tokens are letters and digits
     return qs.order_by("-created_at", "-id")
 
 
@@ -138,7 +140,7 @@ def document_types(*, flow: str | None = None) -> QuerySet[DocumentType]:
     return qs.order_by("name")
 
 
-_HIT_RELATED = ("doc_type", "organization", "signer__user", "executor__user")
+_HIT_RELATED = ("doc_type", "organization", "author__user", "signer__user", "executor__user")
 MATCH_CAP = 1000
 """Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
 
@@ -256,7 +258,7 @@ def _hits(documents: list[Document], terms: list[Term]) -> list[SearchHit]:
     hits = []
     for document in documents:
         snippet = None
-        for source in [indexing.card_text(document), *texts.get(document.pk, [])]:
+        for source in [*texts.get(document.pk, []), indexing.card_text(document, with_title=False)]:
             snippet = snippets.marked(source, terms, width=240)
             if snippet is not None:
                 break

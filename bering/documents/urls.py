@@ -5,6 +5,7 @@ from bering.documents import views
 app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="list"),
+    path("search/", views.document_search, name="search"),
     path("new/", views.draft_create, name="create"),
     path("register-incoming/", views.register_incoming, name="register-incoming"),
     path("<int:pk>/", views.document_detail, name="detail"),

@@ -15,8 +15,16 @@ from django.views.decorators.http import require_POST
 
 from bering.audit.selectors import history_for
 from bering.core.errors import DomainError, Forbidden, NotFound
+from bering.core.paging import wants_rows
 from bering.documents import permissions, selectors, services
-from bering.documents.forms import DraftForm, FileForm, FilterForm, IncomingForm, RegisterForm
+from bering.documents.forms import (
+    DraftForm,
+    FileForm,
+    FilterForm,
+    IncomingForm,
+    RegisterForm,
+    SearchForm,
+)
 from bering.files.http import attachment_response
 from bering.files.models import StoredFile
 from bering.files.processing import PAGE_WIDTH
@@ -50,6 +58,25 @@ def document_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
         return render(request, "documents/_results.html", context)
     return render(request, "documents/list.html", context)
+
+
+@login_required
+def document_search(request: HttpRequest) -> HttpResponse:
+    """One box over cards and files' text, with filters; «ещё» brings the next page."""
+    actor = require_actor(request)
+    form = SearchForm(request.GET or None, organization_id=actor.organization_id)
+    query = form.to_query() if "q" in request.GET else None
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    result = selectors.document_search(actor, query, page=number) if query else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "result": result, "query": params.urlencode()}
+    if result is not None and wants_rows(request):
+        return render(request, "documents/_search_rows.html", context)
+    return render(request, "documents/search.html", context)
 
 
 @login_required

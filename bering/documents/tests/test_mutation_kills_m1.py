@@ -13,6 +13,7 @@ from django.utils import timezone
 from bering.audit.models import AuditEvent
 from bering.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bering.documents import selectors, services
+from bering.documents.indexing import document_index
 from bering.documents.models import Document, DocumentFile, DocumentType
 from bering.documents.tests.factories import DocumentFactory, JournalFactory, doc_type
 from bering.files import samples
@@ -281,6 +282,8 @@ def test_the_list_filter_narrows_by_each_field(registrar: Persona, executor: Per
         organization=registrar.org, author=executor.employee, title="О проведении совещания"
     )
     old = DocumentFactory(organization=registrar.org, title="О ремонте дороги")
+    for made_by_factory in (memo, old):  # the factory skips the services, which index
+        document_index(made_by_factory)
     Document.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=30))
     every = {letter, memo, old}
 
