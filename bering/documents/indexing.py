@@ -74,3 +74,14 @@ def document_index(document: Document) -> None:
             for item in selectors.current_files(document)
         },
     )
+
+
+def document_index_part(document: Document, name: str, text: str) -> None:
+    """Index a text that belongs to the document but lives elsewhere (a resolution)."""
+    search.part_put(
+        kind=KIND,
+        object_id=document.pk,
+        organization_id=document.organization_id,
+        name=name,
+        text=text,
+    )

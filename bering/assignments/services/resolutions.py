@@ -24,6 +24,7 @@ from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.deadlines.lateness import Due
 from bering.documents import services as document_services
+from bering.documents.indexing import document_index_part
 from bering.documents.models import Document
 from bering.notifications.services import notify
 from bering.orgs.actor import Actor
@@ -184,6 +185,7 @@ def _on_issue(actor: Actor, resolution: Resolution) -> None:
             object_id=resolution.pk,
             dedupe_key=f"resolution-control-{resolution.pk}",
         )
+    document_index_part(document, f"resolution:{resolution.pk}", resolution.text)
     record(
         actor=actor,
         verb="resolution.issued",

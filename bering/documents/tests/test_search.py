@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from bering.assignments.tests.factories import incoming, issued
 from bering.documents import selectors, services
 from bering.documents.models import Document
 from bering.documents.tests.factories import JournalFactory, doc_type
@@ -155,3 +156,17 @@ def test_an_empty_or_function_word_query_finds_nothing(registrar):
     draft(registrar, "О бюджете")
     assert found(registrar, "") == []
     assert found(registrar, "и о не") == []
+
+
+def test_the_text_of_an_issued_resolution_is_found(registrar, head, executor, controller):
+    document = incoming(registrar, title="О ремонте кровли")
+    assert found(head, "согласовать смету") == []
+    issued(
+        head,
+        document,
+        executor.employee,
+        controller=controller.employee,
+        text="Согласовать смету с подрядчиком",
+    )
+    assert found(head, "сметы подрядчика") == [document.pk]
+    assert found(executor, "смета") == [document.pk]
