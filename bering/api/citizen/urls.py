@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from bering.api.citizen import views as api
+from bering.api.citizen.base import PREFIX
 
 endpoints = [
     path("auth/code", api.AuthCodeView.as_view(), name="citizen-api-code"),
@@ -33,7 +34,7 @@ urlpatterns = [
             custom_settings={
                 "TITLE": "Bering citizens' API",
                 "DESCRIPTION": "The internet reception of citizens' appeals (59-ФЗ).",
-                "SCHEMA_PATH_PREFIX": api.PREFIX,
+                "SCHEMA_PATH_PREFIX": PREFIX,
             },
         ),
         name="citizen-api-schema",
