@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "bering.assignments",
     "bering.exchange",
     "bering.appeals",
+    "bering.publication",
     "bering.reports",
     "bering.portal",
     "bering.api",

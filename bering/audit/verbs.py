@@ -97,6 +97,10 @@ class AuditVerb(models.TextChoices):
     CITIZEN_LOGIN_CODE_SENT = "citizen.login_code_sent", _("sign-in code sent to the citizen")
     CITIZEN_TOKEN_ISSUED = "citizen.token_issued", _("citizen's access token issued")
     CITIZEN_PROFILE_UPDATED = "citizen.profile_updated", _("citizen's profile updated")
+    # Publication of acts on the public site
+    PUBLICATION_MARKED = "publication.marked", _("publication marks set")
+    PUBLICATION_PUBLISHED = "publication.published", _("published on the public site")
+    PUBLICATION_UNPUBLISHED = "publication.unpublished", _("taken off the public site")
     # Organizations, posts, substitutions
     ORGANIZATION_CONNECTED = "organization.connected", _("organization connected")
     EMPLOYEE_ADDED = "employee.added", _("post added")
