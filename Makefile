@@ -18,6 +18,7 @@ migrate:
 	@mkdir -p var
 	@echo "== Обновляю базу данных"
 	@$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py search_reindex --missing -v0
 	@$(PY) manage.py collectstatic --no-input -v0
 
 demo:
