@@ -25,6 +25,10 @@ from bering.orgs.tests.factories import (
     UserFactory,
 )
 
+# The staff page's and the staff API's people (org_admin, foreign_admin, region_admin)
+# and a substitution: one home for both test modules.
+pytest_plugins = ["bering.orgs.tests.staff_fixtures"]
+
 FIXTURES = Path(__file__).parent / "bering" / "files" / "tests" / "fixtures"
 
 

@@ -7,45 +7,10 @@ import datetime as dt
 
 import pytest
 
-from bering.accounts.models import User
 from bering.audit.models import AuditEvent
 from bering.core import clock
-from bering.orgs.models import Substitution
 from bering.orgs.tests.factories import EmployeeFactory, UserFactory
-
-TODAY = clock.local_date(clock.now(), "Asia/Kamchatka")
-
-
-@pytest.fixture
-def org_admin(health):
-    from conftest import _persona
-
-    return _persona(health, "kira", "Кириллова", "Кира", "Кадровик", is_org_admin=True)
-
-
-@pytest.fixture
-def foreign_admin(education):
-    from conftest import _persona
-
-    return _persona(education, "yana", "Янова", "Яна", "Кадровик", is_org_admin=True)
-
-
-@pytest.fixture
-def region_admin(outsider):
-    User.objects.filter(pk=outsider.user.pk).update(is_region_admin=True)
-    outsider.employee.user.refresh_from_db()
-    return outsider
-
-
-@pytest.fixture
-def substitution(executor, controller):
-    return Substitution.objects.create(
-        absent=executor.employee,
-        substitute=controller.employee,
-        starts_on=TODAY - dt.timedelta(days=2),
-        ends_on=TODAY + dt.timedelta(days=10),
-    )
-
+from bering.orgs.tests.staff_fixtures import TODAY
 
 ROLES = {"is_registrar": False, "is_head": False, "is_controller": True, "is_org_admin": False}
 

@@ -8,43 +8,20 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from bering.accounts.models import ApiToken, User
+from bering.accounts.models import ApiToken
 from bering.audit.models import AuditEvent
 from bering.audit.selectors import chain_verify
-from bering.core import clock
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.orgs import permissions, selectors, services
 from bering.orgs.models import Employee, Substitution
 from bering.orgs.tests.factories import EmployeeFactory, PositionFactory, UserFactory
-
-TODAY = clock.local_date(clock.now(), "Asia/Kamchatka")
+from bering.orgs.tests.staff_fixtures import TODAY
 
 
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def org_admin(health):
-    from conftest import _persona
-
-    return _persona(health, "kira", "Кириллова", "Кира", "Кадровик", is_org_admin=True)
-
-
-@pytest.fixture
-def region_admin(outsider):
-    User.objects.filter(pk=outsider.user.pk).update(is_region_admin=True)
-    outsider.employee.user.refresh_from_db()
-    return outsider
-
-
-@pytest.fixture
-def foreign_admin(education):
-    from conftest import _persona
-
-    return _persona(education, "yana", "Янова", "Яна", "Кадровик", is_org_admin=True)
 
 
 def roles(employee, **changes):
@@ -331,17 +308,6 @@ def test_an_org_admin_cannot_disable(org_admin, executor):
     assert org_admin.client().post(target).status_code == 403
     executor.user.refresh_from_db()
     assert executor.user.is_active
-
-
-@pytest.fixture
-def substitution(executor, controller):
-    return Substitution.objects.create(
-        absent=executor.employee,
-        substitute=controller.employee,
-        starts_on=TODAY - dt.timedelta(days=2),
-        ends_on=TODAY + dt.timedelta(days=10),
-        reason="отпуск",
-    )
 
 
 def test_ending_a_substitution_early_on_the_page(org_admin, substitution):
