@@ -15,6 +15,7 @@ from bering.documents.models import Document
 from bering.files.models import StoredFile
 from bering.orgs.models import Employee
 from bering.search import services as search
+from bering.search.selectors import sources_without_text
 
 KIND = "document"
 DONE = StoredFile.Processing.DONE
@@ -85,3 +86,15 @@ def document_index_part(document: Document, name: str, text: str) -> None:
         name=name,
         text=text,
     )
+
+
+def files_text_catch_up(*, limit: int = 200) -> int:
+    """Fill file parts left empty: a part put while its file's text was being extracted
+    (the worker wrote the text before the part existed). The sweep runs this."""
+    ids = [int(source.split(":", 1)[1]) for source in sources_without_text("file:", limit=limit)]
+    ready = StoredFile.objects.filter(pk__in=ids, text_status=DONE).exclude(text="")
+    count = 0
+    for stored in ready:
+        search.source_text(stored.text_source, stored.text)
+        count += 1
+    return count

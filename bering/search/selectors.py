@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
+from bering.search.models import SearchPart
 from bering.search.text import Term, organization_token
 
 RANK_CARD = 10.0
@@ -81,3 +82,13 @@ def ranks(kind: str, terms: Sequence[Term], object_ids: Sequence[int]) -> dict[i
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *object_ids])
         return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
+
+
+def sources_without_text(prefix: str, *, limit: int = 200) -> list[str]:
+    """Sources named ``prefix…`` whose parts still have no tokens (their text came late)."""
+    return list(
+        SearchPart.objects.filter(source__startswith=prefix, tokens="")
+        .order_by("source")
+        .values_list("source", flat=True)
+        .distinct()[:limit]
+    )

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
 
 from bering.assignments.tests.factories import incoming, issued
 from bering.documents import selectors, services
@@ -11,6 +12,7 @@ from bering.documents.models import Document
 from bering.documents.tests.factories import JournalFactory, doc_type
 from bering.files import processing
 from bering.files.samples import make_docx, make_pdf
+from bering.search.models import SearchPart
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,18 @@ def test_the_text_of_an_issued_resolution_is_found(registrar, head, executor, co
     )
     assert found(head, "сметы подрядчика") == [document.pk]
     assert found(executor, "смета") == [document.pk]
+
+
+def test_file_text_that_came_before_its_part_is_caught_up_by_the_sweep(registrar):
+    pdf = make_pdf("Акт", "Проверка выявила нарушение пожарной безопасности.")
+    doc = draft(registrar, "Служебная записка", files=[("akt.pdf", pdf)])
+    process_files(doc)
+    SearchPart.objects.filter(source__startswith="file:").update(tokens="")  # as if raced
+    services.document_file_add(
+        actor=registrar.actor,
+        document=doc,
+        upload=services.Upload(name="x.pdf", stream=io.BytesIO(make_pdf("Б", "пусто"))),
+    )
+    assert found(registrar, "пожарной") == []
+    call_command("search_catch_up", verbosity=0)
+    assert found(registrar, "пожарной безопасности") == [doc.pk]
