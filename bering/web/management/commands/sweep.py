@@ -17,6 +17,7 @@ JOBS: list[str] = [
     "assignments_remind",  # the same for assignments
     "appeals_remind",  # the legal terms of citizens' appeals: registration, the answer
     "files_process_pending",  # text and previews a lost task left pending
+    "search_catch_up",  # file text extracted before its document's search entry existed
     "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
     "reports_warm",  # the region dashboard's figures, ready before anyone asks
