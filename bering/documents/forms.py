@@ -172,7 +172,9 @@ class SearchForm(PickerForm):
     """The staff search box and its filters (``selectors.document_search``)."""
 
     q = forms.CharField(label=_("Words, number or date"), max_length=200)
-    flow = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Flow.choices], required=False)
+    flow = forms.ChoiceField(
+        label=_("Document flow"), choices=[("", "—"), *Flow.choices], required=False
+    )
     doc_type = forms.ModelChoiceField(
         label=_("Type"), queryset=DocumentType.objects.none(), required=False
     )
