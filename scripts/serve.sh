@@ -7,6 +7,9 @@ HOST="${1:-127.0.0.1}"; PORT="${2:-8000}"
 WORKER=$!
 ( while sleep 300; do .venv/bin/python manage.py sweep -v0 || true; done ) &
 SWEEP=$!
-trap 'kill $WORKER $SWEEP 2>/dev/null || true' EXIT INT TERM
+# Acts of the types published automatically reach the public site within a minute (decision 0018).
+( while sleep 30; do .venv/bin/python manage.py publication_publish_due -v0 || true; done ) &
+PUBLISH=$!
+trap 'kill $WORKER $SWEEP $PUBLISH 2>/dev/null || true' EXIT INT TERM
 echo "== Беринг: http://$HOST:$PORT/  (обработчик задач: pid $WORKER; остановить — Ctrl-C)"
 scripts/gunicorn.sh "$HOST" "$PORT"

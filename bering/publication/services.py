@@ -160,7 +160,7 @@ def _publish_locked(
 ) -> Publication | None:
     """Inside the transaction: the rules again, then the row, the event and the index."""
     document = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related("doc_type", "organization", "signer__user")
         .get(pk=document_id)
     )

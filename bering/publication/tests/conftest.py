@@ -12,8 +12,8 @@ from bering.approvals import services as approval_services
 from bering.approvals.models import Visa
 from bering.approvals.reference import ensure_regulations
 from bering.documents import services as document_services
-from bering.documents.models import Document
-from bering.documents.tests.factories import JournalFactory, doc_type
+from bering.documents.models import Document, Journal
+from bering.documents.tests.factories import doc_type
 from bering.files import samples
 from bering.orgs.tests.factories import PASSWORD
 from bering.publication import services
@@ -61,8 +61,10 @@ def signed_act(
     approval_services.approval_sign(actor=signer.actor, visa=visa, password=PASSWORD)
     if not register:
         return Document.objects.get(pk=draft.pk)
-    journal = JournalFactory(
-        organization=registrar.org, name=f"Акты {code}", flow="outgoing", template="{seq}-п"
+    journal, _ = Journal.objects.get_or_create(
+        organization=registrar.org,
+        name="Акты",
+        defaults={"flow": "outgoing", "template": "{seq}-п"},
     )
     return document_services.document_register(
         actor=registrar.actor, document=draft, journal=journal

@@ -16,6 +16,7 @@ JOBS: list[str] = [
     "approvals_remind",  # visa and signing reminders, overdue notices, escalation
     "assignments_remind",  # the same for assignments
     "appeals_remind",  # the legal terms of citizens' appeals: registration, the answer
+    "publication_publish_due",  # acts of the types published automatically (also serve.sh)
     "files_process_pending",  # text and previews a lost task left pending
     "search_catch_up",  # file text extracted before its document's search entry existed
     "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
