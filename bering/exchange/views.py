@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bering.core.errors import DomainError, Forbidden, NotFound
+from bering.core.errors import Busy, Conflict, DomainError, NotFound, ValidationFailed
 from bering.core.paging import page_of, wants_rows
 from bering.documents import selectors as document_selectors
 from bering.documents.models import Document
@@ -113,9 +113,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exchange:document", pk=item.document_id)
     try:
         services.delivery_withdraw(actor=actor, delivery=item, reason=form.cleaned_data["reason"])
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except (ValidationFailed, Conflict, Busy) as exc:  # 403 and 404 are the middleware's
         messages.error(request, str(exc.message))
         return redirect("exchange:document", pk=item.document_id)
     messages.success(request, _("Withdrawn; the addressee is told."))

@@ -281,3 +281,24 @@ def test_dispatch_and_menu_flags(world, registrar, executor):
     services.dispatch_mark_sent(actor=registrar.actor, dispatch=Dispatch.objects.get())
     done = registrar.client().get("/exchange/dispatch/").content.decode()
     assert 'data-action="dispatch-sent"' not in done and 'data-status="sent"' in done
+
+
+def test_withdrawing_answers_403_and_404_as_error_pages_and_a_conflict_as_a_message(
+    world, registrar, executor, third
+):
+    """The refusals of the service the clerk cannot fix are the error pages of the
+    middleware; the ones they can (already answered) come back as a message."""
+    url = "/exchange/deliveries/{delivery}/withdraw/".format(**world)
+    before = _state()
+    forbidden = executor.client().post(url, {"reason": "Отзываем"})
+    assert forbidden.status_code == 403
+    assert "web/error.html" in [t.name for t in forbidden.templates]
+    hidden = third.client().post(url, {"reason": "Отзываем"})
+    assert hidden.status_code == 404
+    assert "web/error.html" in [t.name for t in hidden.templates]
+    assert _state() == before
+
+    assert registrar.client().post(url, {"reason": "Не то письмо"}).status_code == 302
+    again = registrar.client().post(url, {"reason": "ещё"})
+    assert again.status_code == 302
+    assert again["Location"] == "/exchange/document/{document}/".format(**world)
