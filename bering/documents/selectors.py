@@ -179,7 +179,10 @@ class SearchPage:
         return self.total is None
 
 
-def _search_filtered(actor: Actor, query: SearchQuery, terms: list[Term]) -> QuerySet[Document]:
+def _search_filtered(
+    actor: Actor, query: SearchQuery, terms: list[Term], ids: list[int] | None
+) -> QuerySet[Document]:
+    """Visible documents matching the filters and the words (given as ``ids`` when few)."""
     qs = documents_visible(actor)
     if query.flow:
         qs = qs.filter(flow=query.flow)
@@ -193,6 +196,8 @@ def _search_filtered(actor: Actor, query: SearchQuery, terms: list[Term]) -> Que
         qs = qs.filter(created_at__date__gte=query.date_from)
     if query.date_to:
         qs = qs.filter(created_at__date__lte=query.date_to)
+    if ids is not None:
+        return qs.filter(pk__in=ids)
     sql, params = search_selectors.match_sql(
         indexing.KIND, terms, organization_ids=[actor.organization_id]
     )
@@ -206,12 +211,22 @@ def document_search(
 
     Up to ``MATCH_CAP`` matches are read as (id, date) pairs, ranked or dated and
     cut to the page; more than that are read newest first, a page at a time, and
-    not counted (the count of a common word would cost more than the page).
+    not counted (the count of a common word would cost more than the page). The
+    matches are taken from the text index first when they are few, so that a word
+    rare in the organization never makes the database read the organization's
+    documents one by one (``search_selectors.match_ids``); the first ``MATCH_CAP``
+    newest of many are the pages' source until a page goes past them.
     """
     terms = text.query_terms(query.text)
     page = max(1, page)
     offset = (page - 1) * per_page
-    matched = _search_filtered(actor, query, terms)
+    few = search_selectors.match_ids(
+        indexing.KIND, terms, organization_ids=[actor.organization_id], limit=MATCH_CAP + 1
+    )
+    if len(few) <= MATCH_CAP:  # a bounded list of ids: no order needed, none to misjudge
+        matched = _search_filtered(actor, query, terms, few).order_by()
+    else:
+        matched = _search_filtered(actor, query, terms, None).order_by("-created_at", "-id")
     head = list(matched.values_list("pk", "created_at")[: MATCH_CAP + 1])
     total: int | None = len(head)
     if len(head) <= MATCH_CAP:
@@ -221,19 +236,16 @@ def document_search(
             else {}
         )
         head.sort(key=lambda row: (ranks.get(row[0], 0.0), row[1], row[0]), reverse=True)
-        ids = [pk for pk, _ in head[offset : offset + per_page]]
-        by_id = Document.objects.select_related(*_HIT_RELATED).in_bulk(ids)
-        documents = [by_id[pk] for pk in ids]
-        has_next = offset + per_page < len(head)
+        rows = head[offset : offset + per_page + 1]
     else:
         total = None
-        documents = list(
-            matched.select_related(*_HIT_RELATED).order_by("-created_at", "-id")[
-                offset : offset + per_page + 1
-            ]
-        )
-        has_next = len(documents) > per_page
-        documents = documents[:per_page]
+        rows = head[offset : offset + per_page + 1]  # the head is newest first too
+        if offset + per_page >= len(head):
+            rows = list(matched.values_list("pk", "created_at")[offset : offset + per_page + 1])
+    ids = [pk for pk, _ in rows[:per_page]]
+    by_id = Document.objects.select_related(*_HIT_RELATED).in_bulk(ids)
+    documents = [by_id[pk] for pk in ids]
+    has_next = len(rows) > per_page
     return SearchPage(
         hits=_hits(documents, terms),
         total=total,

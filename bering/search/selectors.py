@@ -60,6 +60,28 @@ def match_sql(
     )
 
 
+def match_ids(
+    kind: str,
+    terms: Sequence[Term],
+    *,
+    organization_ids: Iterable[int] | None = None,
+    limit: int,
+) -> list[int]:
+    """Up to ``limit`` ``object_id`` of the entries matching every term, in no order.
+
+    Read from the index alone, before the owner joins anything: given ``match_sql``
+    as a subquery, the database may instead walk the owner's own index (the documents
+    of an organization, newest first) and test each row against the words, because it
+    takes words and organizations as independent and so expects many matches of a word
+    common elsewhere; where the word is rare it then reads the whole organization
+    (``bench/RESULTS.md``, 2026-12-03). The owner uses these ids when they are few.
+    """
+    sql, params = match_sql(kind, terms, organization_ids=organization_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+        return [int(pk) for (pk,) in cursor.fetchall()]
+
+
 def ranks(kind: str, terms: Sequence[Term], object_ids: Sequence[int]) -> dict[int, float]:
     """Relevance of the given objects' entries (higher is better): card words weigh more."""
     groups = _groups(terms, None)

@@ -154,6 +154,29 @@ def test_more_matches_than_the_cap_are_shown_newest_first_uncounted(registrar, m
     assert counted.total == 5
 
 
+def test_more_index_matches_than_the_cap_but_few_visible_are_counted_and_ranked(
+    registrar, head, executor, monkeypatch
+):
+    closed = [
+        draft(
+            head,
+            f"О паводке, закрытая сводка {n}",
+            access=Document.Access.RESTRICTED,
+            allowed=[registrar.employee],
+        )
+        for n in range(4)
+    ]
+    older = draft(head, "О паводке и паводковой обстановке на реке паводок")
+    newer = draft(head, "Сводка за сутки", files=[("s.pdf", make_pdf("С", "Паводок."))])
+    process_files(newer)
+    monkeypatch.setattr(selectors, "MATCH_CAP", 3)
+    page = selectors.document_search(executor.actor, selectors.SearchQuery(text="паводок"))
+    assert page.total == 2 and not page.by_date
+    assert [h.document.pk for h in page.hits] == [older.pk, newer.pk]
+    assert found(head, "паводок", order="date")[:2] == [newer.pk, older.pk]
+    assert len(found(head, "паводок")) == len(closed) + 2
+
+
 def test_an_empty_or_function_word_query_finds_nothing(registrar):
     draft(registrar, "О бюджете")
     assert found(registrar, "") == []
