@@ -26,4 +26,10 @@ ROUTES: dict[str, str] = {
     "reception/login/oidc/callback/": "public",
     "reception/logout/": "public",
     "reception/profile/": "citizen",
+    # Published acts (decision 0018): the same bytes for everyone.
+    "acts/": "public",
+    "acts/<int:pk>/": "public",
+    "acts/<int:pk>/pdf/": "public",
+    "acts/feed/": "public",
+    "acts/feed/<int:organization_id>/": "public",
 }
