@@ -60,6 +60,18 @@ def staff_actions_for(actor: Actor, employee: Employee) -> StaffActions:
 
 
 @dataclass(frozen=True)
+class StaffPageActions:
+    """What the actor may do on the staff page as a whole: the flags its head reads."""
+
+    choose_organization: bool
+    """«Другая организация»: go back to the list of the region's organizations."""
+
+
+def staff_page_actions_for(actor: Actor) -> StaffPageActions:
+    return StaffPageActions(choose_organization=can_connect_organizations(actor.user))
+
+
+@dataclass(frozen=True)
 class SubstitutionActions:
     end_early: bool
 

@@ -91,6 +91,7 @@ def _staff_page(
         )
     context = {
         "organization": organization,
+        "page_actions": permissions.staff_page_actions_for(actor),
         "page": page,
         "rows": rows,
         "substitutions_page": substitutions_page,

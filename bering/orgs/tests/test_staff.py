@@ -364,6 +364,24 @@ def test_the_index(org_admin, region_admin, health):
     assert url(health, "staff") in listing.content.decode()
 
 
+def test_only_a_region_administrator_may_choose_another_organization_on_the_page(
+    org_admin, region_admin, health, monkeypatch
+):
+    choose = 'data-action="choose-organization"'
+    assert permissions.staff_page_actions_for(region_admin.actor).choose_organization
+    assert not permissions.staff_page_actions_for(org_admin.actor).choose_organization
+    assert choose in region_admin.client().get(url(health, "staff")).content.decode()
+    assert choose not in org_admin.client().get(url(health, "staff")).content.decode()
+    # The page reads its own flag, not the menu's (the region administrator keeps that one).
+    monkeypatch.setattr(
+        permissions,
+        "staff_page_actions_for",
+        lambda actor: permissions.StaffPageActions(choose_organization=False),
+    )
+    page = region_admin.client().get(url(health, "staff")).content.decode()
+    assert choose not in page and 'href="/orgs/import/"' in page
+
+
 def test_the_page_of_a_big_organization_is_paged_and_its_queries_bounded(
     org_admin, health, django_assert_max_num_queries
 ):
