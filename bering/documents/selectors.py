@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
 from bering.core.errors import Forbidden, NotFound
@@ -142,6 +143,9 @@ def document_types(*, flow: str | None = None) -> QuerySet[DocumentType]:
 
 _HIT_RELATED = ("doc_type", "organization", "author__user", "signer__user", "executor__user")
 MATCH_CAP = 1000
+TITLE_WIDTH = 140
+SNIPPET_WIDTH = 160
+"""Characters of a hit's summary and snippet: a page of hits stays small on a slow link."""
 """Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
 
 
@@ -271,13 +275,14 @@ def _hits(documents: list[Document], terms: list[Term]) -> list[SearchHit]:
     for document in documents:
         snippet = None
         for source in [*texts.get(document.pk, []), indexing.card_text(document, with_title=False)]:
-            snippet = snippets.marked(source, terms, width=240)
+            snippet = snippets.marked(source, terms, width=SNIPPET_WIDTH)
             if snippet is not None:
                 break
         hits.append(
             SearchHit(
                 document=document,
-                title=snippets.marked(document.title, terms) or [Piece(document.title)],
+                title=snippets.marked(document.title, terms, width=TITLE_WIDTH)
+                or [Piece(truncatechars(document.title, TITLE_WIDTH))],
                 snippet=snippet,
             )
         )

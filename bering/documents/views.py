@@ -33,6 +33,8 @@ from bering.files.services import file_open, page_image_open, preview_open, rend
 from bering.orgs.current import require_actor
 
 PAGE_SIZE = 25
+SEARCH_PAGE_SIZE = 8
+"""Hits per page: each carries a snippet, and «ещё» must stay under 10 KB on a slow link."""
 ZOOMS = ("fit", "50", "100", "150", "200")
 
 
@@ -70,7 +72,11 @@ def document_search(request: HttpRequest) -> HttpResponse:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
-    result = selectors.document_search(actor, query, page=number) if query else None
+    result = (
+        selectors.document_search(actor, query, page=number, per_page=SEARCH_PAGE_SIZE)
+        if query
+        else None
+    )
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "result": result, "query": params.urlencode()}

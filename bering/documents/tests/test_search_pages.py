@@ -118,3 +118,22 @@ def test_api_search_filters_pages_and_refuses_bad_input(registrar, executor):
     assert (
         client.get("/api/v1/search", {"q": "паводок", "date_from": "31.12.2026"}).status_code == 400
     )
+
+
+def test_a_page_of_long_hits_stays_small_for_a_slow_link(registrar):
+    long_title = "О подготовке объектов жилищно-коммунального хозяйства к отопительному " * 12
+    body = "Вступление. " * 200 + "Паводок затронул " + "сёла округа и дороги. " * 200
+    for _ in range(12):
+        draft(registrar, f"Паводок: {long_title}"[:1000], body=body)
+    client = registrar.client()
+    first = client.get(reverse("documents:search"), {"q": "паводок"})
+    assert first.content.decode().count("data-hit=") == 8
+    assert len(first.content) < 50_000
+    more = client.get(
+        reverse("documents:search"), {"q": "паводок", "page": "2"}, HTTP_HX_REQUEST="true"
+    )
+    assert more.content.decode().count("data-hit=") == 4
+    rows = client.get(
+        reverse("documents:search"), {"q": "паводок", "page": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert len(rows.content) < 10_000, len(rows.content)
