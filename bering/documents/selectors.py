@@ -143,10 +143,10 @@ def document_types(*, flow: str | None = None) -> QuerySet[DocumentType]:
 
 _HIT_RELATED = ("doc_type", "organization", "author__user", "signer__user", "executor__user")
 MATCH_CAP = 1000
+"""Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
 TITLE_WIDTH = 140
 SNIPPET_WIDTH = 160
 """Characters of a hit's summary and snippet: a page of hits stays small on a slow link."""
-"""Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
 
 
 @dataclass(frozen=True)
