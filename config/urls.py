@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("bering.notifications.urls")),
     path("reports/", include("bering.reports.urls")),
     path("appeals/", include("bering.appeals.urls")),
+    path("publication/", include("bering.publication.urls")),
     path("reception/", include("bering.portal.urls")),
     path("acts/", include("bering.portal.urls_acts")),
     path("api/v1/", include("bering.api.urls")),

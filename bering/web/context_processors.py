@@ -12,6 +12,7 @@ from bering.orgs.actor import Actor
 from bering.orgs.current import request_actor
 from bering.orgs.permissions import can_connect_organizations, sees_staff_menu
 from bering.orgs.selectors import posts_for_user, substitutions_active
+from bering.publication.permissions import sees_publication_menu
 from bering.reports.permissions import sees_organization_reports
 from bering.web import desk
 
@@ -25,6 +26,8 @@ class Menu:
     register: bool
     exchange: bool
     appeals: bool
+    publication: bool
+    """The registrar's list of acts to publish and published (publication)."""
     organization_reports: bool
     my_figures: bool
     """Everyone acting in a post sees their own figures; the organization's reports replace them."""
@@ -42,6 +45,7 @@ def menu_for(actor: Actor) -> Menu:
         register=can_register(employee),
         exchange=sees_exchange_queue(employee),
         appeals=sees_appeals_menu(employee),
+        publication=sees_publication_menu(employee),
         organization_reports=organization_reports,
         my_figures=not organization_reports,
         import_orgs=can_connect_organizations(actor.user),

@@ -1,0 +1,10 @@
+"""Routes of the staff pages of publication, for the isolation matrix (see
+bering/web/tests/test_routes.py); their isolation is tested in test_views.py."""
+
+ROUTES: dict[str, str] = {
+    "publication/": "login",
+    "publication/documents/<int:pk>/": "object",
+    "publication/documents/<int:pk>/mark/": "object",
+    "publication/documents/<int:pk>/publish/": "object",
+    "publication/documents/<int:pk>/unpublish/": "object",
+}
