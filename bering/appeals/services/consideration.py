@@ -68,7 +68,14 @@ def appeal_redirect(
             _redirect_inside(actor, locked, organization, now)
         else:
             _redirect_outside(actor, locked, outside_name, outside_address, note)
-        _close_redirected(locked, now, to_name)
+        _close(
+            locked,
+            now,
+            status=Appeal.Status.REDIRECTED,
+            result=Result.REDIRECTED,
+            redirected_at=now,
+            redirected_to_name=to_name,
+        )
         record(
             actor=actor,
             verb="appeal.redirected",
@@ -107,25 +114,6 @@ def _check_redirect(
         )
 
 
-def _close_redirected(appeal: Appeal, now: dt.datetime, to_name: str) -> None:
-    """Close the appeal here as «направлено по компетенции»."""
-    appeal.status = Appeal.Status.REDIRECTED
-    appeal.result = Result.REDIRECTED
-    appeal.redirected_at = now
-    appeal.redirected_to_name = to_name
-    appeal.closed_at = now
-    appeal.save(
-        update_fields=[
-            "status",
-            "result",
-            "redirected_at",
-            "redirected_to_name",
-            "closed_at",
-            "updated_at",
-        ]
-    )
-
-
 def _mail_redirected(appeal: Appeal, to_name: str) -> None:
     """Tell the citizen where the appeal went."""
     _mail_citizen(
@@ -137,6 +125,14 @@ def _mail_redirected(appeal: Appeal, to_name: str) -> None:
         )
         % {"number": str(appeal), "org": appeal.organization.name, "to": to_name},
     )
+
+
+def _close(appeal: Appeal, now: dt.datetime, **fields: object) -> None:
+    """Close the appeal: its status, result and what says how (``fields``), closed now."""
+    for name, value in fields.items():
+        setattr(appeal, name, value)
+    appeal.closed_at = now
+    appeal.save(update_fields=[*fields, "closed_at", "updated_at"])
 
 
 def _redirect_inside(
@@ -253,12 +249,12 @@ def appeal_close_without_answer(
         locked = _lock(appeal)
         _require_open(locked)
         now = clock.now()
-        locked.status = Appeal.Status.NO_ANSWER
-        locked.result = Result.NO_ANSWER
-        locked.no_answer_ground = ground
-        locked.closed_at = now
-        locked.save(
-            update_fields=["status", "result", "no_answer_ground", "closed_at", "updated_at"]
+        _close(
+            locked,
+            now,
+            status=Appeal.Status.NO_ANSWER,
+            result=Result.NO_ANSWER,
+            no_answer_ground=ground,
         )
         _milestone(locked, Milestone.Kind.NO_ANSWER, now, ground=ground)
         record(
@@ -347,22 +343,14 @@ def _close_answered(
 ) -> None:
     """Close the appeal as answered with its result and the answer PDF, and mark the
     milestone with the answer's number, date and hash."""
-    appeal.status = Appeal.Status.ANSWERED
-    appeal.result = result
-    appeal.answer = answer
-    appeal.answer_file = stored
-    appeal.answer_sha256 = sha256
-    appeal.closed_at = now
-    appeal.save(
-        update_fields=[
-            "status",
-            "result",
-            "answer",
-            "answer_file",
-            "answer_sha256",
-            "closed_at",
-            "updated_at",
-        ]
+    _close(
+        appeal,
+        now,
+        status=Appeal.Status.ANSWERED,
+        result=result,
+        answer=answer,
+        answer_file=stored,
+        answer_sha256=sha256,
     )
     _milestone(
         appeal,
