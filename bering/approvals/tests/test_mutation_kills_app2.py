@@ -138,6 +138,9 @@ def test_the_route_shows_this_drafts_rounds_stages_visas_removals_and_holders(  
     assert [r.approver_id for r in first.removals] == []
     assert [r.approver_id for r in second.removals] == [economist.employee.pk]
     assert route.current is second and route.active is second
+    assert route.stages_of(first.run.pk) is first.stages
+    assert route.stages_of(second.run.pk) is second.stages
+    assert route.stages_of(-1) == []
     assert [h.visa.approver_id for h in second.holders] == [lawyer.employee.pk]
     assert first.holders == []
     # Late: the active round and stage, not the finished ones.
