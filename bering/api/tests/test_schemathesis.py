@@ -404,6 +404,7 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
     "/api/v1/approvals/routes/{id}": ("alice", lambda o: {"id": o["template"]}),  # deprecated
     "/api/v1/deliveries/{id}": ("alice", lambda o: {"id": o["delivery"]}),
     "/api/v1/appeals/{id}": ("alice", lambda o: {"id": o["appeal"]}),
+    "/api/v1/publications/documents/{id}": ("alice", lambda o: {"id": o["document"]}),
     "/api/v1/appeals/{id}/files/{file_id}/download": (
         "alice",
         lambda o: {"id": o["appeal"], "file_id": o["appeal_file"]},

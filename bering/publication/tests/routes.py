@@ -7,4 +7,10 @@ ROUTES: dict[str, str] = {
     "publication/documents/<int:pk>/mark/": "object",
     "publication/documents/<int:pk>/publish/": "object",
     "publication/documents/<int:pk>/unpublish/": "object",
+    # The API (bering/api/routes/publication.py); isolation in test_api.py.
+    "api/v1/publications/": "login",
+    "api/v1/publications/documents/<int:pk>": "object",
+    "api/v1/publications/documents/<int:pk>/marks": "object",
+    "api/v1/publications/documents/<int:pk>/publish": "object",
+    "api/v1/publications/<int:pk>/unpublish": "object",
 }
