@@ -100,6 +100,10 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
         say("Обращения граждан во всех состояниях...")
         with transaction.atomic():
             appeals.run()
+    from bering.web.demo import publication
+
+    with transaction.atomic():
+        publication.run()  # acts on the public site (/acts/), decision 0018
     return logins()
 
 
