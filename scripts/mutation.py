@@ -73,7 +73,10 @@ MODULES: dict[str, list[str]] = {
         "bering/documents/tests/test_views.py",
     ],
     "bering/exchange/selectors.py": ["bering/exchange/tests"],
-    "bering/approvals/selectors.py": ["bering/approvals/tests"],
+    "bering/approvals/selectors.py": [
+        "bering/approvals/tests/test_mutation_kills_app2.py",
+        "bering/approvals/tests/test_workflow.py",
+    ],
     "bering/assignments/selectors.py": ["bering/assignments/tests"],
     "bering/assignments/services/resolutions.py": [
         "bering/assignments/tests/test_services.py",
@@ -87,11 +90,28 @@ MODULES: dict[str, list[str]] = {
         "bering/assignments/tests/test_mutation_kills_asg.py",
     ],
     "bering/exchange/services.py": ["bering/exchange/tests"],
-    "bering/approvals/services/signing.py": ["bering/approvals/tests"],
-    "bering/approvals/services/decisions.py": ["bering/approvals/tests"],
-    "bering/approvals/services/rounds.py": ["bering/approvals/tests"],
-    "bering/approvals/services/common.py": ["bering/approvals/tests"],
-    "bering/approvals/services/reminders.py": ["bering/approvals/tests"],
+    "bering/approvals/services/signing.py": [
+        "bering/approvals/tests/test_mutation_kills_app.py",
+        "bering/approvals/tests/test_workflow.py",
+    ],
+    "bering/approvals/services/decisions.py": [
+        "bering/approvals/tests/test_mutation_kills_app.py",
+        "bering/approvals/tests/test_workflow.py",
+        "bering/approvals/tests/test_views.py",
+    ],
+    "bering/approvals/services/rounds.py": [
+        "bering/approvals/tests/test_mutation_kills_app.py",
+        "bering/approvals/tests/test_workflow.py",
+        "bering/approvals/tests/test_next_round.py",
+    ],
+    "bering/approvals/services/common.py": [
+        "bering/approvals/tests/test_mutation_kills_app.py",
+        "bering/approvals/tests/test_workflow.py",
+    ],
+    "bering/approvals/services/reminders.py": [
+        "bering/approvals/tests/test_mutation_kills_app.py",
+        "bering/approvals/tests/test_workflow.py",
+    ],
 }
 
 COMPARE_FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
