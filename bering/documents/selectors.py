@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +143,7 @@ def document_types(*, flow: str | None = None) -> QuerySet[DocumentType]:
 
 _HIT_RELATED = ("doc_type", "organization", "author__user", "signer__user", "executor__user")
 MATCH_CAP = 1000
+_DOCUMENT_ID = '"documents_document"."id"'
 """Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
 TITLE_WIDTH = 140
 SNIPPET_WIDTH = 160
@@ -186,7 +187,8 @@ class SearchPage:
 def _search_filtered(
     actor: Actor, query: SearchQuery, terms: list[Term], ids: list[int] | None
 ) -> QuerySet[Document]:
-    """Visible documents matching the filters and the words (given as ``ids`` when few)."""
+    """Visible documents matching the filters and the words: ``ids`` when few, else
+    each row tested (to be read newest first, a page at a time)."""
     qs = documents_visible(actor)
     if query.flow:
         qs = qs.filter(flow=query.flow)
@@ -202,10 +204,8 @@ def _search_filtered(
         qs = qs.filter(created_at__date__lte=query.date_to)
     if ids is not None:
         return qs.filter(pk__in=ids)
-    sql, params = search_selectors.match_sql(
-        indexing.KIND, terms, organization_ids=[actor.organization_id]
-    )
-    return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - tokens are letters and digits
+    sql, params = search_selectors.match_each_sql(indexing.KIND, terms, _DOCUMENT_ID)
+    return qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - tokens are letters and digits
 
 
 def document_search(
@@ -215,25 +215,35 @@ def document_search(
 
     Up to ``MATCH_CAP`` matches are read as (id, date) pairs, ranked or dated and
     cut to the page; more than that are read newest first, a page at a time, and
-    not counted (the count of a common word would cost more than the page). The
-    matches are taken from the text index first when they are few, so that a word
-    rare in the organization never makes the database read the organization's
-    documents one by one (``search_selectors.match_ids``); the first ``MATCH_CAP``
-    newest of many are the pages' source until a page goes past them.
+    not counted (the count of a common word would cost more than the page).
+
+    How they are read never rests on the database's estimates (``bench/RESULTS.md``,
+    2026-12-03): up to twice ``MATCH_CAP`` ids are taken from the text index alone
+    (``search_selectors.match_ids``); when they are all there is, the documents are
+    read by those ids; when more than ``MATCH_CAP`` of them are visible, the page is
+    read by walking the documents newest first, testing each (``match_each_sql``);
+    only when the index holds more but few of the ids read are visible (filters,
+    restricted documents) is the walk read up to ``MATCH_CAP + 1`` to tell.
     """
     terms = text.query_terms(query.text)
     page = max(1, page)
     offset = (page - 1) * per_page
-    few = search_selectors.match_ids(
-        indexing.KIND, terms, organization_ids=[actor.organization_id], limit=MATCH_CAP + 1
+    probe = 2 * MATCH_CAP
+    found = search_selectors.match_ids(
+        indexing.KIND, terms, organization_ids=[actor.organization_id], limit=probe
     )
-    if len(few) <= MATCH_CAP:  # a bounded list of ids: no order needed, none to misjudge
-        matched = _search_filtered(actor, query, terms, few).order_by()
-    else:
-        matched = _search_filtered(actor, query, terms, None).order_by("-created_at", "-id")
-    head = list(matched.values_list("pk", "created_at")[: MATCH_CAP + 1])
-    total: int | None = len(head)
-    if len(head) <= MATCH_CAP:
+    known = _search_filtered(actor, query, terms, found).order_by()
+    newest = _search_filtered(actor, query, terms, None).order_by("-created_at", "-id")
+    head: list[tuple[int, dt.datetime]] | None = None
+    if len(found) > MATCH_CAP and known.count() > MATCH_CAP:
+        pass  # more than can be ranked: newest first, a page at a time
+    elif len(found) < probe:  # every match is among ``found``
+        head = list(known.values_list("pk", "created_at"))
+    else:  # many in the index, few of those read visible: the rest may be
+        head = list(newest.values_list("pk", "created_at")[: MATCH_CAP + 1])
+    total: int | None = None
+    if head is not None and len(head) <= MATCH_CAP:
+        total = len(head)
         ranks = (
             search_selectors.ranks(indexing.KIND, terms, [pk for pk, _ in head])
             if query.order == "relevance"
@@ -241,11 +251,10 @@ def document_search(
         )
         head.sort(key=lambda row: (ranks.get(row[0], 0.0), row[1], row[0]), reverse=True)
         rows = head[offset : offset + per_page + 1]
+    elif head is not None and offset + per_page < len(head):  # the head is newest first too
+        rows = head[offset : offset + per_page + 1]
     else:
-        total = None
-        rows = head[offset : offset + per_page + 1]  # the head is newest first too
-        if offset + per_page >= len(head):
-            rows = list(matched.values_list("pk", "created_at")[offset : offset + per_page + 1])
+        rows = list(newest.values_list("pk", "created_at")[offset : offset + per_page + 1])
     ids = [pk for pk, _ in rows[:per_page]]
     by_id = Document.objects.select_related(*_HIT_RELATED).in_bulk(ids)
     documents = [by_id[pk] for pk in ids]

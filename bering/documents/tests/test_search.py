@@ -173,6 +173,9 @@ def test_more_index_matches_than_the_cap_but_few_visible_are_counted_and_ranked(
     page = selectors.document_search(executor.actor, selectors.SearchQuery(text="паводок"))
     assert page.total == 2 and not page.by_date
     assert [h.document.pk for h in page.hits] == [older.pk, newer.pk]
+    monkeypatch.setattr(selectors, "MATCH_CAP", 4)  # now all six are read from the index
+    page = selectors.document_search(executor.actor, selectors.SearchQuery(text="паводок"))
+    assert page.total == 2 and [h.document.pk for h in page.hits] == [older.pk, newer.pk]
     assert found(head, "паводок", order="date")[:2] == [newer.pk, older.pk]
     assert len(found(head, "паводок")) == len(closed) + 2
 
