@@ -42,7 +42,14 @@ MIGRATION_FILLED_MODELS = (
     "deadlines.CalendarDay",
     "documents.DocumentType",
     "appeals.Topic",
+    "publication.PublicationRule",
 )
+
+FTS_SHADOW_TABLES = tuple(
+    f"search_fts_{part}" for part in ("config", "data", "idx", "docsize", "content")
+)
+"""SQLite FTS5 keeps its bookkeeping in these tables from the moment it is created; the
+index's own rows are counted through the virtual table ``search_fts`` itself."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,7 @@ def tables_holding_data() -> list[str]:
     busy: list[str] = []
     with conn.cursor() as cursor:
         for table in sorted(conn.introspection.table_names(cursor)):
-            if table in filled:
+            if table in filled or table.startswith(FTS_SHADOW_TABLES):
                 continue
             cursor.execute(select("1", table, "LIMIT 1"))
             if cursor.fetchone() is not None:
