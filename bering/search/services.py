@@ -35,9 +35,12 @@ def _tokens(*texts: str) -> str:
 
 
 def _entry(kind: str, object_id: int, organization_id: int) -> SearchEntry:
-    entry, _ = SearchEntry.objects.get_or_create(
+    """The entry, locked: every writer locks the entry before its parts, so a file's
+    text arriving while the document's files change cannot deadlock with it."""
+    SearchEntry.objects.get_or_create(
         kind=kind, object_id=object_id, defaults={"organization_id": organization_id}
     )
+    entry = SearchEntry.objects.select_for_update().get(kind=kind, object_id=object_id)
     if entry.organization_id != organization_id:
         entry.organization_id = organization_id
     return entry
@@ -93,15 +96,17 @@ def parts_replace(
 
 def source_text(source: str, text_: str) -> int:
     """The text of ``source`` is ready: fill its parts and rebuild their entries."""
+    tokens = _tokens(text_)
     with transaction.atomic():
-        tokens = _tokens(text_)
-        entry_ids = list(
-            SearchPart.objects.filter(source=source).values_list("entry_id", flat=True)
+        entries = list(
+            SearchEntry.objects.select_for_update()
+            .filter(pk__in=SearchPart.objects.filter(source=source).values("entry_id"))
+            .order_by("pk")
         )
         SearchPart.objects.filter(source=source).update(tokens=tokens)
-        for entry in SearchEntry.objects.filter(pk__in=entry_ids):
+        for entry in entries:
             _rebuild(entry)
-    return len(entry_ids)
+    return len(entries)
 
 
 def _rebuild(entry: SearchEntry) -> None:
