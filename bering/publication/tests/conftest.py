@@ -37,6 +37,7 @@ def signed_act(
     access: str = Document.Access.GENERAL,
     data: bytes | None = None,
     register: bool = True,
+    name: str = "акт.pdf",
 ) -> Document:
     """An act written by ``author``, signed by ``signer`` and registered by ``registrar``."""
     ensure_regulations()
@@ -52,7 +53,7 @@ def signed_act(
         flow="outgoing",
         uploads=[
             document_services.Upload(
-                name="акт.pdf", stream=io.BytesIO(data if data is not None else act_pdf(title))
+                name=name, stream=io.BytesIO(data if data is not None else act_pdf(title))
             )
         ],
     )

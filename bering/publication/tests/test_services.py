@@ -158,3 +158,34 @@ def test_marks_cannot_change_while_the_act_is_public(published, act, executor):
 def test_an_outsider_cannot_unpublish(published, outsider):
     with pytest.raises(Forbidden):
         services.publication_unpublish(actor=outsider.actor, publication=published, reason="x")
+
+
+def test_a_docx_act_is_published_from_its_pdf_copy(
+    executor, head, registrar, django_capture_on_commit_callbacks
+):
+    from bering.files import samples
+
+    docx = samples.make_docx(BUDGET, "Утвердить характеристики бюджета. ТЕКСТ-ИЗ-DOCX-5521.")
+    with django_capture_on_commit_callbacks(execute=True):
+        act = signed_act(executor, head, registrar, data=docx, name="акт.docx")
+    main = selectors.main_file(act)
+    main.stored.refresh_from_db()
+    assert main.stored.kind == "docx" and main.stored.rendition_status == "done"
+    mark(executor, act)
+    publication = services.publication_publish(actor=registrar.actor, document=act)
+    text = pdf_facts.text(_bytes(publication.pdf), limit=100_000)
+    assert "ТЕКСТ-ИЗ-DOCX-5521" in text
+    assert "Опубликовано" in text
+    assert hashlib.sha256(_bytes(main.stored)).hexdigest() == publication.signed_sha256
+
+
+def test_a_docx_act_waits_for_its_pdf_copy(executor, head, registrar):
+    from bering.files import samples
+
+    act = signed_act(
+        executor, head, registrar, data=samples.make_docx(BUDGET, "Текст."), name="акт.docx"
+    )
+    mark(executor, act)
+    with pytest.raises(Conflict, match="not made yet"):
+        services.publication_publish(actor=registrar.actor, document=act)
+    assert services.publication_publish_due() == 0
