@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import truncatechars
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bering.core.errors import Forbidden, NotFound
@@ -184,6 +185,11 @@ class SearchPage:
         return self.total is None
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in the current time zone (what ``__date`` compares in)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _search_filtered(
     actor: Actor, query: SearchQuery, terms: list[Term], ids: list[int] | None
 ) -> QuerySet[Document]:
@@ -198,10 +204,10 @@ def _search_filtered(
         qs = qs.filter(status=query.status)
     if query.executor_id:
         qs = qs.filter(executor_id=query.executor_id)
-    if query.date_from:
-        qs = qs.filter(created_at__date__gte=query.date_from)
+    if query.date_from:  # a range on the column, so the newest-first walk starts and stops in it
+        qs = qs.filter(created_at__gte=_day_start(query.date_from))
     if query.date_to:
-        qs = qs.filter(created_at__date__lte=query.date_to)
+        qs = qs.filter(created_at__lt=_day_start(query.date_to + dt.timedelta(days=1)))
     if ids is not None:
         return qs.filter(pk__in=ids)
     sql, params = search_selectors.match_each_sql(indexing.KIND, terms, _DOCUMENT_ID)

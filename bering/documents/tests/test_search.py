@@ -134,6 +134,15 @@ def test_filters_narrow_and_the_order_is_by_relevance_or_date(registrar, executo
     assert found(registrar, "паводок") == [in_title.pk, in_body.pk]
     assert found(registrar, "паводок", executor_id=executor.employee.pk) == [in_title.pk]
     assert found(registrar, "паводок", date_from=dt.date(2026, 1, 1)) == [in_body.pk]
+
+    night = draft(registrar, "Ночная сводка о ледоходе")  # 01:00 of 1 January in Kamchatka
+    Document.objects.filter(pk=night.pk).update(
+        created_at=dt.datetime(2024, 12, 31, 13, 0, tzinfo=dt.UTC)
+    )
+    assert found(registrar, "ледоход", date_to=dt.date(2024, 12, 31)) == []
+    assert found(registrar, "ледоход", date_to=dt.date(2025, 1, 1)) == [night.pk]
+    assert found(registrar, "ледоход", date_from=dt.date(2025, 1, 1)) == [night.pk]
+    assert found(registrar, "ледоход", date_from=dt.date(2025, 1, 2)) == []
     assert found(registrar, "паводок", status="registered") == []
 
 
