@@ -16,12 +16,14 @@ orders, and prints p50/p95 with the load average beside them; then ``EXPLAIN
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -32,13 +34,16 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.models.expressions import RawSQL  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.generate import ABSENT, RARE  # noqa: E402
-from bering.documents import selectors  # noqa: E402
+from bench.generate import ABSENT, LOCAL, RARE  # noqa: E402
+from bering.documents import indexing, selectors  # noqa: E402
 from bering.documents.models import Document  # noqa: E402
 from bering.orgs.actor import Actor  # noqa: E402
 from bering.orgs.models import Employee  # noqa: E402
+from bering.search import selectors as search_selectors  # noqa: E402
+from bering.search import text as search_text  # noqa: E402
 
 COMMON = "ремонт"
 SECOND = "дорога"
@@ -70,8 +75,10 @@ def _percentile(times: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _timed(actor: Actor, text: str, order: str, page: int, repeat: int) -> tuple[str, str]:
-    query = selectors.SearchQuery(text=text, order=order)
+def _timed(
+    actor: Actor, text: str, filters: dict[str, Any], order: str, page: int, repeat: int
+) -> tuple[str, str]:
+    query = selectors.SearchQuery(text=text, order=order, **filters)
     result = selectors.document_search(actor, query, page=page)  # warm
     times = []
     for _ in range(repeat):
@@ -110,6 +117,27 @@ def _explain(actor: Actor, text: str, order: str) -> None:
                 print("   ", line)
 
 
+def _explain_subquery(actor: Actor, text: str) -> None:
+    """EXPLAIN of the head as it was before b0e8ee3: the index's match as a subquery."""
+    sql, params = search_selectors.match_sql(
+        indexing.KIND,
+        search_text.query_terms(text),
+        organization_ids=[actor.organization_id],
+    )
+    head = (
+        selectors.documents_visible(actor)
+        .filter(pk__in=RawSQL(sql, params))
+        .order_by("-created_at", "-id")
+        .values_list("pk", "created_at")[: selectors.MATCH_CAP + 1]
+    )
+    query, args = head.query.sql_with_params()
+    print(f"\n-- {text!r}, the head as a subquery (before b0e8ee3)")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, args)
+        for (line,) in cursor.fetchall():
+            print("   ", line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
@@ -130,6 +158,8 @@ def main() -> None:
     small_id, small_n = sizes[len(sizes) // 2]
     big, small = _actor(big_id), _actor(small_id)
     print(f"{connection.vendor}, {total} documents; load average {_load()}")
+    today = dt.date.today()
+    month_ago, days_ago = today - dt.timedelta(days=30), today - dt.timedelta(days=2)
     rows = []
     for actor in (big, small):
         number = list(
@@ -143,26 +173,26 @@ def main() -> None:
             (
                 actor,
                 [
-                    ("common word", COMMON),
-                    ("two common words", f"{COMMON} {SECOND}"),
-                    ("rare word", rare),
-                    ("common + rare", f"{COMMON} {rare}"),
-                    ("registration number", number),
-                    ("date", DATE),
-                    ("absent word", ABSENT),
+                    ("common word", COMMON, {}),
+                    ("two common words", f"{COMMON} {SECOND}", {}),
+                    ("rare word", rare, {}),
+                    ("common elsewhere, rare here", LOCAL, {}),
+                    ("common + rare", f"{COMMON} {rare}", {}),
+                    ("registration number", number, {}),
+                    ("date", DATE, {}),
+                    ("absent word", ABSENT, {}),
+                    ("common word, drafts", COMMON, {"status": "draft"}),
+                    ("common word, last 30 days", COMMON, {"date_from": month_ago}),
+                    ("common word, last 2 days", COMMON, {"date_from": days_ago}),
                 ],
             )
         )
-    print(
-        "\n| actor | query | found | order | page | p50 ms | p95 ms | hits | load 1/5/15 |\n"
-        "|---|---|---|---|---|---|---|---|---|"
-    )
     labels = (f"big org ({big_n})", f"small org ({small_n})")
     for label, (actor, queries) in zip(labels, rows, strict=True):
-        for name, text in queries:
+        for name, text, filters in queries:
             for order in ("relevance", "date"):
                 for page in (1, args.deep):
-                    found, figures = _timed(actor, text, order, page, args.repeat)
+                    found, figures = _timed(actor, text, filters, order, page, args.repeat)
                     print(
                         f"| {label} | {name} «{text}» | {found} | {order} | {page} "
                         f"| {figures} | {_load()} |",
@@ -171,7 +201,9 @@ def main() -> None:
     if args.no_explain:
         return
     rare = rows[0][1][2][1]
-    for text in (rare, COMMON):
+    for text in (rare, LOCAL, COMMON):
+        _explain_subquery(big, text)
+    for text in (rare, LOCAL, COMMON):
         for order in ("relevance", "date"):
             _explain(big, text, order)
 
