@@ -3,11 +3,11 @@ registration, orders by the registrar (decision 0018). Edited in the admin later
 
 from django.db import migrations
 
-RULES = {"normative-act": "auto", "decree": "auto", "order": "manual"}
 
 
 def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
     from bering.documents.reference import DOCUMENT_TYPES
+    from bering.publication.reference import RULES
 
     DocumentType = apps.get_model("documents", "DocumentType")
     PublicationRule = apps.get_model("publication", "PublicationRule")

@@ -18,6 +18,7 @@ from bering.files import samples
 from bering.orgs.tests.factories import PASSWORD
 from bering.publication import services
 from bering.publication.models import Publication
+from bering.publication.reference import ensure_publication_rules
 
 BUDGET = "О бюджете Камчатского края на 2027 год"
 BODY = "Утвердить основные характеристики краевого бюджета. Дефицит покрыть заимствованиями."
@@ -41,6 +42,7 @@ def signed_act(
 ) -> Document:
     """An act written by ``author``, signed by ``signer`` and registered by ``registrar``."""
     ensure_regulations()
+    ensure_publication_rules()  # a transactional test before this one flushed the migration's
     draft = document_services.document_create(
         actor=author.actor,
         card=document_services.Card(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from importlib import import_module
 
 import pytest
 from django.core.management import call_command
@@ -11,12 +12,22 @@ from django.db import connection
 from bering.audit.models import AuditEvent
 from bering.publication import services
 from bering.publication.models import Publication, PublicationRule
+from bering.publication.reference import ensure_publication_rules
 from bering.publication.tests.conftest import mark, signed_act
 
 
-def test_the_seeded_rules(db):
+def test_the_migration_seeds_the_rules_and_keeps_edited_ones(db):
+    from django.apps import apps
+
+    seed = import_module("bering.publication.migrations.0002_seed_rules").seed
+    PublicationRule.objects.all().delete()
+    seed(apps, None)
     rules = dict(PublicationRule.objects.values_list("doc_type__code", "mode"))
     assert rules == {"normative-act": "auto", "decree": "auto", "order": "manual"}
+    PublicationRule.objects.filter(doc_type__code="order").update(mode="auto")
+    seed(apps, None)
+    ensure_publication_rules()
+    assert PublicationRule.objects.get(doc_type__code="order").mode == "auto"
 
 
 def test_the_command_publishes_marked_acts_of_auto_types_only(executor, head, registrar, capsys):

@@ -18,6 +18,7 @@ from bering.orgs.actor import Actor
 from bering.orgs.models import Employee, Organization
 from bering.publication import services as publication
 from bering.publication.models import Publication
+from bering.publication.reference import ensure_publication_rules
 from bering.web.demo.seed import clock_at
 
 ACTS = [
@@ -51,6 +52,7 @@ def run() -> None:
     journal = Journal.objects.filter(organization=government, flow="outgoing").first()
     if journal is None:
         return
+    ensure_publication_rules()
     decree = DocumentType.objects.get(code="decree")
     now = timezone.now()
     for title, body, days_ago in ACTS:
