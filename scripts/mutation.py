@@ -77,7 +77,13 @@ MODULES: dict[str, list[str]] = {
         "bering/approvals/tests/test_mutation_kills_app2.py",
         "bering/approvals/tests/test_workflow.py",
     ],
-    "bering/assignments/selectors.py": ["bering/assignments/tests"],
+    "bering/assignments/selectors.py": [
+        "bering/assignments/tests/test_mutation_kills_asg.py",
+        "bering/assignments/tests/test_services.py",
+        "bering/assignments/tests/test_self_control.py",
+        "bering/assignments/tests/test_draft_due.py",
+        "bering/assignments/tests/test_views.py",
+    ],
     "bering/assignments/services/resolutions.py": [
         "bering/assignments/tests/test_services.py",
         "bering/assignments/tests/test_self_control.py",

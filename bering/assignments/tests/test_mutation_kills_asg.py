@@ -5,14 +5,17 @@ Each test asserts what a user sees: the refusal, the status, who is told, the ev
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
-from bering.assignments import services
+from bering.assignments import selectors, services
 from bering.assignments.models import Assignment, Extension, Resolution
-from bering.assignments.tests.factories import incoming, issued, spec
-from bering.core.errors import Conflict, ValidationFailed
+from bering.assignments.tests.factories import incoming, issued, pdf, spec
+from bering.core.errors import Conflict, NotFound, ValidationFailed
+from bering.documents import services as document_services
 from bering.documents.models import Document
+from bering.documents.tests.factories import JournalFactory, doc_type
 from bering.notifications.models import Notification
 from bering.orgs.tests.factories import EmployeeFactory
 from conftest import Persona
@@ -221,3 +224,129 @@ def test_an_extension_is_decided_once(shared: Resolution, head: Persona, executo
         services.extension_decide(actor=head.actor, extension=ext, grant=False, note="Передумал")
     ext.refresh_from_db()
     assert ext.status == Extension.Status.GRANTED
+
+
+# --- Selectors ------------------------------------------------------------------------
+
+
+def test_each_getter_gives_the_asked_row_and_hides_a_restricted_document(
+    registrar: Persona, head: Persona, executor: Persona
+) -> None:
+    secret = incoming(registrar, access="restricted", allowed=[head.employee])
+    first = issued(head, secret, executor.employee)
+    second = issued(head, secret, executor.employee)
+    item = second.assignments.get()
+    services.report_submit(actor=executor.actor, assignment=first.assignments.get(), text="Ранее")
+    report = services.report_submit(actor=executor.actor, assignment=item, text="Готово")
+    ext = _ask(executor, first.assignments.get())
+    later = _ask(executor, item)
+    seer = executor.actor  # named on the document by the resolution
+    assert selectors.resolution_get_for_user(seer, second.pk).pk == second.pk
+    assert selectors.assignment_get_for_user(seer, item.pk).pk == item.pk
+    assert selectors.report_get_for_user(seer, report.pk).pk == report.pk
+    assert selectors.extension_get_for_user(seer, later.pk).pk == later.pk
+    assert selectors.extension_get_for_user(seer, ext.pk).pk == ext.pk
+    colleague = Persona(EmployeeFactory(organization=head.org))  # same organization, not named
+    for get, pk in (
+        (selectors.resolution_get_for_user, second.pk),
+        (selectors.assignment_get_for_user, item.pk),
+        (selectors.report_get_for_user, report.pk),
+        (selectors.extension_get_for_user, later.pk),
+    ):
+        with pytest.raises(NotFound):
+            get(colleague.actor, pk)
+
+
+def test_on_control_the_responsible_takes_co_executors_reports_nobody_else_sees_them(
+    letter: Document, registrar: Persona, head: Persona, executor: Persona
+) -> None:
+    co = Persona(EmployeeFactory(organization=head.org))
+    other_co = Persona(EmployeeFactory(organization=head.org))
+    resolution = issued(head, letter, executor.employee, co.employee, other_co.employee)
+    co_item = resolution.assignments.get(executor=co.employee)
+    services.report_submit(actor=co.actor, assignment=co_item, text="Справка готова")
+    (row,) = selectors.assignments_on_control(executor.actor)
+    assert row.assignment.pk == co_item.pk
+    assert row.actions.decide_report
+    (node,) = selectors.resolution_tree(executor.actor, letter)
+    takes = {r.assignment.executor_id: r.actions.decide_report for r in node.rows}
+    assert takes == {executor.employee.pk: False, co.employee.pk: True, other_co.employee.pk: False}
+    assert [r.assignment.executor_id for r in selectors.assignments_on_control(head.actor)] == [
+        executor.employee.pk
+    ]
+    for bystander in (other_co, co, registrar):
+        assert selectors.assignments_on_control(bystander.actor) == []
+
+
+def test_awaiting_resolution_lists_this_organizations_documents_without_one(
+    letter: Document, registrar: Persona, head: Persona, executor: Persona, outsider: Persona
+) -> None:
+    waiting = incoming(registrar, number="126-ОД")
+    foreign = incoming(outsider, number="7-ОД")
+    issued(head, letter, executor.employee)
+    memo = _draft_of(registrar, "memo", "internal")  # an internal draft: not registered yet
+    sent = document_services.document_register(
+        actor=registrar.actor,
+        document=_draft_of(registrar, "outgoing-letter", "outgoing"),
+        journal=JournalFactory(
+            organization=registrar.org, flow="outgoing", index="02", template="{index}/{seq}"
+        ),
+    )
+    listed = list(selectors.awaiting_resolution(head.actor))
+    assert waiting in listed
+    assert letter not in listed
+    assert foreign not in listed
+    assert memo not in listed
+    assert sent.status == Document.Status.REGISTERED
+    assert sent not in listed  # outgoing: no resolution is given on it
+
+
+def _draft_of(registrar: Persona, code: str, flow: str) -> Document:
+    return document_services.document_create(
+        actor=registrar.actor,
+        card=document_services.Card(doc_type=doc_type(code), title="Записка", addressee="Минобр"),
+        flow=flow,
+        uploads=[document_services.Upload(name="записка.pdf", stream=io.BytesIO(pdf()))],
+    )
+
+
+def test_the_tree_shows_this_documents_resolutions_and_a_drafts_date_if_confirmed_now(
+    letter: Document, registrar: Persona, head: Persona, executor: Persona, controller: Persona
+) -> None:
+    issued(head, letter, executor.employee, controller.employee)
+    _draft(registrar, letter, head, executor)
+    issued(head, incoming(registrar, number="126-ОД"), executor.employee)  # another document
+    active, draft = selectors.resolution_tree(head.actor, letter)
+    assert active.responsible_id == executor.employee.pk
+    assert active.draft is None
+    assert draft.resolution.status == Resolution.Status.DRAFT
+    assert draft.draft is not None
+
+
+def test_the_head_sees_the_drafts_prepared_for_them_and_the_extensions_to_decide(
+    letter: Document, registrar: Persona, head: Persona, executor: Persona
+) -> None:
+    other_head = Persona(EmployeeFactory(organization=head.org, is_head=True))
+    mine = _draft(registrar, letter, head, executor)
+    _draft(registrar, letter, other_head, executor)
+    issued(head, incoming(registrar, number="126-ОД"), executor.employee)  # active, not a draft
+    assert list(selectors.drafts_for_head(head.actor)) == [mine]
+    resolution = issued(head, incoming(registrar, number="127-ОД"), executor.employee)
+    item = resolution.assignments.get()
+    decided = _ask(executor, item)
+    services.extension_decide(actor=head.actor, extension=decided, grant=False, note="Нет")
+    waiting = _ask(executor, item)
+    assert list(selectors.extensions_to_decide(head.actor)) == [waiting]
+    assert list(selectors.extensions_to_decide(other_head.actor)) == []
+
+
+def test_a_drafts_due_date_is_counted_from_the_moment_asked(
+    letter: Document, registrar: Persona, head: Persona, executor: Persona
+) -> None:
+    draft = Resolution.objects.select_related("organization").get(
+        pk=_draft(registrar, letter, head, executor).pk
+    )
+    now = selectors.draft_due_of(draft)
+    later = selectors.draft_due_of(draft, now=draft.created_at + dt.timedelta(days=60))
+    assert now.today is not None and later.today is not None
+    assert later.today.at > now.today.at + dt.timedelta(days=50)
