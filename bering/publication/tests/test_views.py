@@ -35,6 +35,8 @@ def test_author_marks_registrar_publishes_and_unpublishes_through_the_pages(
     assert f"/publication/documents/{act.pk}/publish/" not in page
     executor.client().post(f"/publication/documents/{act.pk}/mark/", {"to_publish": "on"})
     client = registrar.client()
+    waiting = client.get("/publication/").content.decode()
+    assert f"/publication/documents/{act.pk}/" in waiting.split('data-list="candidates"')[1]
     page = client.get(f"/publication/documents/{act.pk}/").content.decode()
     assert f"/publication/documents/{act.pk}/publish/" in page
     client.post(f"/publication/documents/{act.pk}/publish/")
