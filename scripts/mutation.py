@@ -95,7 +95,10 @@ MODULES: dict[str, list[str]] = {
         "bering/assignments/tests/test_due_limit.py",
         "bering/assignments/tests/test_mutation_kills_asg.py",
     ],
-    "bering/exchange/services.py": ["bering/exchange/tests"],
+    "bering/exchange/services.py": [
+        "bering/exchange/tests/test_mutation_kills_asg.py",
+        "bering/exchange/tests/test_services.py",
+    ],
     "bering/approvals/services/signing.py": [
         "bering/approvals/tests/test_mutation_kills_app.py",
         "bering/approvals/tests/test_workflow.py",
