@@ -132,6 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_bering{env('BERING_TEST_DB_SUFFIX')}"}
+    # JIT compiling cost 150 ms of a 156 ms search whose estimate was wrong (bench/RESULTS.md,
+    # search): the web's queries are short, so it is off unless configured.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit={env('BERING_PG_JIT', 'off')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------
