@@ -72,7 +72,11 @@ MODULES: dict[str, list[str]] = {
         "bering/documents/tests/test_pickers.py",
         "bering/documents/tests/test_views.py",
     ],
-    "bering/exchange/selectors.py": ["bering/exchange/tests"],
+    "bering/exchange/selectors.py": [
+        "bering/exchange/tests/test_mutation_kills_asg.py",
+        "bering/exchange/tests/test_services.py",
+        "bering/exchange/tests/test_views.py",
+    ],
     "bering/approvals/selectors.py": [
         "bering/approvals/tests/test_mutation_kills_app2.py",
         "bering/approvals/tests/test_workflow.py",

@@ -5,17 +5,19 @@ user sees: the refusal, the status, who is told, the event."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+import weasyprint
 from django.utils.translation import gettext as _
 
 from bering.audit.models import AuditEvent
-from bering.core.errors import Conflict, ValidationFailed
+from bering.core.errors import Conflict, NotFound, ValidationFailed
 from bering.documents import selectors as document_selectors
 from bering.documents import services as document_services
 from bering.documents.models import Document, DocumentType, Flow
 from bering.documents.tests.factories import JournalFactory, doc_type
-from bering.exchange import services
+from bering.exchange import selectors, services
 from bering.exchange.models import Delivery
 from bering.exchange.tests.factories import outgoing
 from bering.notifications.models import Notification
@@ -35,6 +37,11 @@ def letter(registrar: Persona) -> Document:
 def third(db: None) -> Persona:
     org = OrganizationFactory(short_name="Минфин", name="Министерство финансов КК", code="MF")
     return Persona(EmployeeFactory(organization=org, is_registrar=True))
+
+
+def _pdf() -> bytes:
+    data: bytes = weasyprint.HTML(string="<p>Ответ</p>").write_pdf()
+    return data
 
 
 def _send(registrar: Persona, letter: Document, *orgs: Organization) -> list[Delivery]:
@@ -202,3 +209,99 @@ def test_a_refused_delivery_says_refused_and_a_withdrawn_one_withdrawn(
                 actor=who.actor, delivery=delivery, journal=JournalFactory(organization=who.org)
             )
         assert str(exc.value) == message
+
+
+# --- Selectors ------------------------------------------------------------------------
+
+
+def test_the_delivery_getters_give_the_asked_delivery_to_its_registrars_only(
+    letter: Document, registrar: Persona, outsider: Persona
+) -> None:
+    (first,) = _send(registrar, letter, outsider.org)
+    (second,) = _send(registrar, outgoing(registrar, title="Второе"), outsider.org)
+    assert selectors.delivery_get_for_user(outsider.actor, second.pk).pk == second.pk
+    assert selectors.delivery_get_for_sender(registrar.actor, second.pk).pk == second.pk
+    assert selectors.delivery_get_for_user(outsider.actor, first.pk).pk == first.pk
+    assert selectors.delivery_get_for_sender(registrar.actor, first.pk).pk == first.pk
+    clerk = Persona(EmployeeFactory(organization=outsider.org))  # the addressee's, no registrar
+    with pytest.raises(NotFound):
+        selectors.delivery_get_for_user(clerk.actor, second.pk)
+
+
+def test_the_sender_sees_this_documents_deliveries_and_dispatches_only(
+    letter: Document, registrar: Persona, outsider: Persona
+) -> None:
+    outside = [services.ExternalAddressee(name="ООО «Камчатэнерго»")]
+    services.document_send(
+        actor=registrar.actor,
+        document=letter,
+        addressee_org_ids=[outsider.org.pk],
+        external_addressees=outside,
+    )
+    other = outgoing(registrar, title="Второе")
+    later = services.document_send(
+        actor=registrar.actor,
+        document=other,
+        addressee_org_ids=[outsider.org.pk],
+        external_addressees=outside,
+    )
+    statuses = selectors.deliveries_of_document(registrar.actor, letter)
+    assert [s.delivery.document_id for s in statuses] == [letter.pk]
+    assert [d.document_id for d in selectors.dispatches_of_document(registrar.actor, letter)] == [
+        letter.pk
+    ]
+    (dispatch,) = later.dispatches
+    assert selectors.dispatch_get_for_user(registrar.actor, dispatch.pk).pk == dispatch.pk
+    earlier = selectors.dispatches_of_document(registrar.actor, letter).get()
+    assert selectors.dispatch_get_for_user(registrar.actor, earlier.pk).pk == earlier.pk
+
+
+def test_the_sender_sees_how_far_each_addressee_got(
+    letter: Document, registrar: Persona, outsider: Persona, third: Persona
+) -> None:
+    _send(registrar, letter, outsider.org, third.org)
+    answered = services.delivery_register(
+        actor=outsider.actor,
+        delivery=Delivery.objects.get(document=letter, addressee=outsider.org),
+        journal=JournalFactory(organization=outsider.org),
+    )
+    services.delivery_register(
+        actor=third.actor,
+        delivery=Delivery.objects.get(document=letter, addressee=third.org),
+        journal=JournalFactory(organization=third.org),
+    )
+
+    def progress() -> dict[int, str]:
+        return {
+            s.delivery.addressee_id: s.progress
+            for s in selectors.deliveries_of_document(registrar.actor, letter)
+        }
+
+    assert progress() == {outsider.org.pk: "", third.org.pk: ""}
+    reply = document_services.document_create(
+        actor=outsider.actor,
+        card=document_services.Card(
+            doc_type=doc_type("outgoing-letter"),
+            title="Ответ",
+            addressee="Минздрав",
+            in_reply_to=answered,
+        ),
+        flow="outgoing",
+        uploads=[document_services.Upload(name="ответ.pdf", stream=io.BytesIO(_pdf()))],
+    )
+    assert progress() == {outsider.org.pk: "report_prepared", third.org.pk: ""}
+    document_services.document_register(
+        actor=outsider.actor,
+        document=reply,
+        journal=JournalFactory(
+            organization=outsider.org, flow="outgoing", index="02", template="{index}/{seq}"
+        ),
+    )
+    assert progress() == {outsider.org.pk: "answered", third.org.pk: ""}
+
+
+def test_addressees_offered_are_the_other_organizations_in_the_system(
+    registrar: Persona, outsider: Persona, third: Persona
+) -> None:
+    Organization.objects.filter(pk=third.org.pk).update(is_active=False)
+    assert list(selectors.addressee_choices(registrar.actor)) == [outsider.org]
