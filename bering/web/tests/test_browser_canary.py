@@ -192,7 +192,7 @@ def test_no_canary_runs_in_chromium(
 def htmx_swaps(page: Page, base: str, watch: Watch) -> None:
     """Pages swapped in by htmx: the search results and each boosted menu link."""
     page.goto(f"{base}/documents/")
-    search = page.locator("input[name=q]")
+    search = page.locator("form.filters input[name=q]")
     search.fill(canary.canary("swap.q"))
     with page.expect_response(lambda r: "/documents/?" in r.url):
         search.press("Enter")
