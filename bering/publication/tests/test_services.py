@@ -55,7 +55,7 @@ def test_restricted_acts_are_never_published(executor, head, registrar):
     with pytest.raises(Forbidden):
         mark(executor, act)
     facts = selectors.facts_for(act)
-    assert "never published" in str(services.permissions.refusals(act, facts)[0])
+    assert "не публикуются никогда" in str(services.permissions.refusals(act, facts)[0])
     with pytest.raises(Conflict):
         services.publication_publish(actor=registrar.actor, document=act)
     assert not Publication.objects.exists()
@@ -63,7 +63,7 @@ def test_restricted_acts_are_never_published(executor, head, registrar):
 
 def test_personal_data_without_a_redacted_copy_is_never_published(act, executor, registrar):
     mark(executor, act, personal_data=True)
-    with pytest.raises(Conflict, match="personal data"):
+    with pytest.raises(Conflict, match="персональные данные"):
         services.publication_publish(actor=registrar.actor, document=act)
     assert act not in selectors.candidates(act.organization_id)
     assert not Publication.objects.exists()
@@ -118,13 +118,13 @@ def test_the_author_and_a_registrar_mark_others_do_not(act, executor, registrar,
 def test_unmarked_unsigned_or_unregistered_acts_are_not_published(executor, head, registrar):
     unregistered = signed_act(executor, head, registrar, register=False)
     mark(executor, unregistered)
-    with pytest.raises(Conflict, match="not registered"):
+    with pytest.raises(Conflict, match="не зарегистрирован"):
         services.publication_publish(actor=registrar.actor, document=unregistered)
     unmarked = signed_act(executor, head, registrar)
-    with pytest.raises(Conflict, match="not marked"):
+    with pytest.raises(Conflict, match="не отмечен"):
         services.publication_publish(actor=registrar.actor, document=unmarked)
     letter = signed_act(executor, head, registrar, code="outgoing-letter")
-    with pytest.raises(Conflict, match="not published"):
+    with pytest.raises(Conflict, match="этого вида не публикуются"):
         services.publication_publish(actor=registrar.actor, document=letter)
 
 
@@ -146,7 +146,7 @@ def test_unpublishing_needs_a_reason_is_audited_and_a_republication_is_a_new_row
     again = services.publication_publish(actor=registrar.actor, document=act)
     assert again.pk != published.pk
     assert Publication.objects.filter(document=act).count() == 2
-    with pytest.raises(Conflict, match="already"):
+    with pytest.raises(Conflict, match="уже опубликован"):
         services.publication_publish(actor=registrar.actor, document=act)
 
 
@@ -186,6 +186,6 @@ def test_a_docx_act_waits_for_its_pdf_copy(executor, head, registrar):
         executor, head, registrar, data=samples.make_docx(BUDGET, "Текст."), name="акт.docx"
     )
     mark(executor, act)
-    with pytest.raises(Conflict, match="not made yet"):
+    with pytest.raises(Conflict, match="ещё не готова"):
         services.publication_publish(actor=registrar.actor, document=act)
     assert services.publication_publish_due() == 0
