@@ -61,10 +61,23 @@ MODULES: dict[str, list[str]] = {
         "bering/assignments/tests/test_mutation_kills.py",
         "bering/assignments/tests/test_services.py",
     ],
-    "bering/reports/permissions.py": ["bering/reports/tests"],
-    "bering/deadlines/permissions.py": ["bering/deadlines/tests"],
-    "bering/orgs/permissions.py": ["bering/orgs/tests"],
-    "bering/appeals/permissions.py": ["bering/appeals/tests"],
+    "bering/reports/permissions.py": [
+        "bering/reports/tests/test_mutation_kills_asg.py",
+        "bering/reports/tests/test_discipline.py",
+    ],
+    "bering/deadlines/permissions.py": [
+        "bering/deadlines/tests/test_mutation_kills_asg.py",
+        "bering/deadlines/tests/test_views.py",
+    ],
+    "bering/orgs/permissions.py": [
+        "bering/orgs/tests/test_mutation_kills_asg.py",
+        "bering/orgs/tests/test_staff.py",
+    ],
+    "bering/appeals/permissions.py": [
+        "bering/appeals/tests/test_mutation_kills_asg.py",
+        "bering/appeals/tests/test_views.py",
+        "bering/appeals/tests/test_services.py",
+    ],
     "bering/documents/selectors.py": [
         "bering/documents/tests/test_mutation_kills.py",
         "bering/documents/tests/test_mutation_kills_m1.py",
