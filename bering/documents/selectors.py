@@ -59,19 +59,45 @@ class DocumentFilter:
     text: str = ""
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in the current time zone (what ``__date`` compares in)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _card_filtered(
+    qs: QuerySet[Document],
+    *,
+    doc_type_id: int | None,
+    status: str | None,
+    flow: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> QuerySet[Document]:
+    """The list's and the search's filters. The period is a range on ``created_at`` (local
+    days), so a newest-first walk of the index starts and stops in it."""
+    if doc_type_id:
+        qs = qs.filter(doc_type_id=doc_type_id)
+    if status:
+        qs = qs.filter(status=status)
+    if flow:
+        qs = qs.filter(flow=flow)
+    if date_from:
+        qs = qs.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(created_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    return qs
+
+
 def document_list(actor: Actor, flt: DocumentFilter) -> QuerySet[Document]:
     """The "my documents" list: visible documents matching the filter, newest first."""
-    qs = documents_visible(actor).select_related("doc_type", "author__user")
-    if flt.doc_type_id:
-        qs = qs.filter(doc_type_id=flt.doc_type_id)
-    if flt.status:
-        qs = qs.filter(status=flt.status)
-    if flt.flow:
-        qs = qs.filter(flow=flt.flow)
-    if flt.date_from:
-        qs = qs.filter(created_at__date__gte=flt.date_from)
-    if flt.date_to:
-        qs = qs.filter(created_at__date__lte=flt.date_to)
+    qs = _card_filtered(
+        documents_visible(actor).select_related("doc_type", "author__user"),
+        doc_type_id=flt.doc_type_id,
+        status=flt.status,
+        flow=flt.flow,
+        date_from=flt.date_from,
+        date_to=flt.date_to,
+    )
     if flt.number:
         qs = qs.filter(reg_number__icontains=flt.number.strip())
     if flt.text.strip():
@@ -185,29 +211,21 @@ class SearchPage:
         return self.total is None
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    """The first instant of ``day`` in the current time zone (what ``__date`` compares in)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _search_filtered(
     actor: Actor, query: SearchQuery, terms: list[Term], ids: list[int] | None
 ) -> QuerySet[Document]:
     """Visible documents matching the filters and the words: ``ids`` when few, else
     each row tested (to be read newest first, a page at a time)."""
-    qs = documents_visible(actor)
-    if query.flow:
-        qs = qs.filter(flow=query.flow)
-    if query.doc_type_id:
-        qs = qs.filter(doc_type_id=query.doc_type_id)
-    if query.status:
-        qs = qs.filter(status=query.status)
+    qs = _card_filtered(
+        documents_visible(actor),
+        doc_type_id=query.doc_type_id,
+        status=query.status,
+        flow=query.flow,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
     if query.executor_id:
         qs = qs.filter(executor_id=query.executor_id)
-    if query.date_from:  # a range on the column, so the newest-first walk starts and stops in it
-        qs = qs.filter(created_at__gte=_day_start(query.date_from))
-    if query.date_to:
-        qs = qs.filter(created_at__lt=_day_start(query.date_to + dt.timedelta(days=1)))
     if ids is not None:
         return qs.filter(pk__in=ids)
     sql, params = search_selectors.match_each_sql(indexing.KIND, terms, _DOCUMENT_ID)
