@@ -78,6 +78,11 @@ MODULES: dict[str, list[str]] = {
         "bering/appeals/tests/test_views.py",
         "bering/appeals/tests/test_services.py",
     ],
+    "bering/publication/permissions.py": [
+        "bering/publication/tests/test_mutation_kills.py",
+        "bering/publication/tests/test_services.py",
+        "bering/publication/tests/test_views.py",
+    ],
     "bering/documents/selectors.py": [
         "bering/documents/tests/test_mutation_kills.py",
         "bering/documents/tests/test_mutation_kills_m1.py",
