@@ -34,6 +34,8 @@ from bering.orgs.current import require_actor
 
 PAGE_SIZE = 25
 SEARCH_PAGE_SIZE = 8
+MAX_SEARCH_PAGE = 10_000
+"""The API's limit too: past it an offset would overflow the database's integer."""
 """Hits per page: each carries a snippet, and «ещё» must stay under 10 KB on a slow link."""
 ZOOMS = ("fit", "50", "100", "150", "200")
 
@@ -69,7 +71,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, organization_id=actor.organization_id)
     query = form.to_query() if "q" in request.GET else None
     try:
-        number = max(1, int(request.GET.get("page", "1")))
+        number = min(max(1, int(request.GET.get("page", "1"))), MAX_SEARCH_PAGE)
     except ValueError:
         number = 1
     result = (

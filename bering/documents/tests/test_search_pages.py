@@ -137,3 +137,13 @@ def test_a_page_of_long_hits_stays_small_for_a_slow_link(registrar):
         reverse("documents:search"), {"q": "паводок", "page": "1"}, HTTP_HX_REQUEST="true"
     )
     assert len(rows.content) < 10_000, len(rows.content)
+
+
+def test_a_page_number_out_of_range_is_a_page_not_an_error(registrar, monkeypatch):
+    for n in range(3):
+        draft(registrar, f"О паводке {n}")
+    monkeypatch.setattr(selectors, "MATCH_CAP", 1)  # the newest-first walk, with an OFFSET
+    client = registrar.client()
+    for page in ("0", "-3", "x", "99999999999999999999999", "1e9"):
+        response = client.get(reverse("documents:search"), {"q": "паводок", "page": page})
+        assert response.status_code == 200, page
