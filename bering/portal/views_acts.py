@@ -106,6 +106,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             "to": _date(p, p.unpublished_at),
             "reason": p.unpublish_reason,
             "pk": p.pk,
+            "is_this": p.pk == publication.pk,
         }
         for p in selectors.publications_of(publication.document)
     ]

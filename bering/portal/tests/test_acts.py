@@ -133,3 +133,13 @@ def test_the_atom_feeds_list_the_act(published, client, education):
 def test_the_public_side_shows_only_what_was_published(published, client):
     Publication.objects.update(title="x")  # nothing but the publication rows is read
     assert BUDGET not in client.get(f"/acts/{published.pk}/").content.decode()
+
+
+def test_a_republished_act_links_its_earlier_periods_but_not_itself(published, registrar, client):
+    services.publication_unpublish(actor=registrar.actor, publication=published, reason="Ошибка")
+    again = services.publication_publish(actor=registrar.actor, document=published.document)
+    page = client.get(f"/acts/{again.pk}/").content.decode()
+    assert f'href="/acts/{published.pk}/"' in page
+    assert f'href="/acts/{again.pk}/"' not in page
+    old = client.get(f"/acts/{published.pk}/").content.decode()
+    assert f'href="/acts/{again.pk}/"' in old and f'href="/acts/{published.pk}/"' not in old
