@@ -35,7 +35,7 @@ from bering.files import samples
 from bering.orgs import services as orgs
 from bering.orgs.actor import Actor
 from bering.orgs.models import Employee, Organization, Substitution
-from bering.web.demo import data
+from bering.web.demo import data, texts
 from bering.web.demo.data import Body, Person
 
 SEED = 2026
@@ -132,12 +132,12 @@ class _Names:
     def person(self, position: str, department: str = "") -> Person:
         while True:
             female = self.rng.random() < 0.6  # the civil service of the region is mostly women
-            last = self.rng.choice(data.MALE_LAST)
-            father = self.rng.choice(data.FATHERS)
+            last = self.rng.choice(texts.MALE_LAST)
+            father = self.rng.choice(texts.FATHERS)
             if female:
-                last, first, middle = last + "а", self.rng.choice(data.FEMALE_FIRST), father[1]
+                last, first, middle = last + "а", self.rng.choice(texts.FEMALE_FIRST), father[1]
             else:
-                first, middle = self.rng.choice(data.MALE_FIRST), father[0]
+                first, middle = self.rng.choice(texts.MALE_FIRST), father[0]
             if (last, first) not in self.used:
                 self.used.add((last, first))
                 return Person(last, first, middle, position, department)
@@ -298,7 +298,7 @@ def _upload(name: str, content: bytes) -> documents.Upload:
 
 def _scan(title: str, correspondent: str, number: str, date: dt.date) -> bytes:
     """The scan of an incoming letter: the correspondent's letterhead, number and date."""
-    body = data.BODY.format(title=title)
+    body = texts.BODY.format(title=title)
     return samples.make_pdf(title, body, letterhead=correspondent, number=number, date=date)
 
 
@@ -312,12 +312,12 @@ def _make_incoming(
 ) -> Document:
     appeal = not restricted and rng.random() < 0.12
     if restricted:
-        title, correspondent = rng.choice(data.RESTRICTED_TITLES), rng.choice(data.CORRESPONDENTS)
+        title, correspondent = rng.choice(texts.RESTRICTED_TITLES), rng.choice(texts.CORRESPONDENTS)
     elif appeal:
-        title, correspondent = rng.choice(data.APPEAL_TITLES), rng.choice(data.CITIZENS)
+        title, correspondent = rng.choice(texts.APPEAL_TITLES), rng.choice(texts.CITIZENS)
     else:
-        title = rng.choice(data.INCOMING_TITLES)
-        correspondent = rng.choice(data.CORRESPONDENTS)
+        title = rng.choice(texts.INCOMING_TITLES)
+        correspondent = rng.choice(texts.CORRESPONDENTS)
     today = clock.now().astimezone(TZ).date()
     their_date = today - dt.timedelta(days=rng.randint(1, 6))
     their_number = "" if appeal else _their_number(rng)
@@ -359,9 +359,9 @@ def _make_outgoing(
     roll = rng.random()
     code = "decree" if roll < 0.1 else "agreement" if roll < 0.18 else "outgoing-letter"
     titles = {
-        "decree": data.DECREE_TITLES,
-        "agreement": data.AGREEMENT_TITLES,
-        "outgoing-letter": data.OUTGOING_TITLES,
+        "decree": texts.DECREE_TITLES,
+        "agreement": texts.AGREEMENT_TITLES,
+        "outgoing-letter": texts.OUTGOING_TITLES,
     }[code]
     title = rng.choice(titles)
     author = _pick_executor(rng, org)
@@ -369,14 +369,14 @@ def _make_outgoing(
     if reply_to is not None and code == "outgoing-letter":
         title = f"{title} (на № {reply_to.correspondent_number or reply_to.reg_number})"
     letter = samples.make_docx(
-        title, data.BODY.format(title=title), letterhead=org.organization.name
+        title, texts.BODY.format(title=title), letterhead=org.organization.name
     )
     draft = documents.document_create(
         actor=org.actor(author),
         card=documents.Card(
             doc_type=types[code],
             title=title,
-            addressee=reply_to.correspondent if reply_to else rng.choice(data.ADDRESSEES),
+            addressee=reply_to.correspondent if reply_to else rng.choice(texts.ADDRESSEES),
             signer=org.head,
             executor=author,
             in_reply_to=reply_to if code == "outgoing-letter" else None,
@@ -398,10 +398,10 @@ def _make_internal(
     register: bool = True,
     restricted: bool = False,
 ) -> Document:
-    code = rng.choice(list(data.INTERNAL_TITLES))
-    title = rng.choice(data.RESTRICTED_TITLES if restricted else data.INTERNAL_TITLES[code])
+    code = rng.choice(list(texts.INTERNAL_TITLES))
+    title = rng.choice(texts.RESTRICTED_TITLES if restricted else texts.INTERNAL_TITLES[code])
     author = _pick_executor(rng, org)
-    body = data.BODY.format(title=title)
+    body = texts.BODY.format(title=title)
     if n % 3 == 0:
         upload = _upload(f"{title[:60]}.odt", samples.make_odt(title, body))
     else:
@@ -433,15 +433,15 @@ def _make_internal(
 def _make_draft(rng: random.Random, org: _Org, types: dict[str, DocumentType], n: int) -> Document:
     if rng.random() < 0.5:
         return _make_internal(rng, org, types, n, register=False)
-    title = rng.choice(data.OUTGOING_TITLES)
+    title = rng.choice(texts.OUTGOING_TITLES)
     author = _pick_executor(rng, org)
-    body = data.BODY.format(title=title)
+    body = texts.BODY.format(title=title)
     draft = documents.document_create(
         actor=org.actor(author),
         card=documents.Card(
             doc_type=types["outgoing-letter"],
             title=title,
-            addressee=rng.choice(data.ADDRESSEES),
+            addressee=rng.choice(texts.ADDRESSEES),
             signer=org.head,
             executor=author,
         ),
