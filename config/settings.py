@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bering.appeals",
     "bering.publication",
     "bering.reports",
+    "bering.desk",
     "bering.portal",
     "bering.api",
     "bering.web",

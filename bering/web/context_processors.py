@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from bering.appeals.permissions import sees_appeals_menu
 from bering.assignments.permissions import sees_control_queue, sees_head_queue
+from bering.desk import items as desk
 from bering.documents.permissions import can_register
 from bering.exchange.permissions import sees_queue as sees_exchange_queue
 from bering.orgs.actor import Actor
@@ -14,7 +15,6 @@ from bering.orgs.permissions import can_connect_organizations, sees_staff_menu
 from bering.orgs.selectors import posts_for_user, substitutions_active
 from bering.publication.permissions import sees_publication_menu
 from bering.reports.permissions import sees_organization_reports
-from bering.web import desk
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from bering.assignments.permissions import sees_head_queue
 from bering.core.errors import NotFound
+from bering.desk.items import desk_page
 from bering.orgs.current import SESSION_ON_BEHALF, SESSION_POST, request_actor, require_actor
 from bering.orgs.selectors import actor_for
-from bering.web.desk import desk_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
