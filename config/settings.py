@@ -259,6 +259,14 @@ EMAIL_HOST_PASSWORD = env("BERING_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("BERING_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = env("BERING_EMAIL_FROM", "bering@localhost")
 
+# --- Web Push to the heads' tablets (decision 0020) -----------------------------------
+# The VAPID key: PEM or the base64url raw P-256 private key; empty: one is made once and
+# kept in the database, shared by every process.
+BERING_VAPID_PRIVATE_KEY = env("BERING_VAPID_PRIVATE_KEY")
+BERING_VAPID_SUBJECT = env("BERING_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+# Push endpoints on loopback addresses (and over http://): tests and development only.
+BERING_PUSH_ALLOW_HTTP = env_bool("BERING_PUSH_ALLOW_HTTP", DEBUG)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,12 @@
-"""A notification: one message to one post, shown in the app and sent by e-mail."""
+"""A notification: one message to one post, shown in the app, sent by e-mail and by Web Push.
+
+``PushSubscription`` is one browser's opt-in to Web Push (one row per push endpoint);
+``VapidKey`` the server's one key that signs the pushes (decision 0020).
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -66,6 +71,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    pushed_at = models.DateTimeField(
+        _("pushed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the push to the person's devices was sent (once per notification)."),
+    )
     dedupe_key = models.CharField(
         max_length=200,
         blank=True,
@@ -106,3 +117,49 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+ENDPOINT_MAX = 1000
+
+
+class PushSubscription(models.Model):
+    """One browser (a tablet's app) that asked for Web Push: its push service endpoint
+    and the keys that encrypt the payload for it. Belongs to a person, not a post: the
+    person's every post is told on the person's devices. Removed when the push service
+    answers 404 or 410 (the browser dropped it) or after many failures in a row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(_("push endpoint"), max_length=ENDPOINT_MAX, unique=True)
+    p256dh = models.CharField(_("browser's public key"), max_length=100)
+    auth = models.CharField(_("authentication secret"), max_length=50)
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.device or self.endpoint[:60]
+
+
+class VapidKey(models.Model):
+    """The server's VAPID key pair when none is configured: one row (pk 1), made by the
+    first process that needs it, shared by every web and worker process."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    private_key = models.TextField(_("private key (PEM)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("VAPID key")
+        verbose_name_plural = _("VAPID keys")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="vapidkey_singleton")]
+
+    def __str__(self) -> str:
+        return f"VAPID {self.created_at:%Y-%m-%d}"

@@ -1,10 +1,11 @@
-"""Reads of the notifications app: a post's inbox and its unread count."""
+"""Reads of the notifications app: a post's inbox and its unread count, a person's devices."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from bering.notifications.models import Notification
+from bering.accounts.models import User
+from bering.notifications.models import Notification, PushSubscription
 from bering.orgs.actor import Actor
 
 
@@ -32,3 +33,8 @@ def unread_in_other_posts(actor: Actor) -> int:
         .exclude(recipient_id=actor.post.pk)
         .count()
     )
+
+
+def push_subscriptions_of(user: User) -> QuerySet[PushSubscription]:
+    """The person's devices opted in to Web Push, newest first."""
+    return PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")

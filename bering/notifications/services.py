@@ -2,7 +2,9 @@
 
 ``notify()`` is called by the apps above (approvals, assignments, exchange ...)
 inside their own transaction, next to the change it tells about: if that change
-rolls back, nobody is told. E-mail is sent by the task worker after commit.
+rolls back, nobody is told. E-mail is sent by the task worker after commit, and so
+is Web Push, for the kinds that wait for a decision or mark an overdue term, to the
+devices of the people who opted in (``push.py``).
 
 Read marks change only the reader's own inbox and are not audit events: they
 grant and reveal nothing (the audit log keeps the actions the notifications
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from bering.core import clock
 from bering.core.errors import NotFound
+from bering.notifications import push
 from bering.notifications.models import URL_MAX, Kind, Notification, is_relative_url
 from bering.orgs.actor import Actor
 from bering.orgs.models import Employee
@@ -55,7 +58,8 @@ def notify(
     Must run inside the caller's ``transaction.atomic()``. A recipient who already
     has a notification with the same non-empty ``dedupe_key`` gets nothing new,
     also when two transactions race. ``url`` is a path on this site ("/documents/7/").
-    Each new notification is e-mailed after commit to recipients with an address.
+    Each new notification is e-mailed after commit to recipients with an address, and
+    pushed to the person's devices when its kind is in ``push.PUSH_KINDS``.
     """
     if not transaction.get_connection().in_atomic_block:
         raise NotInTransaction("notify() must run inside the caller's transaction.atomic().")
@@ -92,6 +96,11 @@ def notify(
     to_mail = [n.pk for n in created if n.recipient_id in addresses]
     if to_mail:
         transaction.on_commit(functools.partial(_enqueue_emails, to_mail), robust=True)
+    if created and kind in push.PUSH_KINDS:
+        devices = push.push_recipients(n.recipient_id for n in created)
+        to_push = [n.pk for n in created if n.recipient_id in devices]
+        if to_push:
+            transaction.on_commit(functools.partial(_enqueue_pushes, to_push), robust=True)
     return created
 
 
@@ -121,6 +130,13 @@ def _enqueue_emails(notification_ids: list[int]) -> None:
 
     for notification_id in notification_ids:
         notification_email.enqueue(notification_id)
+
+
+def _enqueue_pushes(notification_ids: list[int]) -> None:
+    from bering.notifications.tasks import notification_push
+
+    for notification_id in notification_ids:
+        notification_push.enqueue(notification_id)
 
 
 def notification_email_send(*, notification_id: int) -> bool:
