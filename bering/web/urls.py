@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bering.web import views, views_import, views_security
+from bering.web import views, views_import, views_security, views_tablet
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("orgs/import/", views_import.import_page, name="import"),
     path("switch/", views.switch_post, name="switch-post"),
     path("healthz", views.healthz, name="healthz"),
+    path("tablet/", views_tablet.tablet, name="tablet"),
+    path("tablet/sw.js", views_tablet.service_worker, name="tablet-sw"),
+    path("tablet/manifest.webmanifest", views_tablet.manifest, name="tablet-manifest"),
 ]

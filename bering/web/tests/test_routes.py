@@ -36,6 +36,9 @@ ROUTES: dict[str, str] = {
     "logout/": LOGIN,
     "switch/": LOGIN,
     "healthz": PUBLIC,
+    "tablet/": LOGIN,
+    "tablet/sw.js": PUBLIC,  # the service worker: code and static addresses, no data
+    "tablet/manifest.webmanifest": PUBLIC,  # browsers fetch manifests without cookies
     "i18n/setlang/": PUBLIC,
     "documents/": LOGIN,
     "documents/search/": LOGIN,
@@ -67,6 +70,8 @@ ROUTES: dict[str, str] = {
     "api/v1/documents/<int:pk>/files": OBJECT,
     "api/v1/documents/<int:pk>/files/<int:file_id>/download": OBJECT,
     "api/v1/documents/<int:pk>/files/<int:file_id>/preview": OBJECT,
+    "api/v1/documents/<int:pk>/files/<int:file_id>/pdf": OBJECT,
+    "api/v1/documents/<int:pk>/files/<int:file_id>/text": OBJECT,
     "api/v1/journals/": LOGIN,
     "api/v1/document-types/": LOGIN,
 }
