@@ -32,6 +32,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field
+        if exc.extra:
+            body.update(exc.extra)
         if isinstance(exc, PossibleDuplicate):
             body["duplicates"] = [
                 {"id": d.pk, "reg_number": d.reg_number, "reg_date": d.reg_date}

@@ -51,6 +51,19 @@ KEY_PARAMETER = OpenApiParameter(
 """The ``Idempotency-Key`` header, as both APIs (staff and citizens') document it."""
 
 
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    {"type": "string", "maxLength": 200},
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional. The item's `etag` from `GET /api/v1/desk/changes`: the decision is "
+        "refused with 412 `item_changed` (and the item as it is now) when the item changed "
+        "since, with 409 `item_gone` when it is no longer waiting for the caller."
+    ),
+)
+IF_MATCH_ERROR = ("412", "If-Match: the item changed since its etag was read.")
+
+
 def idempotent_operation(auto_schema: AutoSchema) -> bool:
     """The operation being described is a state-changing ``@idempotent`` handler."""
     handler = getattr(auto_schema.view, auto_schema.method.lower(), None)
@@ -83,13 +96,20 @@ class BeringAutoSchema(AutoSchema):
             ]
         if self._idempotent():
             params.append(KEY_PARAMETER)
+        if self._checks_if_match():
+            params.append(IF_MATCH_PARAMETER)
         return params
+
+    def _checks_if_match(self) -> bool:
+        return self.method == "POST" and bool(getattr(self.view, "checks_if_match", False))
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         errors = dict(ERRORS)
         if self._idempotent():
             errors[IDEMPOTENCY_ERROR[0]] = IDEMPOTENCY_ERROR[1]
+        if self._checks_if_match():
+            errors[IF_MATCH_ERROR[0]] = IF_MATCH_ERROR[1]
         for code, description in sorted(errors.items()):
             if code not in responses:
                 body = self._get_response_for_code(  # type: ignore[no-untyped-call]

@@ -214,6 +214,30 @@ def extensions_to_decide(actor: Actor) -> QuerySet[Extension]:
     )
 
 
+def reports_to_accept(actor: Actor) -> QuerySet[Report]:
+    """Pending reports of responsible executors on resolutions the actor controls: the
+    head's part of the reports (a co-executor's report goes to the responsible executor,
+    not to the head). Never the actor's own (``permissions.is_own_report``, re-checked
+    when deciding)."""
+    return (
+        Report.objects.filter(
+            decision=Report.Decision.PENDING,
+            assignment__role=Assignment.Role.RESPONSIBLE,
+            assignment__resolution__controller=actor.employee,
+            assignment__organization_id=actor.organization_id,
+        )
+        .exclude(author__user_id=actor.employee.user_id)
+        .exclude(submitted_by__user_id=actor.employee.user_id)
+        .select_related(
+            "assignment__document__doc_type",
+            "assignment__document__organization",
+            "assignment__executor__user",
+            "author__user",
+        )
+        .order_by("created_at", "id")
+    )
+
+
 def drafts_for_head(actor: Actor) -> QuerySet[Resolution]:
     """Draft resolutions prepared for the actor to confirm."""
     return (

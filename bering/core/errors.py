@@ -6,6 +6,9 @@ The HTML views (``bering.web.middleware``) and the API exception handler
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.functional import Promise
 
 
@@ -17,6 +20,8 @@ class DomainError(Exception):
     retry_after: int | None = None
     """Seconds after which trying again may succeed (a lockout, a rate limit): sent as
     ``Retry-After``."""
+    extra: Mapping[str, Any] | None = None
+    """More fields for the API's answer (the item as it is now, with a 412)."""
 
     def __init__(
         self, message: str | Promise, *, code: str | None = None, field: str | None = None

@@ -1,8 +1,9 @@
 """«Ждут моего решения»: what waits for the head's decision, in one list.
 
-Visas and signatures (approvals), draft resolutions to confirm and extension
-requests (assignments), most urgent first. Each app's selector decides what is
-the actor's; this module only merges and pages them.
+Visas and signatures (approvals), draft resolutions to confirm, extension
+requests and executors' reports to accept (assignments), most urgent first.
+Each app's selector decides what is the actor's; this module only merges and
+pages them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from bering.approvals import selectors as approvals
 from bering.approvals.models import Visa
 from bering.assignments import selectors as assignments
+from bering.assignments.models import Extension, Report, Resolution
 from bering.core import clock
 from bering.documents.models import Document
 from bering.orgs.actor import Actor
@@ -27,7 +29,9 @@ _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 @dataclass(frozen=True)
 class Item:
     kind: str
-    """``visa``, ``sign``, ``resolution`` or ``extension``."""
+    """``visa``, ``sign``, ``resolution``, ``extension`` or ``report``."""
+    obj: Visa | Resolution | Extension | Report
+    """What is decided: its id with ``kind`` is the item's key."""
     label: str
     document: Document
     url: str
@@ -36,6 +40,10 @@ class Item:
     """How the due time was counted, or what deciding now gives."""
     overdue: str
     waiting_since: dt.datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.obj.pk}"
 
 
 def desk_items(actor: Actor) -> list[Item]:
@@ -49,6 +57,7 @@ def desk_items(actor: Actor) -> list[Item]:
         items.append(
             Item(
                 kind="sign" if sign else "visa",
+                obj=visa,
                 label=_("To sign") if sign else _("Visa"),
                 document=row.document,
                 url=reverse("approvals:visa", args=[visa.pk]),
@@ -63,6 +72,7 @@ def desk_items(actor: Actor) -> list[Item]:
         items.append(
             Item(
                 kind="resolution",
+                obj=resolution,
                 label=_("Draft resolution"),
                 document=resolution.document,
                 url=reverse("assignments:head") + f"#resolution-{resolution.pk}",
@@ -77,6 +87,7 @@ def desk_items(actor: Actor) -> list[Item]:
         items.append(
             Item(
                 kind="extension",
+                obj=extension,
                 label=_("Extension request"),
                 document=document,
                 url=reverse("assignments:document", args=[document.pk]),
@@ -84,6 +95,21 @@ def desk_items(actor: Actor) -> list[Item]:
                 note=extension.reason,
                 overdue=_("the term has passed") if extension.old_due_at < now else "",
                 waiting_since=extension.created_at,
+            )
+        )
+    for report in assignments.reports_to_accept(actor):
+        assignment = report.assignment
+        items.append(
+            Item(
+                kind="report",
+                obj=report,
+                label=_("Report to accept"),
+                document=assignment.document,
+                url=reverse("assignments:document", args=[assignment.document_id]),
+                due_at=assignment.due_at,
+                note=report.text,
+                overdue="",
+                waiting_since=report.created_at,
             )
         )
     items.sort(key=lambda i: (i.due_at or _FAR, i.waiting_since))
@@ -113,4 +139,5 @@ def desk_count(actor: Actor) -> int:
     visas = approvals.inbox_visas(actor).values_list("pk")
     drafts = assignments.drafts_for_head(actor).order_by().values_list("pk")
     extensions = assignments.extensions_to_decide(actor).order_by().values_list("pk")
-    return visas.order_by().union(drafts, extensions, all=True).count()
+    reports = assignments.reports_to_accept(actor).order_by().values_list("pk")
+    return visas.order_by().union(drafts, extensions, reports, all=True).count()

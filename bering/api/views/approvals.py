@@ -30,6 +30,7 @@ from bering.api.views.approvals_serializers import (
     visa_data,
 )
 from bering.api.views.auth import password_first
+from bering.api.views.desk import if_match
 from bering.approvals import selectors, services
 from bering.approvals import sheet as approval_sheet
 from bering.approvals.services import StagePlan
@@ -157,6 +158,8 @@ class VisaDecideView(ApiView):
     Send an ``Idempotency-Key``: a retry over a bad link then replays the first answer.
     """
 
+    checks_if_match = True
+
     @extend_schema(
         request={"application/json": DecideIn, "multipart/form-data": DecideIn},
         responses=VisaOut,
@@ -167,6 +170,7 @@ class VisaDecideView(ApiView):
         actor = api_actor(request)
         visa = selectors.visa_get_for_user(actor, pk)
         data = parse(DecideIn, request.data)
+        if_match(request, actor, "visa", pk)
         upload = data["remark_file"]
         services.visa_decide(
             actor=actor,

@@ -14,6 +14,7 @@ from bering.api.actor import api_actor
 from bering.api.base import ApiView, parse
 from bering.api.idempotency import idempotent
 from bering.api.lookups import _colleague, _colleagues, doc_type_get
+from bering.api.views.desk import if_match
 from bering.assignments import selectors, services
 from bering.assignments.models import Resolution, TermKind, Urgency
 from bering.assignments.selectors import Node, Row
@@ -259,6 +260,8 @@ class DocumentResolutionsView(ApiView):
 class ConfirmView(ApiView):
     """The head confirms a draft, as it is or with an edited body."""
 
+    checks_if_match = True
+
     @extend_schema(
         request=ResolutionSpecIn, responses={200: ResolutionOut}, operation_id="resolutions_confirm"
     )
@@ -267,11 +270,14 @@ class ConfirmView(ApiView):
         actor = api_actor(request)
         resolution = selectors.resolution_get_for_user(actor, pk)
         spec = spec_from(actor, parse(ResolutionSpecIn, request.data)) if request.data else None
+        if_match(request, actor, "resolution", pk)
         confirmed = services.resolution_confirm(actor=actor, resolution=resolution, spec=spec)
         return Response(resolution_body(actor, confirmed))
 
 
 class ReturnView(ApiView):
+    checks_if_match = True
+
     @extend_schema(
         request=ExecutionNoteIn, responses={200: ResolutionOut}, operation_id="resolutions_return"
     )
@@ -280,6 +286,7 @@ class ReturnView(ApiView):
         actor = api_actor(request)
         resolution = selectors.resolution_get_for_user(actor, pk)
         data = parse(ExecutionNoteIn, request.data)
+        if_match(request, actor, "resolution", pk)
         returned = services.resolution_return(actor=actor, resolution=resolution, note=data["note"])
         return Response(resolution_body(actor, returned))
 
@@ -320,6 +327,8 @@ class ReportView(ApiView):
 
 
 class ReportDecideView(ApiView):
+    checks_if_match = True
+
     accept = True
 
     @extend_schema(request=ExecutionNoteIn, responses={200: ResolutionOut})
@@ -328,6 +337,7 @@ class ReportDecideView(ApiView):
         actor = api_actor(request)
         report = selectors.report_get_for_user(actor, pk)
         note = parse(ExecutionNoteIn, request.data)["note"]
+        if_match(request, actor, "report", pk)
         if self.accept:
             services.report_accept(actor=actor, report=report, note=note)
         else:
@@ -359,6 +369,8 @@ class ExtensionAskView(ApiView):
 
 
 class ExtensionDecideView(ApiView):
+    checks_if_match = True
+
     @extend_schema(
         request=ExtensionDecideIn, responses={200: ResolutionOut}, operation_id="extensions_decide"
     )
@@ -367,6 +379,7 @@ class ExtensionDecideView(ApiView):
         actor = api_actor(request)
         extension = selectors.extension_get_for_user(actor, pk)
         data = parse(ExtensionDecideIn, request.data)
+        if_match(request, actor, "extension", pk)
         services.extension_decide(
             actor=actor, extension=extension, grant=data["grant"], note=data["note"]
         )

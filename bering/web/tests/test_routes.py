@@ -63,6 +63,7 @@ ROUTES: dict[str, str] = {
     "api/v1/me/second-factor/disable": LOGIN,
     "api/v1/documents/": LOGIN,
     "api/v1/search": LOGIN,
+    "api/v1/desk/changes": LOGIN,
     "api/v1/documents/register-incoming": LOGIN,
     "api/v1/documents/<int:pk>/": OBJECT,
     "api/v1/documents/<int:pk>/register": OBJECT,
