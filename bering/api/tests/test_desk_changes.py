@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -154,7 +155,10 @@ def test_a_cursor_of_someone_else_or_forgotten_is_a_full_sync(api, head, executo
     other = _sync(api(controller), cursor)
     assert other["reset"] is True and len(other["changed"]) == 1
     SyncCursor.objects.update(created_at=clock.now() - dt.timedelta(days=15))
-    assert cursors_purge() == 2
+    young = SyncCursor.objects.create(token="young", user=head.user, post_id=head.employee.pk)
+    call_command("desk_purge_cursors", verbosity=0)  # in the sweep
+    assert list(SyncCursor.objects.all()) == [young]
+    assert cursors_purge() == 0
     assert not SyncCursor.objects.filter(token=cursor).exists()
     assert _sync(api(head), cursor)["reset"] is True
 
