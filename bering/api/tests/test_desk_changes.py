@@ -296,5 +296,5 @@ def test_a_days_sync_of_50_items_is_under_200_kb(api, head, executor, controller
             if not body["more"]:
                 break
     assert arrived == 50
-    print(f"a day's sync: {total} bytes")  # noqa: T201 - the figure, with -s
+    print(f"a day's sync: {total} bytes")  # the figure, seen with -s
     assert total < 200 * 1024, total
