@@ -75,8 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed on the way out: a report of 50 KB travels as 7 KB over satellite.
-    # Django adds random bytes to each compressed body against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # Django adds random bytes to each compressed body against BREACH. Files served in
+    # byte ranges go as they are (bering/files/http.py).
+    "bering.core.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -59,6 +59,16 @@ urlpatterns = [
         name="api-file-download",
     ),
     path(
+        "documents/<int:pk>/files/<int:file_id>/pdf",
+        files.FilePdfView.as_view(),
+        name="api-file-pdf",
+    ),
+    path(
+        "documents/<int:pk>/files/<int:file_id>/text",
+        files.FileTextView.as_view(),
+        name="api-file-text",
+    ),
+    path(
         "documents/<int:pk>/files/<int:file_id>/preview",
         files.FilePreviewView.as_view(),
         name="api-file-preview",

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -94,3 +96,18 @@ class PrivateCacheMiddleware:
         if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
             response["Cache-Control"] = PRIVATE
         return response
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's, except for answers that offer byte ranges (``Accept-Ranges: bytes``, see
+    bering/files/http.py): their bytes on the wire must be the file's own, or a part asked
+    for by ``Range`` and the whole file's hash would not add up (and a gzipped answer's
+    ETag turns weak, which ``If-Range`` never matches)."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.get("Accept-Ranges") == "bytes":
+            return response
+        result: HttpResponseBase = super().process_response(request, response)
+        return result

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import truncatechars
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bering.core.errors import Forbidden, NotFound
 from bering.documents import indexing, permissions
 from bering.documents.models import Document, DocumentFile, DocumentType, Journal
+from bering.files.models import StoredFile
+from bering.files.services import rendition_digest
 from bering.orgs.actor import Actor
 from bering.search import selectors as search_selectors
 from bering.search import snippets, text
@@ -136,6 +141,42 @@ def document_file_get(actor: Actor, document_id: int, file_id: int) -> DocumentF
     if item is None:
         raise NotFound(_("File not found."))
     return item
+
+
+def file_offline_links(files: Iterable[DocumentFile]) -> dict[int, dict[str, Any]]:
+    """What the tablet needs to fetch each file for reading offline, by DocumentFile id.
+
+    For each: ``id``, ``name``, ``size``, ``sha256`` (the original's), ``text_url`` (the
+    API's text in parts), ``pdf_url`` (the PDF to read, fetched in byte ranges; None while
+    there is none), ``pdf_sha256`` and ``pdf_size`` (to check the parts put together; None
+    without a PDF), ``preview_url`` (a PNG of page 1; None until made). The caller checked
+    the files are visible. One query at most for a list (the stored files, unless already
+    loaded); a PDF copy made before its hash was kept is hashed once, then kept.
+    """
+    files = list(files)
+    prefetch_related_objects(files, "stored")
+    out: dict[int, dict[str, Any]] = {}
+    for item in files:
+        stored = item.stored
+        args = [item.document_id, item.pk]
+        pdf: tuple[str, int] | None
+        if stored.kind == StoredFile.Kind.PDF:
+            pdf = stored.sha256, stored.size
+        else:
+            pdf = rendition_digest(stored)
+        done = stored.preview_status == StoredFile.Processing.DONE
+        out[item.pk] = {
+            "id": item.pk,
+            "name": stored.original_name,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "text_url": reverse("api-file-text", args=args),
+            "pdf_url": reverse("api-file-pdf", args=args) if pdf else None,
+            "pdf_sha256": pdf[0] if pdf else None,
+            "pdf_size": pdf[1] if pdf else None,
+            "preview_url": reverse("api-file-preview", args=args) if done else None,
+        }
+    return out
 
 
 def incoming_duplicates(

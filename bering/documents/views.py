@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import IO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,11 +24,11 @@ from bering.documents.forms import (
     RegisterForm,
     SearchForm,
 )
-from bering.files.http import attachment_response
+from bering.files.http import original, ranged_response, reading_pdf
 from bering.files.models import StoredFile
 from bering.files.processing import PAGE_WIDTH
 from bering.files.selectors import preview_missing
-from bering.files.services import file_open, page_image_open, preview_open, rendition_open
+from bering.files.services import page_image_open, preview_open
 from bering.orgs.current import require_actor
 
 PAGE_SIZE = 25
@@ -237,8 +236,13 @@ def file_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     actor = require_actor(request)
-    item = selectors.document_file_get(actor, pk, file_id)
-    return attachment_response(item.stored)
+    stored = selectors.document_file_get(actor, pk, file_id).stored
+    return ranged_response(
+        request,
+        original(stored),
+        headers={"Content-Disposition": content_disposition_header(True, stored.original_name)},
+        cache_control="private, no-store",
+    )
 
 
 @login_required
@@ -316,18 +320,18 @@ def file_rendition(request: HttpRequest, pk: int, file_id: int) -> HttpResponseB
 
     The copy is only for reading; the original is what is signed and downloaded."""
     actor = require_actor(request)
-    item = selectors.document_file_get(actor, pk, file_id)
-    stored = item.stored
-    stem = stored.original_name.rsplit(".", 1)[0]
-    stream: IO[bytes] | None
-    if stored.kind == StoredFile.Kind.PDF:
-        stream, name = file_open(stored), stored.original_name
-    else:
-        stream = rendition_open(stored)
-        name = _("%(name)s, copy for reading") % {"name": stem} + ".pdf"
-    if stream is None:
+    stored = selectors.document_file_get(actor, pk, file_id).stored
+    body = reading_pdf(stored)
+    if body is None:
         raise NotFound(_("There is no PDF copy of this file."), code="no_rendition")
-    response = FileResponse(stream, content_type="application/pdf", filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if stored.kind == StoredFile.Kind.PDF:
+        name = stored.original_name
+    else:
+        stem = stored.original_name.rsplit(".", 1)[0]
+        name = _("%(name)s, copy for reading") % {"name": stem} + ".pdf"
+    return ranged_response(
+        request,
+        body,
+        headers={"Content-Disposition": content_disposition_header(False, name) or "inline"},
+        cache_control="private, no-store",
+    )

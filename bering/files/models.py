@@ -56,6 +56,10 @@ class StoredFile(models.Model):
         max_length=10, choices=Processing.choices, default=Processing.NOT_APPLICABLE
     )
     rendition_error = models.CharField(max_length=300, blank=True)
+    # The copy's hash and size, for the tablet's check of a copy fetched in parts: kept when the
+    # copy is made (copies made before these fields: on first use, ``services.rendition_digest``).
+    rendition_sha256 = models.CharField(max_length=64, blank=True)
+    rendition_size = models.BigIntegerField(null=True, blank=True)
     # Storage names of the page images (PNG), first page first; made with the preview.
     page_images = models.JSONField(default=list, blank=True)
     # A worker's claim on the pending renditions (see processing.py): set by a

@@ -21,6 +21,7 @@ is not tried again (decision 0013).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import logging
 
@@ -223,7 +224,14 @@ def _make_rendition(stored: StoredFile, data: bytes) -> None:
         pending.update(rendition_status=FAILED, rendition_error=repr(exc)[:300])
         return
     name = default_storage.save(_stem(stored) + ".rendition.pdf", ContentFile(made))
-    if not pending.update(rendition_name=name, rendition_status=DONE, rendition_error=""):
+    done = pending.update(
+        rendition_name=name,
+        rendition_status=DONE,
+        rendition_error="",
+        rendition_sha256=hashlib.sha256(made).hexdigest(),
+        rendition_size=len(made),
+    )
+    if not done:
         default_storage.delete(name)  # another worker finished first
 
 

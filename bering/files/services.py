@@ -16,6 +16,8 @@ from bering.core.errors import ValidationFailed
 from bering.files import inspect, processing
 from bering.files.models import StoredFile
 
+_CHUNK = 1024 * 1024
+
 
 class UploadRejected(ValidationFailed):
     code = "upload_rejected"
@@ -79,6 +81,27 @@ def rendition_open(stored: StoredFile) -> IO[bytes] | None:
     if stored.rendition_status != StoredFile.Processing.DONE or not stored.rendition_name:
         return None
     return default_storage.open(stored.rendition_name, "rb")
+
+
+def rendition_digest(stored: StoredFile) -> tuple[str, int] | None:
+    """The sha256 (hex) and size of the PDF copy, if made.
+
+    Kept when the copy is made; a copy made before that is hashed here once (read in
+    chunks, never whole in memory) and the result kept, so later calls cost nothing."""
+    if stored.rendition_status != StoredFile.Processing.DONE or not stored.rendition_name:
+        return None
+    if stored.rendition_sha256 and stored.rendition_size is not None:
+        return stored.rendition_sha256, stored.rendition_size
+    digest, size = hashlib.sha256(), 0
+    with default_storage.open(stored.rendition_name, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    StoredFile.objects.filter(pk=stored.pk, rendition_name=stored.rendition_name).update(
+        rendition_sha256=digest.hexdigest(), rendition_size=size
+    )
+    stored.rendition_sha256, stored.rendition_size = digest.hexdigest(), size
+    return stored.rendition_sha256, size
 
 
 def page_image_open(stored: StoredFile, number: int) -> IO[bytes] | None:

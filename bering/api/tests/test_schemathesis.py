@@ -395,6 +395,14 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
         "alice",
         lambda o: {"id": o["document"], "file_id": o["file"]},
     ),
+    "/api/v1/documents/{id}/files/{file_id}/pdf": (
+        "alice",
+        lambda o: {"id": o["document"], "file_id": o["file"]},
+    ),
+    "/api/v1/documents/{id}/files/{file_id}/text": (
+        "alice",
+        lambda o: {"id": o["document"], "file_id": o["file"]},
+    ),
     "/api/v1/documents/{id}/rounds": ("vera", lambda o: {"id": o["draft"]}),
     "/api/v1/documents/{id}/approval": ("vera", lambda o: {"id": o["draft"]}),  # deprecated
     "/api/v1/documents/{id}/approval-sheet": ("vera", lambda o: {"id": o["draft"]}),
