@@ -136,6 +136,7 @@ def test_queued_decisions_replay_exactly_once_over_a_bad_link(live_server, healt
             t.join()
         counts = proxy.snapshot()
     decisions = [d for o in outboxes for d in o.decisions]
+    assert all(d.if_match for d in decisions)  # read from the sync: sent with If-Match
     tally = replayer.Tally.of(decisions)
     print(tally, counts)  # shown when the test fails
     # The link did all it can do.
@@ -210,4 +211,31 @@ def test_an_outage_refuses_and_cuts_then_the_outbox_gets_through(live_server, he
     assert counts.outage_seconds >= 0.5
     assert replayer.Tally.of(outbox.decisions).applied == 2
     assert outbox.decisions[0].network_errors >= 1
+    _decided_once(planned, [head])
+
+
+def test_a_decision_on_a_recalled_draft_comes_back_gone_and_is_not_retried(
+    live_server, health
+) -> None:
+    author = _persona(health, "vera", "Васильева", "Вера", "Консультант")
+    signer = _persona(health, "boris", "Борисов", "Борис", "Министр", is_head=True)
+    [head] = _heads(health, 1)
+    _pending_visas(author, signer, [head], drafts=2)
+    host, port = live_server.thread.host, live_server.thread.port
+    link = Faults(
+        latency=0, jitter=0, bandwidth=0, drop_before=0, drop_after=0, outage_every=0, seed=3
+    )
+    with FaultProxy((host, port), link) as proxy:
+        outbox = _outbox(_link(proxy.url, head), seed=3)
+        planned = dict(_queue(outbox, head))
+        recalled, kept = outbox.decisions
+        # While the tablet was offline the author took the first draft back.
+        visa = Visa.objects.select_related("run__document").get(pk=int(recalled.label[5:]))
+        approvals.approval_recall(actor=author.actor, document=visa.run.document)
+        outbox.send(deadline=time.monotonic() + 30)
+    assert (recalled.status, recalled.http_status, recalled.attempts) == (replayer.GONE, 409, 1)
+    assert recalled.answer["code"] == "item_gone" and recalled.answer["detail"]
+    assert kept.status == replayer.APPLIED
+    assert Visa.objects.get(pk=visa.pk).status == Visa.Status.CANCELLED
+    del planned[visa.pk]
     _decided_once(planned, [head])
