@@ -73,8 +73,6 @@ ROUTES: dict[str, str] = {
     "api/v1/documents/<int:pk>/files/<int:file_id>/preview": OBJECT,
     "api/v1/documents/<int:pk>/files/<int:file_id>/pdf": OBJECT,
     "api/v1/documents/<int:pk>/files/<int:file_id>/text": OBJECT,
-    "api/v1/documents/<int:pk>/files/<int:file_id>/pdf": OBJECT,
-    "api/v1/documents/<int:pk>/files/<int:file_id>/text": OBJECT,
     "api/v1/journals/": LOGIN,
     "api/v1/document-types/": LOGIN,
 }
