@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import threading
 from typing import Any
 from unittest import mock
 
@@ -13,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
@@ -80,7 +81,7 @@ def test_a_visa_reaching_the_head_is_pushed_to_the_tablet(
     assert int(got.headers["ttl"]) == push.TTL_SECONDS
     assert got.payload is not None
     assert set(got.payload) == {"title", "body", "url", "tag"}
-    assert got.payload["title"] == kind_title("task_new")
+    assert got.payload["title"] == kind_title("task_new") == "Новая задача"
     assert draft.title in got.payload["body"]
     assert got.payload["url"] == reverse("approvals:visa", args=[visa.pk])
     assert got.payload["tag"] == f"document-{draft.pk}"
@@ -112,7 +113,7 @@ def test_an_overdue_mark_is_pushed(
     [got] = push_service.for_endpoint(endpoint)
     assert got.status == 201, got.problem
     assert got.payload is not None
-    assert got.payload["title"] == kind_title("overdue")
+    assert got.payload["title"] == kind_title("overdue") == "Просрочено"
     assert got.payload["url"] == reverse("approvals:visa", args=[visa.pk])
 
 
@@ -372,6 +373,30 @@ def test_a_lost_race_for_the_key_keeps_the_first_one(db: None, settings: Any) ->
         assert vapid.public_key_b64url() == winner
     assert VapidKey.objects.count() == 1
     assert real_filter(pk=1).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_starting_at_once_share_one_key(settings: Any) -> None:
+    """Two threads (two connections) ask for the key of an empty database at once."""
+    settings.BERING_VAPID_PRIVATE_KEY = ""
+    start = threading.Barrier(2)
+    keys: list[str] = []
+
+    def first_use() -> None:
+        try:
+            start.wait(timeout=30)
+            keys.append(vapid.public_key_b64url())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first_use) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert VapidKey.objects.count() == 1
+    assert vapid.public_key_b64url() == keys[0]
 
 
 @pytest.mark.parametrize("form", ["raw", "pem", "pem-escaped"])
