@@ -38,6 +38,7 @@ and ``X-CSRFToken`` instead. Standard library only (``http.client``).
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import http.client
 import json
 import random
@@ -91,6 +92,7 @@ class Link:
         headers = {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
+            "Accept-Encoding": "gzip",
             "Connection": "close",
         }
         if self.post_id is not None:
@@ -105,6 +107,8 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
+    received: int = 0
+    """Bytes of the body on the wire (compressed)."""
 
     def json(self) -> Any:
         try:
@@ -135,8 +139,12 @@ def request(
         connection.request(method, path, body=body, headers={**link.headers(), **(headers or {})})
         response = connection.getresponse()
         data = response.read()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
-    except (OSError, http.client.HTTPException) as exc:  # TimeoutError is an OSError
+        head = {k.lower(): v for k, v in response.getheaders()}
+        received = len(data)
+        if head.get("content-encoding") == "gzip":
+            data = gzip.decompress(data)
+        return Answer(response.status, head, data, received)
+    except (OSError, EOFError, http.client.HTTPException) as exc:  # TimeoutError: an OSError
         raise NoAnswer(f"{type(exc).__name__}: {exc}") from exc
     finally:
         connection.close()
@@ -239,7 +247,7 @@ def sync(
     limit: int = 100,
     backoff: Backoff | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    attempts: int = 50,
+    attempts: int = 200,
 ) -> dict[str, dict[str, Any]] | None:
     """The head's queue from ``GET /api/v1/desk/changes`` (a full sync, paged), retried
     like the outbox over a bad link: ``{key: item}``; None when the server has no such
