@@ -192,12 +192,21 @@
         if (item.gone) continue;
         for (const file of item.files || []) {
           if (!(await get('files', `text:${file.id}:1`))) await textPart(file, 1);
-          if (file.preview_url) await fetch(file.preview_url, { credentials: 'same-origin' }).catch(() => null);
+          if (file.preview_url) await keepPreview(file.preview_url);
           if (file.pdf_url && !(await get('files', 'pdf:' + file.id))) await pdfCopy(file);
         }
       }
     } finally { fetching = false; }
+    root.dataset.prefetched = new Date().toISOString(); // for the tests: all kept once
     if (current().item) paint();
+  }
+  async function keepPreview(url) {
+    // Into the worker's cache of files (it serves them offline, refreshed behind).
+    if (!('caches' in window)) return;
+    try {
+      const cache = await caches.open('bering-tablet-files');
+      if (!(await cache.match(url, { ignoreVary: true }))) await cache.add(url);
+    } catch (error) { /* no link or no preview yet: next time */ }
   }
   async function textPart(file, part) {
     const key = `text:${file.id}:${part}`;
@@ -262,7 +271,7 @@
     const body = { ...action.body };
     if (action.comment_field) body[action.comment_field] = comment;
     await put('outbox', {
-      key: item.key, title: item.title, action: action.name, label: action.label, url: action.url, body,
+      key: item.key, title: item.title, action: action.name, comment, label: action.label, url: action.url, body,
       etag: item.etag, idem: uuid(), post: D.post, behalf: D.behalf || '', status: 'pending', tries: 0, next_at: 0, created_at: new Date().toISOString(),
     });
     for (const e of await all('outbox')) { // a new decision settles an old conflict on the item
@@ -354,7 +363,7 @@
   }
   let painting = Promise.resolve();
   function paint() {
-    painting = painting.then(doPaint, doPaint);
+    painting = painting.then(doPaint, doPaint).catch((error) => { root.dataset.error = String(error); });
     return painting;
   }
   let painted = '';
@@ -406,7 +415,8 @@
     if (kind === 'auth') banner.append(' ', h('a', { href: D.login }, '→'));
   }
   function mark(entries) {
-    const last = (entries || [])[entries.length - 1];
+    const list = entries || [];
+    const last = list[list.length - 1];
     if (!last) return null;
     const words = { pending: W.waits, sending: W.sending, conflict: W.conflict, failed: W.failed, done: last.result === 'replayed' ? W.replayed : W.applied };
     return h('span', { class: 'mark ' + last.status, 'data-mark': last.status }, words[last.status] || last.status);
@@ -461,7 +471,7 @@
   }
   function entryBox(e) {
     const box = h('div', { class: 'entry ' + e.status, 'data-entry': e.status },
-      h('p', {}, mark([e]), ' ', e.label, e.body && Object.values(e.body).some((v) => typeof v === 'string' && v) ? ' — «' + Object.values(e.body).filter((v) => typeof v === 'string' && v).join(' ') + '»' : ''));
+      h('p', {}, mark([e]), ' ', e.label, e.comment ? ` — «${e.comment}»` : ''));
     if (e.status === 'pending') {
       box.append(h('button', { type: 'button', 'data-action': 'cancel', onclick: async () => {
         const now = await get('outbox', e.seq);
@@ -488,7 +498,7 @@
   }
   async function fileBox(file) {
     const box = h('section', { class: 'file', 'data-file': String(file.id) }, h('h2', {}, file.name));
-    if (file.preview_url) box.append(h('img', { class: 'preview', src: file.preview_url, alt: '', loading: 'lazy' }));
+    if (file.preview_url) box.append(h('img', { class: 'preview', src: file.preview_url, alt: '', 'data-preview': String(file.id) }));
     const pdf = await get('files', 'pdf:' + file.id);
     if (pdf) {
       const href = navigator.serviceWorker && navigator.serviceWorker.controller ? '/tablet/pdf/' + file.id : URL.createObjectURL(pdf.blob);
@@ -513,12 +523,12 @@
   }
   function actionsBox(item) {
     if (!item.actions || !item.actions.length) {
-      return h('div', { class: 'actions' }, h('p', { class: 'muted' }, W.signOnline), h('a', { class: 'button', href: item.page_url }, W.openPage));
+      return h('div', { class: 'decide' }, h('p', { class: 'muted' }, W.signOnline), h('a', { class: 'button', href: item.page_url }, W.openPage));
     }
     const needs = item.actions.some((a) => a.comment_field);
     const area = needs ? h('textarea', { name: 'comment', rows: '3', 'data-field': 'comment' }) : null;
     const error = h('p', { class: 'error', hidden: true, 'data-error': 'comment' }, W.commentRequired);
-    return h('div', { class: 'actions', 'data-actions': item.key },
+    return h('div', { class: 'decide', 'data-actions': item.key },
       needs ? h('label', {}, W.comment, area) : null, error,
       h('div', { class: 'buttons' }, item.actions.map((a, n) => h('button', {
         type: 'button', class: n === 0 ? 'primary' : null, 'data-action': a.name,
@@ -593,6 +603,7 @@
       for (const name of ['items', 'files']) t.objectStore(name).clear();
       for (const k of ['cursor', 'etag', 'as_of', 'last_ok_at']) t.objectStore('meta').delete(k);
       await done(t); // the outbox stays: each decision names its own post in the next send
+      if ('caches' in window) await caches.delete('bering-tablet-files');
     }
     await setMeta('who', who);
     if (!navigator.onLine) await offline();
@@ -603,6 +614,9 @@
     document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') { flush(); sync(); } });
     setInterval(() => { if (document.visibilityState === 'visible') { flush(); sync(); } }, 3 * 60e3);
     if ('serviceWorker' in navigator) {
+      const controlled = () => { root.dataset.worker = navigator.serviceWorker.controller ? 'controlled' : 'none'; };
+      navigator.serviceWorker.addEventListener('controllerchange', controlled);
+      controlled();
       navigator.serviceWorker.register(D.sw, { scope: D.sw.replace(/sw\.js$/, '') }).catch(() => null);
       navigator.serviceWorker.addEventListener('message', (event) => {
         const data = event.data || {};

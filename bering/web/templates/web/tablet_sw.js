@@ -58,7 +58,7 @@ async function shell(request) {
 
 async function staleWhileRevalidate(event) {
   const cache = await caches.open(FILES);
-  const kept = await cache.match(event.request);
+  const kept = await cache.match(event.request, { ignoreVary: true });
   const fresh = fetch(event.request).then(async (response) => {
     if (response.ok) await cache.put(event.request, response.clone());
     return response;

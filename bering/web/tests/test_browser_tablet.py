@@ -1,0 +1,326 @@
+"""The head's tablet in real Chromium at 820×1180, without a link (issue 13).
+
+Boris has two drafts to agree and a draft resolution to confirm. He opens /tablet/
+while the link is up; the app keeps the queue and the files' text. Then the link
+drops: he reads a draft, agrees on both and returns the resolution with a note;
+the banner counts three decisions waiting; a reload still shows the queue and the
+outbox; nothing reaches the server. The link comes back: the three decisions are
+applied, each exactly once, and the banner goes.
+
+How "offline" is made, and checked. ``context.set_offline(True)`` is Chromium's
+network emulation: ``navigator.onLine`` turns false and the page's fetches fail.
+Whether it also stops the service worker's own fetches has differed between
+Playwright versions (microsoft/playwright#2311), so the test does not take it on
+trust: every request that reaches the live server is counted (Django's
+``request_started``), and the count while offline must be zero. With Playwright
+1.65 and Chromium 156 ``set_offline`` alone passes that check (measured with the
+route below disabled: the offline reload, served by the worker's network-first
+fetch, still reached nobody). The ``context.route`` that aborts every request as
+"internetdisconnected" while offline stays as a second fence for the page's
+requests; for a version whose worker slips past both, run with
+``PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS=1``, which routes the worker's
+requests through ``context.route`` too; the server count would say so first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.signals import request_started
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+
+from bering.api.models import IdempotencyKey
+from bering.approvals import services as approvals
+from bering.approvals.models import Visa
+from bering.assignments import services as assignments
+from bering.assignments.models import Resolution
+from bering.assignments.tests.factories import spec
+from bering.audit.models import AuditEvent
+from bering.documents import services as documents
+from bering.documents.models import Document
+from bering.documents.tests.factories import JournalFactory, doc_type
+from bering.files import samples
+from bering.orgs.tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("BERING_SCREENSHOTS")
+TABLET = {"width": 820, "height": 1180}
+COAL = "Завезти 350 тонн угля в с. Никольское до 10 декабря."
+BOATS = "Обеспечить ремонт причала в с. Никольское до начала навигации."
+
+
+def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+class Network:
+    """The tablet's link: on or off, for the page and its service worker alike; and
+    the count of requests the server got (the proof that "off" was off)."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self.offline = False
+        self.served: list[str] = []
+        self._lock = threading.Lock()
+        request_started.connect(self._count)
+        context.route("**/*", self._route)
+
+    def _count(self, sender: object, environ: dict[str, str], **kwargs: object) -> None:
+        with self._lock:
+            self.served.append(environ.get("PATH_INFO", ""))
+
+    def _route(self, route: Route) -> None:
+        if self.offline:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    def off(self) -> None:
+        self.offline = True
+        self.context.set_offline(True)
+        with self._lock:
+            self.served.clear()
+
+    def on(self) -> list[str]:
+        with self._lock:
+            seen = list(self.served)
+        self.offline = False
+        self.context.set_offline(False)
+        return seen
+
+    def close(self) -> None:
+        request_started.disconnect(self._count)
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"), timeout=60_000)
+
+
+def _draft(author, head, title: str, body: str) -> Document:  # type: ignore[no-untyped-def]
+    draft = documents.document_create(
+        actor=author.actor,
+        card=documents.Card(
+            doc_type=doc_type("outgoing-letter"), title=title, signer=head.employee
+        ),
+        flow="outgoing",
+        uploads=[
+            documents.Upload(
+                name=f"{title}.docx", stream=io.BytesIO(samples.make_docx(title, body))
+            )
+        ],
+    )
+    approvals.approval_start(
+        actor=author.actor,
+        document=draft,
+        plan=[approvals.StagePlan(name="Согласование", approver_ids=(head.employee.pk,))],
+    )
+    return draft
+
+
+def _visa(document: Document, head) -> Visa:  # type: ignore[no-untyped-def]
+    return Visa.objects.get(
+        run__document=document,
+        run__status="active",
+        approver=head.employee,
+        kind=Visa.Kind.VISA,
+    )
+
+
+def _open(browser: Browser, base: str) -> tuple[BrowserContext, Page, Network]:
+    context = browser.new_context(
+        viewport=TABLET,
+        locale="ru-RU",
+        timezone_id="Asia/Kamchatka",
+        has_touch=True,
+        service_workers="allow",
+    )
+    network = Network(context)
+    page = context.new_page()
+    sign_in(page, base, "boris")
+    page.goto(f"{base}/tablet/")
+    # The worker controls the page, the queue is kept, the files' text is kept.
+    # (Attributes, not wait_for_function: the page's CSP forbids evaluating strings.)
+    shell = page.locator("#tablet")
+    expect(shell).to_have_attribute("data-worker", "controlled", timeout=30_000)
+    expect(shell).to_have_attribute("data-prefetched", re.compile(r"."), timeout=60_000)
+    return context, page, network
+
+
+def _events(*verbs: str) -> int:
+    return AuditEvent.objects.filter(verb__in=verbs).count()
+
+
+def test_head_decides_offline_and_each_decision_lands_once(
+    browser: Browser, live_server, head, executor, registrar
+) -> None:
+    base = live_server.url
+    coal = _draft(executor, head, "О завозе топлива", COAL)
+    pier = _draft(executor, head, "О ремонте причала", BOATS)
+    letter = documents.document_register_incoming(
+        actor=registrar.actor,
+        card=documents.Card(
+            doc_type=doc_type("incoming-letter"),
+            title="О подготовке к отопительному сезону",
+            correspondent="Администрация Елизовского района",
+            correspondent_number="12",
+            correspondent_date=dt.date(2026, 11, 20),
+        ),
+        journal=JournalFactory(organization=registrar.org),
+    )
+    resolution = assignments.resolution_draft(
+        actor=registrar.actor,
+        document=letter,
+        spec=spec(executor.employee, days=5, text="Подготовить котельные к сезону"),
+        author=head.employee,
+    )
+    coal_visa, pier_visa = _visa(coal, head), _visa(pier, head)
+
+    context, page, network = _open(browser, base)
+    try:
+        items = page.locator("[data-item]")
+        expect(items).to_have_count(3)
+        expect(page.locator("[data-stale]")).to_contain_text("данные на")
+        shot(page, "tablet-queue")
+
+        network.off()
+        expect(page.locator("[data-banner=offline]")).to_contain_text("нет связи с")
+        before = AuditEvent.objects.count()
+
+        # He reads the draft's text, offline, and agrees.
+        page.locator(f'[data-item="visa:{coal_visa.pk}"] a').click()
+        expect(page.locator("[data-text=file]")).to_contain_text("350 тонн угля")
+        # The PDF copy came in 256 KB ranges and passed its SHA-256 check: it opens offline.
+        expect(page.locator("[data-action=pdf]")).to_be_visible()
+        # And the preview of page 1, from the worker's cache.
+        expect(page.locator("img[data-preview]")).to_have_js_property("naturalWidth", 800)
+        shot(page, "tablet-item-offline")
+        page.locator("[data-action=agree]").click()
+        expect(
+            page.locator(f'[data-item="visa:{coal_visa.pk}"] [data-mark=pending]')
+        ).to_be_visible()
+
+        page.locator(f'[data-item="visa:{pier_visa.pk}"] a').click()
+        page.locator("[data-action=agree]").click()
+
+        # The draft resolution goes back with a note; without the note it would not.
+        page.locator(f'[data-item="resolution:{resolution.pk}"] a').click()
+        expect(page.locator("[data-text=item]")).to_contain_text("Подготовить котельные")
+        page.locator("[data-action=return]").click()
+        expect(page.locator("[data-error=comment]")).to_be_visible()
+        page.locator("[data-field=comment]").fill("Укажите срок подготовки котельных")
+        page.locator("[data-action=return]").click()
+
+        banner = page.locator("#banner")
+        expect(banner).to_have_attribute("data-waiting", "3")
+        expect(banner).to_contain_text("3 решения ждут отправки")
+        shot(page, "tablet-offline-outbox")
+
+        # A reload without the link: the kept shell, the kept queue, the kept outbox.
+        page.reload()
+        expect(page.locator("[data-item]")).to_have_count(3)
+        expect(page.locator("[data-mark=pending]")).to_have_count(3)
+        expect(page.locator("#banner")).to_contain_text("3 решения ждут отправки")
+
+        # Nothing reached the server, nothing changed.
+        assert Visa.objects.get(pk=coal_visa.pk).status == Visa.Status.PENDING
+        assert Visa.objects.get(pk=pier_visa.pk).status == Visa.Status.PENDING
+        assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.DRAFT
+        assert AuditEvent.objects.count() == before
+        served = network.on()
+        assert served == [], served
+
+        # The link is back: the outbox goes out, in order, each decision once.
+        expect(page.locator("#banner")).to_be_hidden(timeout=30_000)
+        expect(page.locator("[data-sent]")).to_have_count(3)
+        # What is left is his signature on the two agreed drafts (online only: the password).
+        expect(page.locator("[data-item]")).to_have_count(2)
+        expect(page.locator("[data-item][data-kind=sign]")).to_have_count(2)
+        shot(page, "tablet-sent")
+        assert Visa.objects.get(pk=coal_visa.pk).status == Visa.Status.AGREED
+        assert Visa.objects.get(pk=pier_visa.pk).status == Visa.Status.AGREED
+        returned = Resolution.objects.get(pk=resolution.pk)
+        assert returned.status == Resolution.Status.RETURNED
+        assert _events("approval.agreed") == 2
+        assert _events("resolution.returned") == 1
+        assert IdempotencyKey.objects.count() == 3
+        assert (
+            AuditEvent.objects.filter(verb="approval.agreed", object_id__in=[coal.pk, pier.pk])
+            .values("object_id")
+            .distinct()
+            .count()
+            == 2
+        )
+
+        # A later start of the app sends nothing again.
+        page.reload()
+        expect(page.locator("#tablet")).to_have_attribute("data-ready", "yes")
+        assert _events("approval.agreed") == 2
+        assert _events("resolution.returned") == 1
+    finally:
+        network.close()
+        context.close()
+
+
+def test_decision_on_a_recalled_draft_comes_back_as_a_conflict(
+    browser: Browser, live_server, head, executor
+) -> None:
+    base = live_server.url
+    draft = _draft(executor, head, "О завозе топлива", COAL)
+    first = _visa(draft, head)
+    context, page, network = _open(browser, base)
+    try:
+        expect(page.locator(f'[data-item="visa:{first.pk}"]')).to_have_count(1)
+        network.off()
+        page.locator(f'[data-item="visa:{first.pk}"] a').click()
+        page.locator("[data-action=agree]").click()
+        expect(page.locator("#banner")).to_have_attribute("data-waiting", "1")
+
+        # Meanwhile Vera recalls the draft, puts in a new version and starts round 2.
+        approvals.approval_recall(actor=executor.actor, document=draft, reason="Новые объёмы")
+        documents.document_file_add(
+            actor=executor.actor,
+            document=Document.objects.get(pk=draft.pk),
+            upload=documents.Upload(
+                name="О завозе топлива.docx",
+                stream=io.BytesIO(samples.make_docx("О завозе топлива", "Завезти 400 тонн угля.")),
+            ),
+            replaces_slot=1,
+        )
+        approvals.approval_start(
+            actor=executor.actor,
+            document=Document.objects.get(pk=draft.pk),
+            plan=[approvals.StagePlan(name="Согласование", approver_ids=(head.employee.pk,))],
+        )
+        second = _visa(draft, head)
+        agreed_before = _events("approval.agreed")
+        assert network.on() == []
+
+        # The decision is not applied: the item shows why, and the new round waits.
+        conflict = page.locator(f'[data-item="visa:{first.pk}"] [data-mark=conflict]')
+        expect(conflict).to_be_visible(timeout=30_000)
+        expect(page.locator(f'[data-item="visa:{second.pk}"]')).to_have_count(1)
+        expect(page.locator("#banner")).to_be_hidden()
+        page.locator(f'[data-item="visa:{first.pk}"] a').click()
+        entry = page.locator("[data-entry=conflict]")
+        expect(entry).to_be_visible()
+        expect(entry.locator("[data-detail]")).not_to_be_empty()
+        shot(page, "tablet-conflict")
+        assert Visa.objects.get(pk=first.pk).status != Visa.Status.AGREED
+        assert Visa.objects.get(pk=second.pk).status == Visa.Status.PENDING
+        assert _events("approval.agreed") == agreed_before == 0
+    finally:
+        network.close()
+        context.close()
