@@ -21,26 +21,26 @@ from bering.notifications import push, selectors, vapid
 from bering.notifications.models import ENDPOINT_MAX
 
 
-class KeyOut(serializers.Serializer[Any]):
+class PushKeyOut(serializers.Serializer[Any]):
     public_key = serializers.CharField(
         help_text="The server's VAPID public key: the uncompressed P-256 point in base64url, "
         "for `pushManager.subscribe({applicationServerKey})`."
     )
 
 
-class KeysIn(serializers.Serializer[Any]):
+class PushKeysIn(serializers.Serializer[Any]):
     p256dh = serializers.CharField(
         max_length=100, help_text="The browser's P-256 public key, base64url."
     )
     auth = serializers.CharField(max_length=50, help_text="The 16-byte auth secret, base64url.")
 
 
-class SubscriptionIn(serializers.Serializer[Any]):
+class PushSubscriptionIn(serializers.Serializer[Any]):
     endpoint = serializers.CharField(
         max_length=ENDPOINT_MAX,
         help_text="The push service URL from the browser: https:// on a public host.",
     )
-    keys = KeysIn()
+    keys = PushKeysIn()
     device = serializers.CharField(
         max_length=100,
         allow_blank=True,
@@ -49,13 +49,13 @@ class SubscriptionIn(serializers.Serializer[Any]):
     )
 
 
-class SubscriptionOut(serializers.Serializer[Any]):
+class PushSubscriptionOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     device = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class SubscriptionListOut(SubscriptionOut):
+class PushSubscriptionListOut(PushSubscriptionOut):
     last_success_at = serializers.DateTimeField(
         allow_null=True, help_text="When a push last reached this device."
     )
@@ -72,9 +72,9 @@ class PushKeyView(ApiView):
 
     acts_in_post = False
 
-    @extend_schema(responses=KeyOut, operation_id="push_key")
+    @extend_schema(responses=PushKeyOut, operation_id="push_key")
     def get(self, request: Request) -> Response:
-        return Response(KeyOut({"public_key": vapid.public_key_b64url()}).data)
+        return Response(PushKeyOut({"public_key": vapid.public_key_b64url()}).data)
 
 
 class PushSubscriptionsView(ApiView):
@@ -82,21 +82,23 @@ class PushSubscriptionsView(ApiView):
 
     acts_in_post = False
 
-    @extend_schema(responses=SubscriptionListOut(many=True), operation_id="push_subscriptions_list")
+    @extend_schema(
+        responses=PushSubscriptionListOut(many=True), operation_id="push_subscriptions_list"
+    )
     def get(self, request: Request) -> Response:
         found = selectors.push_subscriptions_of(_user(request))
-        return Response(SubscriptionListOut(found, many=True).data)
+        return Response(PushSubscriptionListOut(found, many=True).data)
 
     @extend_schema(
-        request=SubscriptionIn,
-        responses={201: SubscriptionOut, 200: SubscriptionOut},
+        request=PushSubscriptionIn,
+        responses={201: PushSubscriptionOut, 200: PushSubscriptionOut},
         operation_id="push_subscribe",
         description="Opt this browser in. The same endpoint again (keys renewed, another "
         "person signed in on the tablet) updates it and answers 200; a new one 201.",
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data = parse(SubscriptionIn, request.data)
+        data = parse(PushSubscriptionIn, request.data)
         subscription, created = push.push_subscribe(
             user=_user(request),
             endpoint=data["endpoint"],
@@ -104,7 +106,7 @@ class PushSubscriptionsView(ApiView):
             auth=data["keys"]["auth"],
             device=data["device"],
         )
-        return Response(SubscriptionOut(subscription).data, status=201 if created else 200)
+        return Response(PushSubscriptionOut(subscription).data, status=201 if created else 200)
 
 
 class PushSubscriptionView(ApiView):
