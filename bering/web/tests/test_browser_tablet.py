@@ -324,3 +324,103 @@ def test_decision_on_a_recalled_draft_comes_back_as_a_conflict(
     finally:
         network.close()
         context.close()
+
+
+def _letter_with_draft_resolution(registrar, head, executor) -> Resolution:  # type: ignore[no-untyped-def]
+    letter = documents.document_register_incoming(
+        actor=registrar.actor,
+        card=documents.Card(
+            doc_type=doc_type("incoming-letter"),
+            title="О подготовке к отопительному сезону",
+            correspondent="Администрация Елизовского района",
+            correspondent_number="12",
+            correspondent_date=dt.date(2026, 11, 20),
+        ),
+        journal=JournalFactory(organization=registrar.org),
+    )
+    return assignments.resolution_draft(
+        actor=registrar.actor,
+        document=letter,
+        spec=spec(executor.employee, days=5, text="Подготовить котельные к сезону"),
+        author=head.employee,
+    )
+
+
+def test_decision_on_a_changed_item_shows_what_changed_and_is_taken_again(
+    browser: Browser, live_server, head, executor, registrar
+) -> None:
+    """412: the letter got a new file while Boris was offline; his confirmation is not
+    applied; the item shows the files before and after; he confirms again, online."""
+    base = live_server.url
+    resolution = _letter_with_draft_resolution(registrar, head, executor)
+    key = f"resolution:{resolution.pk}"
+    context, page, network = _open(browser, base)
+    try:
+        network.off()
+        page.locator(f'[data-item="{key}"] a').click()
+        page.locator("[data-action=confirm]").click()
+        expect(page.locator("#banner")).to_have_attribute("data-waiting", "1")
+
+        documents.document_file_add(
+            actor=registrar.actor,
+            document=Document.objects.get(pk=resolution.document_id),
+            upload=documents.Upload(
+                name="Приложение.docx",
+                stream=io.BytesIO(samples.make_docx("Приложение", "График подготовки котельных.")),
+            ),
+        )
+        assert network.on() == []
+
+        expect(page.locator(f'[data-item="{key}"] [data-mark=conflict]')).to_be_visible(
+            timeout=30_000
+        )
+        assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.DRAFT
+        page.locator(f'[data-item="{key}"] a').click()
+        entry = page.locator("[data-entry=conflict]")
+        expect(entry.locator("[data-detail=item_changed]")).not_to_be_empty()
+        expect(entry.locator("[data-diff=files] ins")).to_contain_text("Приложение.docx")
+        shot(page, "tablet-conflict-changed")
+
+        # He decides again on what it is now: that one goes through.
+        page.locator("[data-action=confirm]").click()
+        expect(page.locator(f'[data-sent="{key}"][data-result=applied]')).to_have_count(1)
+        assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.ACTIVE
+    finally:
+        network.close()
+        context.close()
+
+
+def test_a_decision_whose_answer_was_lost_is_reported_as_already_applied(
+    browser: Browser, live_server, head, executor, registrar
+) -> None:
+    """The server applies the confirmation but the answer never reaches the tablet (the
+    link drops on the way back). The tablet retries with the same Idempotency-Key: the
+    server answers from its record, and the item says «уже применено ранее»."""
+    base = live_server.url
+    resolution = _letter_with_draft_resolution(registrar, head, executor)
+    key = f"resolution:{resolution.pk}"
+    context, page, network = _open(browser, base)
+    lost: list[str] = []
+
+    def lose_first_answer(route: Route) -> None:
+        if route.request.method == "POST" and not lost:
+            route.fetch()  # reaches the server, which applies it
+            lost.append(route.request.headers["idempotency-key"])
+            route.abort("connectionreset")
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/resolutions/*/confirm", lose_first_answer)
+    try:
+        page.locator(f'[data-item="{key}"] a').click()
+        page.locator("[data-action=confirm]").click()
+        expect(page.locator(f'[data-sent="{key}"][data-result=replayed]')).to_have_count(
+            1, timeout=30_000
+        )
+        assert len(lost) == 1
+        assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.ACTIVE
+        assert _events("resolution.issued") == 1
+        assert IdempotencyKey.objects.filter(key=lost[0]).count() == 1
+    finally:
+        network.close()
+        context.close()

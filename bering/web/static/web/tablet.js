@@ -606,6 +606,10 @@
       if ('caches' in window) await caches.delete('bering-tablet-files');
     }
     await setMeta('who', who);
+    const week = Date.now() - 7 * 864e5; // the list of sent decisions keeps a week
+    for (const e of await all('outbox')) {
+      if ((e.status === 'done' || e.status === 'settled') && Date.parse(e.done_at || e.created_at) < week) await del('outbox', e.seq);
+    }
     if (!navigator.onLine) await offline();
     await paint();
     window.addEventListener('hashchange', () => { paint(); window.scrollTo(0, 0); });
