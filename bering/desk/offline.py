@@ -27,7 +27,7 @@ from bering.approvals.models import Visa
 from bering.assignments.models import Extension, Report, Resolution
 from bering.desk.items import Item, desk_items
 from bering.documents.models import Document, DocumentFile
-from bering.documents.selectors import current_of
+from bering.documents.selectors import current_of, file_offline_links
 from bering.orgs.actor import Actor
 
 Payload = dict[str, Any]
@@ -221,32 +221,6 @@ def _files_of(item: Item, files: dict[int, list[DocumentFile]]) -> list[Document
     return files.get(item.document.pk, [])
 
 
-def files_for_offline(files: list[DocumentFile]) -> dict[int, Payload]:
-    """What the tablet needs to fetch each file for reading offline."""
-    out: dict[int, Payload] = {}
-    for item in files:
-        stored = item.stored
-        download = reverse("api-file-download", args=[item.document_id, item.pk])
-        base = download.rsplit("/", 1)[0]
-        has_pdf = stored.kind == stored.Kind.PDF or stored.rendition_status == "done"
-        out[item.pk] = {
-            "id": item.pk,
-            "name": stored.original_name,
-            "size": stored.size,
-            "sha256": stored.sha256,
-            "text_url": base + "/text",
-            "pdf_url": base + "/pdf" if has_pdf else None,
-            "pdf_sha256": None,
-            "pdf_size": None,
-            "preview_url": (
-                reverse("api-file-preview", args=[item.document_id, item.pk])
-                if stored.preview_status == "done"
-                else None
-            ),
-        }
-    return out
-
-
 def item_payload(item: Item, files: list[DocumentFile], links: dict[int, Payload]) -> Payload:
     document = item.document
     tz = document.organization.time_zone
@@ -277,5 +251,5 @@ def queue_payloads(actor: Actor, items: Iterable[Item] | None = None) -> list[Pa
     listed = list(desk_items(actor) if items is None else items)
     files = _files(listed)
     every = {f.pk: f for group in files.values() for f in group}
-    links = files_for_offline(list(every.values()))
+    links = file_offline_links(every.values())
     return [item_payload(i, _files_of(i, files), links) for i in listed]

@@ -92,6 +92,11 @@ def test_full_sync_holds_every_kind_with_what_to_read_and_how_to_decide(
     assert ext["actions"][0]["body"] == {"grant": True, "note": ""}
     visa = next(i for i in body["changed"] if i["kind"] == "visa")
     assert visa["files"] and visa["files"][0]["sha256"]
+    for file in visa["files"]:  # what the tablet fetches to read offline answers
+        assert api(head).get(file["text_url"]).status_code == 200
+        if file["pdf_url"]:
+            pdf = api(head).get(file["pdf_url"], HTTP_RANGE="bytes=0-99")
+            assert pdf.status_code == 206 and pdf["X-Bering-SHA256"] == file["pdf_sha256"]
     assert visa["actions"][0]["url"] == f"/api/v1/approvals/visas/{visa['id']}/decide"
     assert visa["etag"].startswith('"') and len(visa["version"]) == 16
 
