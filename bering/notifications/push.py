@@ -1,8 +1,8 @@
 """Web Push to the person's devices (the head's tablet): subscriptions, payload, delivery.
 
 A browser opts in by giving its push service endpoint and keys (``push_subscribe``); one
-row per endpoint. ``notify()`` enqueues ``tasks.notification_push`` after commit for the
-kinds in ``PUSH_KINDS`` when the recipient's person has a subscription, and the task
+row per endpoint. ``notify()`` enqueues ``tasks.notification_push`` after commit for what
+``is_pushed`` chooses when the recipient's person has a subscription, and the task
 sends the notification's short payload to each of the person's devices, encrypted for
 the browser (aes128gcm) and signed with the server's VAPID key (``vapid.py``).
 
@@ -56,7 +56,11 @@ PUSH_KINDS: frozenset[str] = frozenset(
 """The kinds that mean "waits for my decision" or "overdue" (decision 0020):
 ``task_new`` a visa or a signature; ``assignment_new`` a draft resolution to confirm (and
 a new assignment or control); ``report`` a report to accept; ``overdue`` and ``escalation``
-an overdue mark. Not pushed: reminders, returns, signed, deliveries, appeals, other."""
+an overdue mark. Not pushed: reminders, returns, signed, deliveries, appeals, other
+(but for extensions: see ``is_pushed``)."""
+PUSH_OTHER_OBJECTS = frozenset({"extension"})
+"""Of the kind ``other``, these objects push: an extension request waits for the head's
+decision (and the answer to it is news of the asker's own term)."""
 
 TTL_SECONDS = 24 * 3600
 """A push the tablet cannot take within a day is dropped by the push service."""
@@ -67,6 +71,11 @@ BODY_MAX = 200
 DEVICE_MAX = PushSubscription._meta.get_field("device").max_length or 100
 _GONE = (404, 410)
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+
+
+def is_pushed(kind: str, object_type: str = "") -> bool:
+    """Whether a notification of this kind about this object goes to the devices."""
+    return kind in PUSH_KINDS or (kind == Kind.OTHER and object_type in PUSH_OTHER_OBJECTS)
 
 
 def push_recipients(employee_ids: Iterable[int]) -> set[int]:

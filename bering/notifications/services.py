@@ -59,7 +59,7 @@ def notify(
     has a notification with the same non-empty ``dedupe_key`` gets nothing new,
     also when two transactions race. ``url`` is a path on this site ("/documents/7/").
     Each new notification is e-mailed after commit to recipients with an address, and
-    pushed to the person's devices when its kind is in ``push.PUSH_KINDS``.
+    pushed to the person's devices when ``push.is_pushed(kind, object_type)``.
     """
     if not transaction.get_connection().in_atomic_block:
         raise NotInTransaction("notify() must run inside the caller's transaction.atomic().")
@@ -96,7 +96,7 @@ def notify(
     to_mail = [n.pk for n in created if n.recipient_id in addresses]
     if to_mail:
         transaction.on_commit(functools.partial(_enqueue_emails, to_mail), robust=True)
-    if created and kind in push.PUSH_KINDS:
+    if created and push.is_pushed(kind, object_type):
         devices = push.push_recipients(n.recipient_id for n in created)
         to_push = [n.pk for n in created if n.recipient_id in devices]
         if to_push:

@@ -117,6 +117,36 @@ def test_an_overdue_mark_is_pushed(
     assert got.payload["url"] == reverse("approvals:visa", args=[visa.pk])
 
 
+def test_a_report_and_an_extension_request_reach_the_head(
+    registrar: Any,
+    head: Any,
+    executor: Any,
+    push_service: PushService,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Two more of the head's decisions: accept a report, grant an extension."""
+    from bering.assignments import services as assignments
+    from bering.assignments.tests.factories import incoming, issued
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = incoming(registrar)
+        item = issued(head, letter, executor.employee).assignments.get()
+    endpoint, _browser = subscribe(head, push_service)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignments.report_submit(actor=executor.actor, assignment=item, text=MARKER)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignments.extension_request(
+            actor=executor.actor,
+            assignment=item,
+            new_date=item.due_at.date().replace(year=item.due_at.year + 1),
+            reason=MARKER,
+        )
+    got = push_service.for_endpoint(endpoint)
+    assert [r.status for r in got] == [201, 201], [r.problem for r in got]
+    assert [r.payload["tag"].split("-")[0] for r in got if r.payload] == ["report", "extension"]
+    assert all(MARKER not in json.dumps(r.payload, ensure_ascii=False) for r in got)
+
+
 def test_the_payload_carries_the_title_never_the_body(
     head: Any, push_service: PushService, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -145,6 +175,8 @@ def test_kinds_not_chosen_are_not_pushed(
 def test_the_chosen_kinds_are_the_decisions_and_the_overdue_marks() -> None:
     chosen = {"task_new", "assignment_new", "report", "overdue", "escalation"}
     assert set(push.PUSH_KINDS) == chosen
+    assert push.is_pushed("other", "extension")
+    assert not push.is_pushed("other", "document") and not push.is_pushed("other")
 
 
 def test_a_person_without_a_device_gets_no_push_task(
