@@ -11,8 +11,11 @@ from bering.notifications.tests.push_service import PushService
 
 
 @pytest.fixture
-def push_service(settings: Any) -> Iterator[PushService]:
-    """A push service on 127.0.0.1, and the setting that lets the server reach it."""
+def push_service(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[PushService]:
+    """A push service on 127.0.0.1, and the setting that lets the server reach it (straight,
+    not through a proxy that the environment may name)."""
     settings.BERING_PUSH_ALLOW_HTTP = True
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     with PushService() as service:
         yield service
