@@ -424,3 +424,23 @@ def test_a_decision_whose_answer_was_lost_is_reported_as_already_applied(
     finally:
         network.close()
         context.close()
+
+
+def test_the_queue_fits_a_phone(browser: Browser, live_server, head, executor) -> None:
+    _draft(executor, head, "О завозе топлива", COAL)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="ru-RU", timezone_id="Asia/Kamchatka"
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "boris")
+        page.goto(f"{live_server.url}/tablet/")
+        expect(page.locator("[data-item]")).to_have_count(1)
+        page.locator("[data-item] a").click()
+        expect(page.locator("[data-action=agree]")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        box = page.locator("[data-action=agree]").bounding_box()
+        assert box is not None and box["height"] >= 44
+        shot(page, "tablet-phone")
+    finally:
+        context.close()

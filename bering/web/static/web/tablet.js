@@ -122,11 +122,15 @@
     await online();
     return response;
   }
+  let contact = 0;
   async function online() {
+    if (Date.now() - contact > 60e3) { contact = Date.now(); await setMeta('last_contact', new Date().toISOString()); }
     if (await meta('offline_since')) { await setMeta('offline_since', null); paint(); }
   }
-  async function offline() {
-    if (!(await meta('offline_since'))) await setMeta('offline_since', new Date().toISOString());
+  async function offline(cold) {
+    // Started without a link: it has been down since the last answer we had, at the latest.
+    const since = (cold && (await meta('last_contact'))) || new Date().toISOString();
+    if (!(await meta('offline_since'))) await setMeta('offline_since', since);
     paintBanner();
   }
 
@@ -497,16 +501,17 @@
       h('tr', {}, h('th', {}, ''), h('th', {}, W.was), h('th', {}, W.now)), rows);
   }
   async function fileBox(file) {
+    // The text first (what the head reads), then the PDF copy and the picture of page 1.
     const box = h('section', { class: 'file', 'data-file': String(file.id) }, h('h2', {}, file.name));
-    if (file.preview_url) box.append(h('img', { class: 'preview', src: file.preview_url, alt: '', 'data-preview': String(file.id) }));
+    const text = h('div', { class: 'text', 'data-text': 'file' });
+    box.append(text);
+    await showPart(file, 1, text);
     const pdf = await get('files', 'pdf:' + file.id);
     if (pdf) {
       const href = navigator.serviceWorker && navigator.serviceWorker.controller ? '/tablet/pdf/' + file.id : URL.createObjectURL(pdf.blob);
       box.append(h('p', {}, h('a', { class: 'button', href, target: '_blank', rel: 'noopener', 'data-action': 'pdf' }, W.openPdf)));
     } else if (file.pdf_url) box.append(h('p', { class: 'muted' }, W.pdfLoading));
-    const text = h('div', { class: 'text', 'data-text': 'file' });
-    box.append(text);
-    await showPart(file, 1, text);
+    if (file.preview_url) box.append(h('img', { class: 'preview', src: file.preview_url, alt: '', 'data-preview': String(file.id) }));
     return box;
   }
   async function showPart(file, part, into) {
@@ -610,7 +615,7 @@
     for (const e of await all('outbox')) {
       if ((e.status === 'done' || e.status === 'settled') && Date.parse(e.done_at || e.created_at) < week) await del('outbox', e.seq);
     }
-    if (!navigator.onLine) await offline();
+    if (!navigator.onLine) await offline(true);
     await paint();
     window.addEventListener('hashchange', () => { paint(); window.scrollTo(0, 0); });
     window.addEventListener('online', async () => { await online(); await flush(); sync(); });
