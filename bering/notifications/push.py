@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import transaction
@@ -38,8 +37,6 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from http_ece import ECEException  # type: ignore[import-untyped]
-from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
 
 from bering.accounts.models import User
 from bering.core import clock
@@ -251,12 +248,17 @@ def payload(notification: Notification) -> dict[str, str]:
     }
 
 
-class _NoRedirects(requests.Session):
-    """A push service answers; it never sends the server elsewhere (the SSRF guard)."""
+def _session() -> Any:
+    """A ``requests`` session that never follows a redirect (the SSRF guard): a push
+    service answers, it never sends the server elsewhere."""
+    import requests
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs["allow_redirects"] = False
-        return super().request(*args, **kwargs)
+    class NoRedirects(requests.Session):
+        def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+            kwargs["allow_redirects"] = False
+            return super().request(*args, **kwargs)
+
+    return NoRedirects()
 
 
 def notification_push_send(*, notification_id: int) -> int:
@@ -286,7 +288,7 @@ def notification_push_send(*, notification_id: int) -> int:
         data = json.dumps(payload(notification), ensure_ascii=False)
     signer = vapid.signer()
     subject = vapid.subject()
-    with _NoRedirects() as session:
+    with _session() as session:
         return sum(_deliver(s, data, signer, subject, session) for s in subscriptions)
 
 
@@ -298,6 +300,12 @@ def _deliver(
         log.warning("Push to subscription %s refused: %s", subscription.pk, problem)
         _failed(subscription)
         return False
+    # Imported here: pywebpush brings aiohttp and requests (half a second), which only
+    # the task worker needs, not every web process that calls notify().
+    import requests
+    from http_ece import ECEException  # type: ignore[import-untyped]
+    from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
+
     info = {
         "endpoint": subscription.endpoint,
         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},

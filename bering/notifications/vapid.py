@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from py_vapid import Vapid  # type: ignore[import-untyped]
 
 from bering.notifications.models import VapidKey
 
@@ -102,8 +102,10 @@ def public_key_b64url() -> str:
     return b64url(point)
 
 
-def signer() -> Vapid:
+def signer() -> Any:
     """py_vapid's signer of the ``Authorization: vapid t=..., k=...`` header."""
+    from py_vapid import Vapid  # type: ignore[import-untyped]  # with pywebpush, in the worker
+
     return Vapid(private_key=private_key())
 
 
