@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.signals import request_started
@@ -443,4 +445,62 @@ def test_the_queue_fits_a_phone(browser: Browser, live_server, head, executor) -
         assert box is not None and box["height"] >= 44
         shot(page, "tablet-phone")
     finally:
+        context.close()
+
+
+def test_a_push_message_becomes_a_notification_that_opens_the_item(
+    browser: Browser, live_server, head, executor
+) -> None:
+    """The worker's push handler, fed by Chromium's DevTools (no push service is needed
+    to deliver a message to a registration): a notification with the title, the body
+    and the address of the item in the app."""
+    base = live_server.url
+    draft = _draft(executor, head, "О завозе топлива", COAL)
+    key = f"visa:{_visa(draft, head).pk}"
+    context, page, network = _open(browser, base)
+    try:
+        context.grant_permissions(["notifications"], origin=base)
+        cdp = context.new_cdp_session(page)
+        registrations: list[dict[str, str]] = []
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda event: registrations.extend(event["registrations"]),
+        )
+        cdp.send("ServiceWorker.enable")
+        ours: list[dict[str, str]] = []
+        for _ in range(50):  # the events of the registrations that exist, as they come
+            ours = [r for r in registrations if r["scopeURL"] == f"{base}/tablet/"]
+            if ours:
+                break
+            page.wait_for_timeout(100)
+        assert ours, registrations
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": base,
+                "registrationId": ours[0]["registrationId"],
+                # As bering.notifications.push sends it: the online page and the tag.
+                "data": json.dumps(
+                    {
+                        "title": "Новая задача",
+                        "body": "О завозе топлива",
+                        "url": f"/approvals/documents/{draft.pk}/",
+                        "tag": f"document-{draft.pk}",
+                    }
+                ),
+            },
+        )
+        shown: list[list[str]] = []
+        for _ in range(50):
+            shown = page.evaluate(
+                "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+                ".then((list) => list.map((n) => [n.title, n.body, n.data.url]))"
+            )
+            if shown:
+                break
+            page.wait_for_timeout(100)
+        url = "/tablet/#/item/" + quote(key, safe="")  # as the queue's own links
+        assert shown == [["Новая задача", "О завозе топлива", url]], shown
+    finally:
+        network.close()
         context.close()

@@ -125,20 +125,42 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'forget-files') event.waitUntil(caches.delete(FILES));
 });
 
-function target(data) {
-  if (data && typeof data.url === 'string' && data.url.startsWith(SHELL)) return data.url;
-  if (data && typeof data.key === 'string') return SHELL + '#/item/' + encodeURIComponent(data.key);
-  return SHELL + '#/';
+function idbAll(store) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('bering-tablet');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
+      const request = db.transaction(store).objectStore(store).getAll();
+      request.onsuccess = () => { db.close(); resolve(request.result); };
+      request.onerror = () => { db.close(); reject(request.error); };
+    };
+  });
+}
+
+/* Where a tap on the notification leads: the item in the app when the message names it
+ * (an address under /tablet/, a key, or the document it is about: tag «document-5»),
+ * otherwise the queue. */
+async function target(data) {
+  const item = (key) => SHELL + '#/item/' + encodeURIComponent(key);
+  if (typeof data.url === 'string' && data.url.startsWith(SHELL)) return data.url;
+  if (typeof data.key === 'string') return item(data.key);
+  const doc = /^document-(\d+)$/.exec(data.tag || '');
+  const items = await idbAll('items').catch(() => []);
+  const found = items.find((i) => !i.gone && ((data.url && i.page_url === data.url)
+    || (doc && i.document && String(i.document.id) === doc[1])));
+  return found ? item(found.key) : SHELL + '#/';
 }
 
 self.addEventListener('push', (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (error) { data = { body: event.data ? event.data.text() : '' }; }
-  const inner = data.data || {};
-  const url = target({ url: data.url || inner.url, key: data.key || inner.key });
+  const said = { url: data.url || (data.data || {}).url, key: data.key || (data.data || {}).key, tag: data.tag };
   event.waitUntil((async () => {
+    const url = await target(said);
     await self.registration.showNotification(data.title || 'Берег', {
-      body: data.body || '', icon: ICON, badge: ICON, tag: data.tag || url, data: { url },
+      body: data.body || '', icon: ICON, badge: ICON, tag: data.tag || url, data: { ...said, url, said: said.url },
     });
     for (const client of await self.clients.matchAll({ type: 'window' })) {
       client.postMessage({ type: 'sync' });
@@ -148,8 +170,10 @@ self.addEventListener('push', (event) => {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = target(event.notification.data);
+  const data = event.notification.data || {};
   event.waitUntil((async () => {
+    // The item may have arrived since the message did: look again.
+    const url = data.url && data.url !== SHELL + '#/' ? data.url : await target({ ...data, url: data.said });
     const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
     for (const client of windows) {
       if (new URL(client.url).pathname === SHELL && 'focus' in client) {
