@@ -288,6 +288,13 @@ def test_decision_on_a_recalled_draft_comes_back_as_a_conflict(
         network.off()
         page.locator(f'[data-item="visa:{first.pk}"] a').click()
         page.locator("[data-action=agree]").click()
+        expect(page.locator("#banner")).to_contain_text("1 решение ждёт отправки")
+        # A queued decision can be taken back before it is sent, and taken again.
+        page.locator(f'[data-item="visa:{first.pk}"] a').click()
+        page.locator("[data-action=cancel]").click()
+        expect(page.locator("#banner")).to_have_attribute("data-waiting", "0")
+        expect(page.locator("#banner")).to_have_text(re.compile(r"^нет связи с \d\d:\d\d$"))
+        page.locator("[data-action=agree]").click()
         expect(page.locator("#banner")).to_have_attribute("data-waiting", "1")
 
         # Meanwhile Vera recalls the draft, puts in a new version and starts round 2.
@@ -320,6 +327,10 @@ def test_decision_on_a_recalled_draft_comes_back_as_a_conflict(
         expect(entry).to_be_visible()
         expect(entry.locator("[data-detail]")).not_to_be_empty()
         shot(page, "tablet-conflict")
+        # Understood: the mark goes, and so does the item that left the queue.
+        entry.locator("[data-action=dismiss]").click()
+        expect(page.locator(f'[data-item="visa:{first.pk}"]')).to_have_count(0)
+        expect(page.locator(f'[data-item="visa:{second.pk}"]')).to_have_count(1)
         assert Visa.objects.get(pk=first.pk).status != Visa.Status.AGREED
         assert Visa.objects.get(pk=second.pk).status == Visa.Status.PENDING
         assert _events("approval.agreed") == agreed_before == 0

@@ -169,7 +169,8 @@
     prefetch();
   }
   async function apply(data, fresh) {
-    const keep = new Set((await all('outbox')).filter((e) => e.status !== 'done').map((e) => e.key));
+    const open = ['pending', 'sending', 'conflict', 'failed'];
+    const keep = new Set((await all('outbox')).filter((e) => open.includes(e.status)).map((e) => e.key));
     const d = await db();
     const t = d.transaction(['items'], 'readwrite');
     const items = t.objectStore('items');
@@ -486,7 +487,12 @@
       box.append(h('p', { class: 'detail', 'data-detail': e.code || '' }, e.detail || ''));
       if (e.was && e.now) box.append(diff(e.was, e.now));
       if (e.status === 'conflict') box.append(h('p', { class: 'muted' }, W.decideAgain));
-      box.append(h('button', { type: 'button', 'data-action': 'dismiss', onclick: async () => { await put('outbox', { ...e, status: 'settled' }); paint(); } }, W.dismiss));
+      box.append(h('button', { type: 'button', 'data-action': 'dismiss', onclick: async () => {
+        await put('outbox', { ...e, status: 'settled' });
+        const item = await get('items', e.key);
+        if (item && item.gone) { await del('items', e.key); location.hash = '#/'; }
+        paint();
+      } }, W.dismiss));
     }
     return box;
   }
