@@ -56,6 +56,10 @@ SHOTS = os.environ.get("BERING_SCREENSHOTS")
 TABLET = {"width": 820, "height": 1180}
 COAL = "Завезти 350 тонн угля в с. Никольское до 10 декабря."
 BOATS = "Обеспечить ремонт причала в с. Никольское до начала навигации."
+# Long enough for the text to come in parts (12 KB each): «далее» must work offline.
+LONG = "\n".join(
+    f"{n}. Проверить сваи причала № {n} и заменить повреждённый настил." for n in range(1, 400)
+)
 
 
 def shot(page: Page, name: str) -> None:
@@ -170,7 +174,7 @@ def test_head_decides_offline_and_each_decision_lands_once(
 ) -> None:
     base = live_server.url
     coal = _draft(executor, head, "О завозе топлива", COAL)
-    pier = _draft(executor, head, "О ремонте причала", BOATS)
+    pier = _draft(executor, head, "О ремонте причала", BOATS + "\n" + LONG)
     letter = documents.document_register_incoming(
         actor=registrar.actor,
         card=documents.Card(
@@ -214,7 +218,11 @@ def test_head_decides_offline_and_each_decision_lands_once(
             page.locator(f'[data-item="visa:{coal_visa.pk}"] [data-mark=pending]')
         ).to_be_visible()
 
+        # The long draft: its second part, offline, behind «далее».
         page.locator(f'[data-item="visa:{pier_visa.pk}"] a').click()
+        expect(page.locator("[data-part='1']")).to_contain_text("Проверить сваи причала № 1 ")
+        page.locator("[data-action=more]").first.click()
+        expect(page.locator("[data-part='2']")).to_contain_text("Проверить сваи причала")
         page.locator("[data-action=agree]").click()
 
         # The draft resolution goes back with a note; without the note it would not.

@@ -196,7 +196,9 @@
       for (const item of await all('items')) {
         if (item.gone) continue;
         for (const file of item.files || []) {
-          if (!(await get('files', `text:${file.id}:1`))) await textPart(file, 1);
+          // Every part of the text (up to 10 × 12 KB), so that «далее» works offline too.
+          const first = await textPart(file, 1);
+          for (let part = 2; first && part <= Math.min(first.parts || 0, 10); part += 1) await textPart(file, part);
           if (file.preview_url) await keepPreview(file.preview_url);
           if (file.pdf_url && !(await get('files', 'pdf:' + file.id))) await pdfCopy(file);
         }
@@ -222,7 +224,7 @@
       const response = await api(file.text_url + '?part=' + part);
       if (!response.ok) return null;
       const data = await response.json();
-      if (data.status && data.status !== 'done' && !data.text) return data; // not extracted yet: ask later
+      if (data.status === 'pending') return data; // not extracted yet: ask again next time
       await put('files', data, key);
       return data;
     } catch (error) { return null; }
@@ -522,8 +524,8 @@
   }
   async function showPart(file, part, into) {
     const data = await textPart(file, part);
-    if (!data || (!data.text && data.status && data.status !== 'done')) {
-      into.append(h('p', { class: 'muted' }, data ? W.textPending : W.textMissing));
+    if (!data || !data.text) { // no link yet, or no text: the server says why (a scan, not ready)
+      into.append(h('p', { class: 'muted', 'data-text-status': data ? data.status : 'missing' }, data ? data.detail || W.textPending : W.textMissing));
       return;
     }
     into.append(h('div', { 'data-part': String(part) }, data.text || ''));
