@@ -45,6 +45,14 @@ V = TypeVar("V", bound=APIView)
 P = ParamSpec("P")
 
 
+class InProgress(Conflict):
+    """The first request with the key has not finished: the client retries the same key
+    (a queued decision stays queued; it is not a conflict of the item)."""
+
+    code = "request_in_progress"
+    retry_after = 1
+
+
 class KeyReused(DomainError):
     status_code = 422
     code = "idempotency_key_reused"
@@ -191,7 +199,7 @@ def _claim(
         pass
     earlier = IdempotencyKey.objects.filter(**owner, key=key).first()
     if earlier is None or earlier.status == IN_PROGRESS:
-        raise Conflict(_("A request with this Idempotency-Key is in progress. Try again."))
+        raise InProgress(_("A request with this Idempotency-Key is in progress. Try again."))
     if earlier.fingerprint != fingerprint:
         raise KeyReused(
             _(

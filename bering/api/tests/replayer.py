@@ -21,7 +21,8 @@ Rules of the outbox:
    the current ``item``) and the head decides again. 409 (``item_gone`` or another
    code): the item was decided elsewhere or recalled; shown on the item and dropped.
    Other 4xx: failed, shown with the ``detail``. None of them is retried.
-5. **Try again later: no answer, a timeout, 5xx, 429.** The link or the server is
+5. **Try again later: no answer, a timeout, 5xx, 429, and 409 ``request_in_progress``**
+   (the first try with this key has not finished yet). The link or the server is
    in trouble, not the decision: the outbox pauses and the same decision, with the
    same key, is sent again after a backoff that doubles from ``backoff`` up to
    ``backoff_cap`` (full jitter: a random wait up to that bound, so tablets coming
@@ -218,6 +219,9 @@ class Outbox:
             decision.server_errors += 1
             return _retry_after(answer)
         decision.answer = answer.json()
+        if answer.status == 409 and decision.answer.get("code") == "request_in_progress":
+            decision.server_errors += 1
+            return _retry_after(answer)
         if 200 <= answer.status < 300:
             decision.status = APPLIED
             decision.replayed = answer.headers.get("idempotent-replayed") == "true"

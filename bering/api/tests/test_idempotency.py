@@ -261,3 +261,17 @@ def test_the_fingerprint_leaves_passwords_out():
         return request_fingerprint(Request(raw, parsers=[JSONParser()]))
 
     assert fingerprint("first-secret") == fingerprint("other-secret")
+
+
+def test_a_key_whose_first_request_has_not_finished_is_a_409_to_retry(registrar, journal, api):
+    """What a tablet's outbox retries (same key) instead of taking it for a conflict."""
+    client = api(registrar)
+    IdempotencyKey.objects.create(
+        user=registrar.user, key="slow-1", method="POST", path=URL, fingerprint="", status=0
+    )
+    data = {**incoming_card(), "journal": journal.pk}
+    response = client.post(URL, data, format="json", HTTP_IDEMPOTENCY_KEY="slow-1")
+    assert response.status_code == 409
+    assert response.json()["code"] == "request_in_progress"
+    assert response["Retry-After"] == "1"
+    assert Document.objects.count() == 0
