@@ -24,17 +24,22 @@ requests through ``context.route`` too; the server count would say so first.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
 import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import weasyprint
 from django.core.signals import request_started
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from bering.api.models import IdempotencyKey
@@ -145,7 +150,9 @@ def _visa(document: Document, head) -> Visa:  # type: ignore[no-untyped-def]
     )
 
 
-def _open(browser: Browser, base: str) -> tuple[BrowserContext, Page, Network]:
+def _open(
+    browser: Browser, base: str, before: Callable[[BrowserContext], None] | None = None
+) -> tuple[BrowserContext, Page, Network]:
     context = browser.new_context(
         viewport=TABLET,
         locale="ru-RU",
@@ -154,6 +161,8 @@ def _open(browser: Browser, base: str) -> tuple[BrowserContext, Page, Network]:
         service_workers="allow",
     )
     network = Network(context)
+    if before is not None:
+        before(context)
     page = context.new_page()
     sign_in(page, base, "boris")
     page.goto(f"{base}/tablet/")
@@ -520,6 +529,78 @@ def test_a_push_message_becomes_a_notification_that_opens_the_item(
             page.wait_for_timeout(100)
         url = "/tablet/#/item/" + quote(key, safe="")  # as the queue's own links
         assert shown == [["Новая задача", "О завозе топлива", url]], shown
+    finally:
+        network.close()
+        context.close()
+
+
+CHUNK = 256 * 1024
+
+
+def test_a_large_pdf_copy_resumes_after_a_broken_link(
+    browser: Browser, live_server, head, executor
+) -> None:
+    """A PDF of several 256 KB chunks; the link breaks on the second. The chunk already
+    in is kept; the next run asks only for what is missing, and the assembled copy
+    passes its SHA-256 check before it is kept and opened."""
+    noise = Image.frombytes("RGB", (600, 600), os.urandom(600 * 600 * 3))
+    picture = io.BytesIO()
+    noise.save(picture, format="PNG")
+    data = base64.b64encode(picture.getvalue()).decode()
+    pdf = weasyprint.HTML(
+        string=f'<h1>Схема причала</h1><img src="data:image/png;base64,{data}">'
+    ).write_pdf()
+    assert pdf is not None and len(pdf) > 2 * CHUNK
+    draft = documents.document_create(
+        actor=executor.actor,
+        card=documents.Card(
+            doc_type=doc_type("outgoing-letter"), title="Схема причала", signer=head.employee
+        ),
+        flow="outgoing",
+        uploads=[documents.Upload(name="Схема причала.pdf", stream=io.BytesIO(pdf))],
+    )
+    approvals.approval_start(
+        actor=executor.actor,
+        document=draft,
+        plan=[approvals.StagePlan(name="Согласование", approver_ids=(head.employee.pk,))],
+    )
+    asked: list[str] = []
+
+    def cut_the_second_chunk_once(route: Route) -> None:
+        wanted = route.request.headers.get("range", "")
+        asked.append(wanted)
+        if wanted.startswith(f"bytes={CHUNK}-") and asked.count(wanted) == 1:
+            route.abort("connectionreset")
+        else:
+            route.fallback()
+
+    context, page, network = _open(
+        browser,
+        live_server.url,
+        before=lambda c: c.route("**/api/v1/documents/*/files/*/pdf", cut_the_second_chunk_once),
+    )
+    try:
+        first = asked.copy()
+        assert first == ["bytes=0-262143", "bytes=262144-524287"], first
+        shell = page.locator("#tablet")
+        done = shell.get_attribute("data-prefetched")
+        page.locator("[data-action=refresh]").click()
+        expect(shell).not_to_have_attribute("data-prefetched", done or "", timeout=30_000)
+        expect(shell).to_have_attribute("data-prefetched", re.compile(r"."))
+        assert asked[2] == "bytes=262144-524287", asked  # resumed, not started over
+        assert asked.count("bytes=0-262143") == 1, asked
+        page.locator(f'[data-item="visa:{_visa(draft, head).pk}"] a').click()
+        link = page.locator("[data-action=pdf]")
+        expect(link).to_be_visible()
+        href = link.get_attribute("href")
+        kept = page.evaluate(
+            "(href) => fetch(href).then((r) => r.arrayBuffer())"
+            ".then((b) => crypto.subtle.digest('SHA-256', b))"
+            ".then((d) => Array.from(new Uint8Array(d), (x) => x.toString(16).padStart(2, '0'))"
+            ".join(''))",
+            href,
+        )
+        assert kept == hashlib.sha256(pdf).hexdigest()
     finally:
         network.close()
         context.close()

@@ -143,7 +143,10 @@
   async function doSync() {
     if (!navigator.onLine) { await offline(); return; }
     let cursor = await meta('cursor');
-    let fresh = null; // the keys of a full sync, while its pages arrive
+    // The keys of a full sync while its pages arrive, kept across a broken link: what is
+    // not among them when the last page is in has left the queue.
+    const kept = await meta('fresh');
+    let fresh = kept ? new Set(kept) : null;
     for (let page = 0; page < 50; page += 1) {
       const etag = await meta('etag');
       const url = D.changes + '?limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
@@ -157,6 +160,7 @@
       const data = await response.json();
       if (data.reset) fresh = new Set();
       await apply(data, fresh);
+      await setMeta('fresh', fresh && data.more ? [...fresh] : null);
       cursor = data.cursor;
       await setMeta('cursor', cursor);
       await setMeta('etag', response.headers.get('ETag'));
