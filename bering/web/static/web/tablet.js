@@ -295,7 +295,10 @@
   let flushing = null;
   let retryTimer = 0;
   function flush() {
-    if (!flushing) flushing = doFlush().finally(() => { flushing = null; });
+    // One sender per device: another tab of the app waits for this one (Web Locks).
+    const run = () => doFlush();
+    const locked = navigator.locks ? () => navigator.locks.request('bering-tablet-outbox', run) : run;
+    if (!flushing) flushing = locked().finally(() => { flushing = null; });
     return flushing;
   }
   async function doFlush() {

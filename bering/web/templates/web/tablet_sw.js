@@ -159,7 +159,7 @@ self.addEventListener('push', (event) => {
   const said = { url: data.url || (data.data || {}).url, key: data.key || (data.data || {}).key, tag: data.tag };
   event.waitUntil((async () => {
     const url = await target(said);
-    await self.registration.showNotification(data.title || 'Берег', {
+    await self.registration.showNotification(data.title || 'Беринг', {
       body: data.body || '', icon: ICON, badge: ICON, tag: data.tag || url, data: { ...said, url, said: said.url },
     });
     for (const client of await self.clients.matchAll({ type: 'window' })) {
