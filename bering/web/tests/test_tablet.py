@@ -118,3 +118,12 @@ def test_icons_are_pngs_of_their_sizes():
 def test_menu_links_the_tablet_for_a_head_only(head, executor):
     assert b'data-link="tablet"' in head.client().get(reverse("desk")).content
     assert b'data-link="tablet"' not in executor.client().get(reverse("documents:list")).content
+
+
+def test_the_shell_and_manifest_speak_the_chosen_language(head, settings):
+    client = head.client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'data-lang="en"' in client.get(reverse("tablet")).content.decode()
+    assert json.loads(client.get(reverse("tablet-manifest")).content)["lang"] == "en"
+    russian = head.client().get(reverse("tablet")).content.decode()
+    assert 'data-lang="ru"' in russian and '<html lang="ru">' in russian
