@@ -604,3 +604,43 @@ def test_a_large_pdf_copy_resumes_after_a_broken_link(
     finally:
         network.close()
         context.close()
+
+
+def test_a_busy_server_keeps_the_decision_in_the_outbox_until_it_is_taken(
+    browser: Browser, live_server, head, executor, registrar
+) -> None:
+    """503 (the server busy): the decision stays in the outbox, the banner says it is
+    being sent, and it goes again after a pause, with the same key: applied once."""
+    resolution = _letter_with_draft_resolution(registrar, head, executor)
+    key = f"resolution:{resolution.pk}"
+    context, page, network = _open(browser, live_server.url)
+    answered: list[int] = []
+
+    def busy_once(route: Route) -> None:
+        if route.request.method == "POST" and not answered:
+            answered.append(503)
+            route.fulfill(
+                status=503,
+                json={"code": "busy", "detail": "Система занята."},
+                headers={"Retry-After": "5"},
+            )
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/resolutions/*/confirm", busy_once)
+    try:
+        page.locator(f'[data-item="{key}"] a').click()
+        page.locator("[data-action=confirm]").click()
+        banner = page.locator("#banner")
+        expect(banner).to_have_attribute("data-banner", "sending")
+        expect(banner).to_contain_text("отправляю 1 решение")
+        expect(page.locator(f'[data-sent="{key}"][data-result=applied]')).to_have_count(
+            1, timeout=30_000
+        )
+        expect(banner).to_be_hidden()
+        assert answered == [503]
+        assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.ACTIVE
+        assert _events("resolution.issued") == 1
+    finally:
+        network.close()
+        context.close()

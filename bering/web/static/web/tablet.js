@@ -325,9 +325,10 @@
     paint();
     if (sent) sync();
   }
-  async function retry(e, status) {
+  async function retry(e, status, after) {
     const tries = e.tries + 1;
-    const delay = Math.min(5 * 60e3, 2e3 * 2 ** Math.min(tries, 8)) * (0.75 + Math.random() / 2);
+    const backoff = Math.min(5 * 60e3, 2e3 * 2 ** Math.min(tries, 8)) * (0.75 + Math.random() / 2);
+    const delay = Math.max(backoff, (Number(after) || 0) * 1e3); // the server's Retry-After, if longer
     await put('outbox', { ...e, status: 'pending', tries, next_at: Date.now() + delay, detail: status || '' });
     clearTimeout(retryTimer);
     retryTimer = setTimeout(flush, delay);
@@ -359,7 +360,7 @@
       await put('outbox', { ...e, status: 'conflict', code: data.code || 'conflict', detail: data.detail || '' });
       return true;
     }
-    if (s === 429 || s >= 500) return retry(e, s);
+    if (s === 429 || s >= 500) return retry(e, s, response.headers.get('Retry-After'));
     await put('outbox', { ...e, status: 'failed', code: data.code || String(s), detail: data.detail || `${W.error} ${s}` });
     return true;
   }
