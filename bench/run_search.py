@@ -85,7 +85,10 @@ def _timed(
         start = time.perf_counter()
         selectors.document_search(actor, query, page=page)
         times.append(time.perf_counter() - start)
-    found = "более 1 000" if result.total is None else str(result.total)
+    if result.total is not None:
+        found = str(result.total)
+    else:
+        found = f"не менее {result.at_least}" if result.at_least else "более 1 000"
     figures = (
         f"{statistics.median(times) * 1000:.0f} | {_percentile(times, 0.95) * 1000:.0f} "
         f"| {len(result.hits)}"

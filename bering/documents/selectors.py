@@ -213,6 +213,10 @@ _HIT_RELATED = ("doc_type", "organization", "author__user", "signer__user", "exe
 MATCH_CAP = 1000
 _DOCUMENT_ID = '"documents_document"."id"'
 """Up to this many matches are counted exactly and ranked; above it «более 1 000»."""
+WALK = 1500
+"""Documents read newest first, at most, to count a search's matches when the text index
+cannot tell (many entries, few of those read passing the filters): ~25 ms at 1 M documents
+(bench/RESULTS.md). Past it the search says «не менее N» instead of counting on."""
 TITLE_WIDTH = 140
 SNIPPET_WIDTH = 160
 """Characters of a hit's summary and snippet: a page of hits stays small on a slow link."""
@@ -241,10 +245,13 @@ class SearchHit:
 class SearchPage:
     hits: list[SearchHit]
     total: int | None
-    """Exact count up to ``MATCH_CAP``; None means more than that."""
+    """Exact count up to ``MATCH_CAP``; None means not counted (see ``at_least``)."""
     number: int
     has_next: bool
     terms: list[Term]
+    at_least: int | None = None
+    """Not counted: at least this many (found among the newest ``WALK`` documents read);
+    None with ``total`` None: more than ``MATCH_CAP``."""
 
     @property
     def by_date(self) -> bool:
@@ -257,6 +264,15 @@ def _search_filtered(
 ) -> QuerySet[Document]:
     """Visible documents matching the filters and the words: ``ids`` when few, else
     each row tested (to be read newest first, a page at a time)."""
+    qs = _search_base(actor, query)
+    if ids is not None:
+        return qs.filter(pk__in=ids)
+    sql, params = search_selectors.match_each_sql(indexing.KIND, terms, _DOCUMENT_ID)
+    return qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - tokens are letters and digits
+
+
+def _search_base(actor: Actor, query: SearchQuery) -> QuerySet[Document]:
+    """Visible documents matching the search's filters, whatever their words."""
     qs = _card_filtered(
         documents_visible(actor),
         doc_type_id=query.doc_type_id,
@@ -267,10 +283,7 @@ def _search_filtered(
     )
     if query.executor_id:
         qs = qs.filter(executor_id=query.executor_id)
-    if ids is not None:
-        return qs.filter(pk__in=ids)
-    sql, params = search_selectors.match_each_sql(indexing.KIND, terms, _DOCUMENT_ID)
-    return qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - tokens are letters and digits
+    return qs
 
 
 def document_search(
@@ -288,7 +301,9 @@ def document_search(
     read by those ids; when more than ``MATCH_CAP`` of them are visible, the page is
     read by walking the documents newest first, testing each (``match_each_sql``);
     only when the index holds more but few of the ids read are visible (filters,
-    restricted documents) is the walk read up to ``MATCH_CAP + 1`` to tell.
+    restricted documents) are the newest ``WALK`` documents passing the filters tested:
+    all of them read, the matches are counted and ranked; else «не менее N», newest
+    first.
     """
     terms = text.query_terms(query.text)
     page = max(1, page)
@@ -300,14 +315,21 @@ def document_search(
     known = _search_filtered(actor, query, terms, found).order_by()
     newest = _search_filtered(actor, query, terms, None).order_by("-created_at", "-id")
     head: list[tuple[int, dt.datetime]] | None = None
+    complete = False
     if len(found) > MATCH_CAP and known.count() > MATCH_CAP:
         pass  # more than can be ranked: newest first, a page at a time
     elif len(found) < probe:  # every match is among ``found``
-        head = list(known.values_list("pk", "created_at"))
-    else:  # many in the index, few of those read visible: the rest may be
-        head = list(newest.values_list("pk", "created_at")[: MATCH_CAP + 1])
+        head, complete = list(known.values_list("pk", "created_at")), True
+    else:  # many in the index, few of those read visible: the newest WALK documents tell
+        window = list(
+            _search_base(actor, query)
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)[:WALK]
+        )
+        head = list(newest.filter(pk__in=window).values_list("pk", "created_at"))
+        complete = len(window) < WALK  # every document passing the filters was read
     total: int | None = None
-    if head is not None and len(head) <= MATCH_CAP:
+    if head is not None and complete and len(head) <= MATCH_CAP:
         total = len(head)
         ranks = (
             search_selectors.ranks(indexing.KIND, terms, [pk for pk, _ in head])
@@ -320,6 +342,9 @@ def document_search(
         rows = head[offset : offset + per_page + 1]
     else:
         rows = list(newest.values_list("pk", "created_at")[offset : offset + per_page + 1])
+    at_least = None
+    if total is None and head is not None and len(head) <= MATCH_CAP:
+        at_least = max(len(head), offset + len(rows[:per_page]))
     ids = [pk for pk, _ in rows[:per_page]]
     by_id = Document.objects.select_related(*_HIT_RELATED).in_bulk(ids)
     documents = [by_id[pk] for pk in ids]
@@ -330,6 +355,7 @@ def document_search(
         number=page,
         has_next=has_next,
         terms=terms,
+        at_least=at_least,
     )
 
 

@@ -49,11 +49,18 @@ class SearchHitOut(serializers.Serializer[Any]):
 
 class SearchPageOut(serializers.Serializer[Any]):
     count = serializers.IntegerField(
-        allow_null=True, help_text="Exact up to 1000; null means more than 1000."
+        allow_null=True, help_text="Exact up to 1000; null: not counted (see count_at_least)."
+    )
+    count_at_least = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "With count null: at least this many match (counted among the newest documents "
+            "passing the filters); null: more than 1000."
+        ),
     )
     page = serializers.IntegerField()
     has_next = serializers.BooleanField()
-    order = serializers.CharField(help_text="relevance, or date when more than 1000 match.")
+    order = serializers.CharField(help_text="relevance, or date when not all are counted.")
     results = SearchHitOut(many=True)
 
 
@@ -81,6 +88,7 @@ class SearchView(ApiView):
         )
         body = {
             "count": result.total,
+            "count_at_least": result.at_least,
             "page": result.number,
             "has_next": result.has_next,
             "order": "date" if result.by_date else query.order,

@@ -189,6 +189,43 @@ def test_more_index_matches_than_the_cap_but_few_visible_are_counted_and_ranked(
     assert len(found(head, "паводок")) == len(closed) + 2
 
 
+def test_when_the_index_cannot_count_the_newest_documents_are_read_and_at_least_said(
+    registrar, head, executor, monkeypatch
+):
+    """Many entries, few visible: the newest ``WALK`` documents passing the filters are
+    tested; when they are not all of them, the page says «не менее N», newest first."""
+    for n in range(6):
+        draft(
+            head,
+            f"О паводке, закрытая сводка {n}",
+            access=Document.Access.RESTRICTED,
+            allowed=[registrar.employee],
+        )
+    older = draft(head, "О паводке на реке Камчатке")
+    newer = draft(head, "Паводок: сводка за сутки")
+    draft(head, "О завозе топлива")  # the newest, without the word
+    monkeypatch.setattr(selectors, "MATCH_CAP", 3)  # the index is read 6 ids at a time
+    monkeypatch.setattr(selectors, "WALK", 2)
+    page = selectors.document_search(
+        executor.actor, selectors.SearchQuery(text="паводок"), per_page=1
+    )
+    assert page.total is None and page.at_least == 1 and page.by_date and page.has_next
+    assert [h.document.pk for h in page.hits] == [newer.pk]
+    deeper = selectors.document_search(
+        executor.actor, selectors.SearchQuery(text="паводок"), per_page=1, page=2
+    )
+    assert [h.document.pk for h in deeper.hits] == [older.pk] and deeper.at_least == 2
+    monkeypatch.setattr(selectors, "WALK", 4)  # fewer visible than that: all read, counted
+    page = selectors.document_search(executor.actor, selectors.SearchQuery(text="паводок"))
+    assert page.total == 2 and page.at_least is None
+    assert {h.document.pk for h in page.hits} == {older.pk, newer.pk}
+    monkeypatch.setattr(selectors, "WALK", 2)  # the page and the API say it
+    html = executor.client().get("/documents/search/", {"q": "паводок"}).content.decode()
+    assert 'data-at-least="2"' in html and "не менее 2" in html
+    body = executor.client().get("/api/v1/search", {"q": "паводок"}).json()
+    assert body["count"] is None and body["count_at_least"] == 2 and body["order"] == "date"
+
+
 def test_an_empty_or_function_word_query_finds_nothing(registrar):
     draft(registrar, "О бюджете")
     assert found(registrar, "") == []
