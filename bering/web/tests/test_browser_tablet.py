@@ -466,6 +466,8 @@ def test_the_queue_fits_a_phone(browser: Browser, live_server, head, executor) -
         sign_in(page, live_server.url, "boris")
         page.goto(f"{live_server.url}/tablet/")
         expect(page.locator("[data-item]")).to_have_count(1)
+        # Once the files are in: the item is not redrawn under the measurement.
+        expect(page.locator("#tablet")).to_have_attribute("data-prefetched", re.compile(r"."))
         page.locator("[data-item] a").click()
         expect(page.locator("[data-action=agree]")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
