@@ -355,7 +355,7 @@
       if (data.item) await put('items', { ...data.item, gone: false });
       return true;
     }
-    if (s === 409 && (data.code === 'conflict' || !data.code) && e.tries < 5) return retry(e, s); // in progress: try again
+    if (s === 409 && data.code === 'request_in_progress') return retry(e, s, response.headers.get('Retry-After')); // the first try is still running
     if (s === 409) {
       await put('outbox', { ...e, status: 'conflict', code: data.code || 'conflict', detail: data.detail || '' });
       return true;
