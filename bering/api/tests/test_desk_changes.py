@@ -19,12 +19,10 @@ from bering.approvals import services as approvals
 from bering.approvals.models import Visa
 from bering.assignments import services as assignments
 from bering.assignments.models import Assignment, Extension, Report, Resolution
-from bering.assignments.tests.factories import spec
+from bering.assignments.tests.factories import draft_resolution
 from bering.core import clock
 from bering.desk.models import SyncCursor
 from bering.desk.sync import cursors_purge
-from bering.documents import services as documents
-from bering.documents.tests.factories import JournalFactory, doc_type
 from bering.web.tests.test_desk import _visas_for
 
 pytestmark = pytest.mark.django_db
@@ -39,28 +37,8 @@ def _sync(client: Any, cursor: str | None = None, **params: Any) -> Any:
     return response.json()
 
 
-_NUMBERS = iter(range(1, 10_000))
-
-
-def _draft_resolution(registrar: Any, head: Any, executor: Any) -> Resolution:
-    letter = documents.document_register_incoming(
-        actor=registrar.actor,
-        card=documents.Card(
-            doc_type=doc_type("incoming-letter"),
-            title="О подготовке к отопительному сезону",
-            correspondent="Администрация Елизовского района",
-            correspondent_number=str(next(_NUMBERS)),
-            correspondent_date=dt.date(2026, 11, 20),
-        ),
-        journal=JournalFactory(organization=registrar.org),
-    )
-    return assignments.resolution_draft(
-        actor=registrar.actor, document=letter, spec=spec(executor.employee), author=head.employee
-    )
-
-
 def _issued(registrar: Any, head: Any, executor: Any) -> Resolution:
-    draft = _draft_resolution(registrar, head, executor)
+    draft = draft_resolution(registrar, head, executor)
     return assignments.resolution_confirm(actor=head.actor, resolution=draft, spec=None)
 
 
@@ -68,7 +46,7 @@ def test_full_sync_holds_every_kind_with_what_to_read_and_how_to_decide(
     api, head, executor, controller, registrar
 ):
     _visas_for(head, executor, controller, 2)
-    draft = _draft_resolution(registrar, head, executor)
+    draft = draft_resolution(registrar, head, executor)
     issued = _issued(registrar, head, executor)
     task = Assignment.objects.get(resolution=issued, executor=executor.employee)
     extension = assignments.extension_request(
@@ -218,7 +196,7 @@ def test_a_new_round_meanwhile_is_a_409_saying_what_happened(api, head, executor
 
 
 def test_a_changed_item_is_a_412_with_the_item_as_it_is_now(api, head, executor, registrar):
-    draft = _draft_resolution(registrar, head, executor)
+    draft = draft_resolution(registrar, head, executor)
     client = api(head)
     item = _sync(client)["changed"][0]
     Resolution.objects.filter(pk=draft.pk).update(text="Подготовить ответ до пятницы.")
@@ -260,10 +238,10 @@ def test_queries_do_not_grow_with_the_queue(api, head, executor, controller, reg
         return len(ctx)
 
     _visas_for(head, executor, controller, 2)
-    _draft_resolution(registrar, head, executor)
+    draft_resolution(registrar, head, executor)
     few = measure()
     _visas_for(head, executor, controller, 8)
-    _draft_resolution(registrar, head, executor)
+    draft_resolution(registrar, head, executor)
     assert measure() == few
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from typing import Any
 
 import weasyprint
@@ -63,3 +64,29 @@ def spec(
 
 def issued(head: Any, document: Document, *people: Employee, **kw: Any) -> Resolution:
     return services.resolution_issue(actor=head.actor, document=document, spec=spec(*people, **kw))
+
+
+_LETTER_NUMBERS = itertools.count(1)
+
+
+def draft_resolution(registrar: Any, head: Any, executor: Any, **kw: Any) -> Resolution:
+    """A letter registered (its correspondent's number new each time, so never a duplicate)
+    with a draft resolution the registrar prepared for the head: what waits on «Ждут моего
+    решения». ``kw`` goes to ``spec``."""
+    letter = document_services.document_register_incoming(
+        actor=registrar.actor,
+        card=document_services.Card(
+            doc_type=doc_type("incoming-letter"),
+            title="О подготовке к отопительному сезону",
+            correspondent="Администрация Елизовского района",
+            correspondent_number=str(next(_LETTER_NUMBERS)),
+            correspondent_date=dt.date(2026, 11, 20),
+        ),
+        journal=JournalFactory(organization=registrar.org),
+    )
+    return services.resolution_draft(
+        actor=registrar.actor,
+        document=letter,
+        spec=spec(executor.employee, **kw),
+        author=head.employee,
+    )

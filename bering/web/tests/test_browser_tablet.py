@@ -25,7 +25,6 @@ requests through ``context.route`` too; the server count would say so first.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import io
 import json
@@ -45,13 +44,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from bering.api.models import IdempotencyKey
 from bering.approvals import services as approvals
 from bering.approvals.models import Visa
-from bering.assignments import services as assignments
 from bering.assignments.models import Resolution
-from bering.assignments.tests.factories import spec
+from bering.assignments.tests.factories import draft_resolution
 from bering.audit.models import AuditEvent
 from bering.documents import services as documents
 from bering.documents.models import Document
-from bering.documents.tests.factories import JournalFactory, doc_type
+from bering.documents.tests.factories import doc_type
 from bering.files import samples
 from bering.orgs.tests.factories import PASSWORD
 
@@ -184,22 +182,8 @@ def test_head_decides_offline_and_each_decision_lands_once(
     base = live_server.url
     coal = _draft(executor, head, "О завозе топлива", COAL)
     pier = _draft(executor, head, "О ремонте причала", BOATS + "\n" + LONG)
-    letter = documents.document_register_incoming(
-        actor=registrar.actor,
-        card=documents.Card(
-            doc_type=doc_type("incoming-letter"),
-            title="О подготовке к отопительному сезону",
-            correspondent="Администрация Елизовского района",
-            correspondent_number="12",
-            correspondent_date=dt.date(2026, 11, 20),
-        ),
-        journal=JournalFactory(organization=registrar.org),
-    )
-    resolution = assignments.resolution_draft(
-        actor=registrar.actor,
-        document=letter,
-        spec=spec(executor.employee, days=5, text="Подготовить котельные к сезону"),
-        author=head.employee,
+    resolution = draft_resolution(
+        registrar, head, executor, days=5, text="Подготовить котельные к сезону"
     )
     coal_visa, pier_visa = _visa(coal, head), _visa(pier, head)
 
@@ -356,33 +340,15 @@ def test_decision_on_a_recalled_draft_comes_back_as_a_conflict(
         context.close()
 
 
-def _letter_with_draft_resolution(registrar, head, executor) -> Resolution:  # type: ignore[no-untyped-def]
-    letter = documents.document_register_incoming(
-        actor=registrar.actor,
-        card=documents.Card(
-            doc_type=doc_type("incoming-letter"),
-            title="О подготовке к отопительному сезону",
-            correspondent="Администрация Елизовского района",
-            correspondent_number="12",
-            correspondent_date=dt.date(2026, 11, 20),
-        ),
-        journal=JournalFactory(organization=registrar.org),
-    )
-    return assignments.resolution_draft(
-        actor=registrar.actor,
-        document=letter,
-        spec=spec(executor.employee, days=5, text="Подготовить котельные к сезону"),
-        author=head.employee,
-    )
-
-
 def test_decision_on_a_changed_item_shows_what_changed_and_is_taken_again(
     browser: Browser, live_server, head, executor, registrar
 ) -> None:
     """412: the letter got a new file while Boris was offline; his confirmation is not
     applied; the item shows the files before and after; he confirms again, online."""
     base = live_server.url
-    resolution = _letter_with_draft_resolution(registrar, head, executor)
+    resolution = draft_resolution(
+        registrar, head, executor, days=5, text="Подготовить котельные к сезону"
+    )
     key = f"resolution:{resolution.pk}"
     context, page, network = _open(browser, base)
     try:
@@ -427,7 +393,9 @@ def test_a_decision_whose_answer_was_lost_is_reported_as_already_applied(
     link drops on the way back). The tablet retries with the same Idempotency-Key: the
     server answers from its record, and the item says «уже применено ранее»."""
     base = live_server.url
-    resolution = _letter_with_draft_resolution(registrar, head, executor)
+    resolution = draft_resolution(
+        registrar, head, executor, days=5, text="Подготовить котельные к сезону"
+    )
     key = f"resolution:{resolution.pk}"
     context, page, network = _open(browser, base)
     lost: list[str] = []
@@ -613,7 +581,9 @@ def test_a_busy_server_keeps_the_decision_in_the_outbox_until_it_is_taken(
 ) -> None:
     """503 (the server busy): the decision stays in the outbox, the banner says it is
     being sent, and it goes again after a pause, with the same key: applied once."""
-    resolution = _letter_with_draft_resolution(registrar, head, executor)
+    resolution = draft_resolution(
+        registrar, head, executor, days=5, text="Подготовить котельные к сезону"
+    )
     key = f"resolution:{resolution.pk}"
     context, page, network = _open(browser, live_server.url)
     answered: list[int] = []

@@ -13,9 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bering.approvals import services as approvals
 from bering.approvals.tests.conftest import create_draft
-from bering.assignments import services as assignments
-from bering.assignments.tests.factories import spec
-from bering.documents.tests.factories import JournalFactory, doc_type
+from bering.assignments.tests.factories import draft_resolution
 from bering.orgs.models import Substitution
 
 pytestmark = pytest.mark.django_db
@@ -31,28 +29,9 @@ def _visas_for(head, author, signer, n: int) -> None:  # type: ignore[no-untyped
         )
 
 
-def _draft_resolution(registrar, head, executor):  # type: ignore[no-untyped-def]
-    from bering.documents import services as documents
-
-    letter = documents.document_register_incoming(
-        actor=registrar.actor,
-        card=documents.Card(
-            doc_type=doc_type("incoming-letter"),
-            title="О подготовке к отопительному сезону",
-            correspondent="Администрация Елизовского района",
-            correspondent_number="12",
-            correspondent_date=dt.date(2026, 11, 20),
-        ),
-        journal=JournalFactory(organization=registrar.org),
-    )
-    return assignments.resolution_draft(
-        actor=registrar.actor, document=letter, spec=spec(executor.employee), author=head.employee
-    )
-
-
 def test_head_lands_on_the_desk_with_everything_in_one_list(head, executor, controller, registrar):
     _visas_for(head, executor, controller, 2)
-    draft = _draft_resolution(registrar, head, executor)
+    draft = draft_resolution(registrar, head, executor)
     client = head.client()
     assert client.get("/")["Location"] == "/desk/"
     page = client.get("/desk/").content.decode()
