@@ -37,6 +37,7 @@ from django.db.models import Count  # noqa: E402
 from django.db.models.expressions import RawSQL  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+import config.wsgi  # noqa: E402, F401 - started as the server starts: startup objects frozen
 from bench.generate import ABSENT, LOCAL, RARE  # noqa: E402
 from bering.documents import indexing, selectors  # noqa: E402
 from bering.documents.models import Document  # noqa: E402
