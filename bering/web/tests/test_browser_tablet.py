@@ -163,7 +163,11 @@ def _open(
         before(context)
     page = context.new_page()
     sign_in(page, base, "boris")
-    page.goto(f"{base}/tablet/")
+    # From the desk's button, as a head gets there: a full page load (not an htmx-boosted
+    # swap, which would leave the app's script unloaded and the worker unregistered).
+    page.goto(f"{base}/desk/")
+    page.locator("[data-link=tablet-app]").click()
+    expect(page).to_have_url(f"{base}/tablet/")
     # The worker controls the page, the queue is kept, the files' text is kept.
     # (Attributes, not wait_for_function: the page's CSP forbids evaluating strings.)
     shell = page.locator("#tablet")
