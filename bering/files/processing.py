@@ -291,9 +291,7 @@ def render_preview(kind: str, data: bytes) -> bytes | None:
         image = _image_thumbnail(kind, data)
     else:
         return None
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return pdf.encode_png(image)
 
 
 def _image_thumbnail(kind: str, data: bytes) -> Image.Image:
