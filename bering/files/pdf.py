@@ -217,7 +217,7 @@ def render_pages(data: bytes, *, width: int, max_height: int, limit: int) -> lis
 
 def encode_png(image: Image.Image) -> bytes:
     """A page image as PNG at zlib's default level, not Pillow's ``optimize``: 5-8 times
-    faster (a 1 200-px page 160 → 20 ms) for 3-4 % more bytes (bench/RESULTS.md)."""
+    faster (a 1 200-px page 156 → 19 ms) for 3-5 % more bytes (bench/RESULTS.md)."""
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()

@@ -503,7 +503,7 @@ def _zlib_level(png: bytes) -> int:
 
 
 def test_previews_and_page_images_are_png_at_the_default_level_not_optimized():
-    """Pillow's ``optimize`` (level 9) took 5-8 times longer for 3-4 % fewer bytes."""
+    """Pillow's ``optimize`` (level 9) took 5-8 times longer for 3-5 % fewer bytes."""
     from bering.files import pdf
     from bering.files.samples import make_pdf
 
