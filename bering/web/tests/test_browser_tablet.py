@@ -25,6 +25,7 @@ requests through ``context.route`` too; the server count would say so first.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import json
@@ -51,6 +52,7 @@ from bering.documents import services as documents
 from bering.documents.models import Document
 from bering.documents.tests.factories import doc_type
 from bering.files import samples
+from bering.orgs.models import Substitution
 from bering.orgs.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -617,6 +619,66 @@ def test_a_busy_server_keeps_the_decision_in_the_outbox_until_it_is_taken(
         assert answered == [503]
         assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.ACTIVE
         assert _events("resolution.issued") == 1
+    finally:
+        network.close()
+        context.close()
+
+
+def test_a_decision_waits_for_its_own_person_on_a_shared_tablet(
+    browser: Browser, live_server, head, executor, registrar
+) -> None:
+    """Boris decides offline and puts the tablet down; Alice, his deputy today, signs in on
+    it: she neither sees nor sends his decision (the server would take it as hers). It goes
+    when Boris signs in there again, once."""
+    base = live_server.url
+    coal_visa = _visa(_draft(executor, head, "О завозе топлива", COAL), head)
+    today = dt.date.today()  # ± a day: today in Kamchatka, whatever the machine's zone
+    Substitution.objects.create(
+        absent=head.employee,
+        substitute=registrar.employee,
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=1),
+    )
+    context, page, network = _open(browser, base)
+    try:
+        network.off()
+        page.locator(f'[data-item="visa:{coal_visa.pk}"] a').click()
+        page.locator("[data-action=agree]").click()
+        expect(page.locator("#banner")).to_have_attribute("data-waiting", "1")
+        page.close()  # no page of the app is open when the link returns
+        network.on()
+
+        page = context.new_page()
+        context.clear_cookies()
+        sign_in(page, base, "alice")
+        token = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
+        switched = page.request.post(
+            f"{base}/switch/",
+            form={"post": str(registrar.employee.pk), "on_behalf_of": str(head.employee.pk)},
+            headers={"X-CSRFToken": token},
+        )
+        assert switched.ok
+        page.goto(f"{base}/tablet/")
+        shell = page.locator("#tablet")
+        expect(shell).to_have_attribute("data-name", re.compile("за"))
+        expect(page.locator(f'[data-item="visa:{coal_visa.pk}"]')).to_be_visible()
+        expect(shell).to_have_attribute("data-prefetched", re.compile(r"."), timeout=60_000)
+        expect(page.locator("[data-mark=pending]")).to_have_count(0)
+        assert page.locator("#banner").get_attribute("data-waiting") in (None, "0")
+        coal_visa.refresh_from_db()
+        assert coal_visa.status == Visa.Status.PENDING  # not sent under Alice's session
+
+        context.clear_cookies()
+        sign_in(page, base, "boris")
+        page.goto(f"{base}/tablet/")
+        for _ in range(120):  # his outbox is sent as his app starts
+            coal_visa.refresh_from_db()
+            if coal_visa.status != Visa.Status.PENDING:
+                break
+            page.wait_for_timeout(250)
+        assert coal_visa.status == Visa.Status.AGREED
+        assert coal_visa.decided_by_user_id == head.employee.user_id
+        assert IdempotencyKey.objects.filter(user=head.employee.user).count() == 1
     finally:
         network.close()
         context.close()

@@ -174,7 +174,7 @@
   }
   async function apply(data, fresh) {
     const open = ['pending', 'sending', 'conflict', 'failed'];
-    const keep = new Set((await all('outbox')).filter((e) => open.includes(e.status)).map((e) => e.key));
+    const keep = new Set((await myOutbox()).filter((e) => open.includes(e.status)).map((e) => e.key));
     const d = await db();
     const t = d.transaction(['items'], 'readwrite');
     const items = t.objectStore('items');
@@ -278,14 +278,18 @@
   }
 
   // --- The outbox -----------------------------------------------------------------------
+  // A decision belongs to the person who took it: another person signed in on this device
+  // neither sees nor sends it; it goes when its owner signs in here again.
+  const mine = (e) => (e.user || D.user) === D.user;
+  async function myOutbox() { return (await all('outbox')).filter(mine); }
   async function decide(item, action, comment) {
     const body = { ...action.body };
     if (action.comment_field) body[action.comment_field] = comment;
     await put('outbox', {
       key: item.key, title: item.title, action: action.name, comment, label: action.label, url: action.url, body,
-      etag: item.etag, idem: uuid(), post: D.post, behalf: D.behalf || '', status: 'pending', tries: 0, next_at: 0, created_at: new Date().toISOString(),
+      etag: item.etag, idem: uuid(), user: D.user, post: D.post, behalf: D.behalf || '', status: 'pending', tries: 0, next_at: 0, created_at: new Date().toISOString(),
     });
-    for (const e of await all('outbox')) { // a new decision settles an old conflict on the item
+    for (const e of await myOutbox()) { // a new decision settles an old conflict on the item
       if (e.key === item.key && (e.status === 'conflict' || e.status === 'failed')) await put('outbox', { ...e, status: 'settled' });
     }
     location.hash = '#/';
@@ -305,7 +309,7 @@
     if (!navigator.onLine) { await offline(); return; }
     let sent = false;
     for (;;) {
-      const waiting = (await all('outbox')).filter((e) => e.status === 'pending' || e.status === 'sending');
+      const waiting = (await myOutbox()).filter((e) => e.status === 'pending' || e.status === 'sending');
       if (!waiting.length) break;
       const e = waiting[0]; // the outbox is sent in order: one at a time
       const wait = e.next_at - Date.now();
@@ -371,7 +375,7 @@
     return { item: m ? decodeURIComponent(m[1]) : null };
   };
   async function state() {
-    const [items, outbox] = await Promise.all([all('items'), all('outbox')]);
+    const [items, outbox] = await Promise.all([all('items'), myOutbox()]);
     const byKey = {};
     for (const e of outbox) if (e.status !== 'settled') (byKey[e.key] = byKey[e.key] || []).push(e);
     return { items, outbox, byKey };
@@ -623,7 +627,7 @@
       const t = d.transaction(['items', 'meta', 'outbox', 'files'], 'readwrite');
       for (const name of ['items', 'files']) t.objectStore(name).clear();
       for (const k of ['cursor', 'etag', 'as_of', 'last_ok_at']) t.objectStore('meta').delete(k);
-      await done(t); // the outbox stays: each decision names its own post in the next send
+      await done(t); // the outbox stays: each decision names its person and post
       if ('caches' in window) await caches.delete('bering-tablet-files');
     }
     await setMeta('who', who);
