@@ -25,9 +25,8 @@ from bering.documents.forms import (
     SearchForm,
 )
 from bering.files.http import original, ranged_response, reading_pdf
-from bering.files.models import StoredFile
 from bering.files.processing import PAGE_WIDTH
-from bering.files.selectors import preview_missing
+from bering.files.selectors import preview_missing, reading_pdf_missing, reading_pdf_name
 from bering.files.services import page_image_open, preview_open
 from bering.orgs.current import require_actor
 
@@ -323,12 +322,8 @@ def file_rendition(request: HttpRequest, pk: int, file_id: int) -> HttpResponseB
     stored = selectors.document_file_get(actor, pk, file_id).stored
     body = reading_pdf(stored)
     if body is None:
-        raise NotFound(_("There is no PDF copy of this file."), code="no_rendition")
-    if stored.kind == StoredFile.Kind.PDF:
-        name = stored.original_name
-    else:
-        stem = stored.original_name.rsplit(".", 1)[0]
-        name = _("%(name)s, copy for reading") % {"name": stem} + ".pdf"
+        raise reading_pdf_missing(stored)
+    name = reading_pdf_name(stored)
     return ranged_response(
         request,
         body,

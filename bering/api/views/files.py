@@ -27,7 +27,7 @@ from bering.documents import selectors, services
 from bering.documents.models import DocumentFile
 from bering.files.http import SHA256_HEADER, Representation, original, ranged_response, reading_pdf
 from bering.files.models import StoredFile
-from bering.files.selectors import preview_missing
+from bering.files.selectors import preview_missing, reading_pdf_missing, reading_pdf_name
 from bering.files.services import preview_open
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-() ")
@@ -149,23 +149,10 @@ class FilePdfView(ApiView):
         stored = selectors.document_file_get(actor, pk, file_id).stored
         body = reading_pdf(stored)
         if body is None:
-            raise _no_pdf(stored)
-        return _ranged(request, body, disposition=content_disposition("inline", _pdf_name(stored)))
-
-
-def _pdf_name(stored: StoredFile) -> str:
-    if stored.kind == StoredFile.Kind.PDF:
-        return stored.original_name
-    stem = stored.original_name.rsplit(".", 1)[0]
-    return _("%(name)s, copy for reading") % {"name": stem} + ".pdf"
-
-
-def _no_pdf(stored: StoredFile) -> NotFound:
-    if stored.rendition_status == StoredFile.Processing.PENDING:
-        message = _("The PDF copy is not ready yet. Try again in a minute.")
-    else:
-        message = _("There is no PDF copy of this file.")
-    return NotFound(message, code="no_rendition")
+            raise reading_pdf_missing(stored)
+        return _ranged(
+            request, body, disposition=content_disposition("inline", reading_pdf_name(stored))
+        )
 
 
 class FileTextQueryIn(serializers.Serializer[Any]):
