@@ -194,7 +194,8 @@ class Document(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "-created_at"]),
+            # The list's order within the organization: a page is an index range (0021).
+            models.Index(fields=["organization", "-created_at", "-id"], name="document_org_newest"),
             models.Index(fields=["organization", "correspondent_number"]),
             models.Index(fields=["organization", "reg_number"]),
         ]
