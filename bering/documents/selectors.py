@@ -94,6 +94,11 @@ def _card_filtered(
     return qs
 
 
+LIST_KEY = "created_at"
+"""The list's order is ``-created_at, -id``: its pages are read by keyset on these two
+(``core.paging.keyset_page``), down the index ``document_org_newest`` (decision 0021)."""
+
+
 def document_list(actor: Actor, flt: DocumentFilter) -> QuerySet[Document]:
     """The "my documents" list: visible documents matching the filter, newest first."""
     qs = _card_filtered(
@@ -111,7 +116,7 @@ def document_list(actor: Actor, flt: DocumentFilter) -> QuerySet[Document]:
             indexing.KIND, text.query_terms(flt.text), organization_ids=[actor.organization_id]
         )
         qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - tokens are letters and digits
-    return qs.order_by("-created_at", "-id")
+    return qs.order_by(f"-{LIST_KEY}", "-id")
 
 
 def document_files(document: Document) -> list[DocumentFile]:

@@ -116,7 +116,7 @@ def test_list_filters_and_query_count(registrar, journal, django_assert_max_num_
         page = client.get(reverse("documents:list"))
     assert page.status_code == 200
     body = page.content.decode()
-    assert body.count('class="row"') == 25
+    assert body.count('class="row"') == 15
     filtered = client.get(reverse("documents:list"), {"q": "топливе"})
     assert filtered.content.decode().count('class="row"') == 15
     swap = client.get(
