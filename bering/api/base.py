@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -13,11 +14,14 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from bering.api.actor import MAX_ID
 from bering.api.schema import BeringAutoSchema
 from bering.core.errors import NotFound
+from bering.core.paging import COUNT_CAP, Counted, bounded_count, cursor_of, keyset_page
 
 
 class AnyAccept(DefaultContentNegotiation):
@@ -138,3 +142,118 @@ class Paging(LimitOffsetPagination):
             raise serializers.ValidationError(
                 {name: [serializers.IntegerField.default_error_messages["invalid"]]}
             )
+
+
+class KeysetPaging(Paging):
+    """Paging of a list that grows to millions (decision 0021): ``limit`` rows after the
+    opaque ``cursor`` of a ``next`` or ``previous`` link, newest first, read by keyset;
+    ``count`` exact up to ``COUNT_CAP``, else null with ``count_at_least``. ``offset`` still
+    works up to ``COUNT_CAP`` for old clients (deprecated); its ``next`` link is a cursor's."""
+
+    max_offset = COUNT_CAP
+
+    def __init__(self) -> None:
+        self.counted = Counted(None)
+        self.next_link: str | None = None
+        self.previous_link: str | None = None
+
+    def page(self, queryset: QuerySet[Any], request: Request, *, key: str) -> list[Any]:
+        """The rows of the page the request names; ``queryset`` in any order (the page is
+        ordered by ``-key, -pk``)."""
+        self.request = request
+        limit = self.get_limit(request) or self.default_limit
+        cursors = request.query_params.getlist("cursor")
+        if cursors and self.offset_query_param in request.query_params:
+            raise serializers.ValidationError({"cursor": [_("Send either cursor or offset.")]})
+        self.counted = bounded_count(queryset)
+        url = remove_query_param(request.build_absolute_uri(), self.offset_query_param)
+        if self.offset_query_param in request.query_params:  # deprecated
+            offset = self.get_offset(request)
+            rows = list(queryset.order_by(f"-{key}", "-pk")[offset : offset + limit + 1])
+            if len(rows) > limit:
+                self.next_link = replace_query_param(url, "cursor", cursor_of(rows[limit - 1], key))
+            if offset > 0:
+                self.previous_link = replace_query_param(
+                    request.build_absolute_uri(), self.offset_query_param, max(0, offset - limit)
+                )
+            return rows[:limit]
+        found = keyset_page(queryset, key=key, cursor=cursors[-1] if cursors else None, size=limit)
+        if found.next:
+            self.next_link = replace_query_param(url, "cursor", found.next)
+        if found.previous:
+            self.previous_link = replace_query_param(url, "cursor", found.previous)
+        return found.items
+
+    def get_offset(self, request: Request) -> int:
+        self._require_integer(request, self.offset_query_param)
+        offset = LimitOffsetPagination.get_offset(self, request)
+        if offset > self.max_offset:
+            raise serializers.ValidationError(
+                {
+                    self.offset_query_param: [
+                        _("Past 10,000 rows, follow the next link (a cursor) instead.")
+                    ]
+                }
+            )
+        return offset
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.counted.exact,
+                "count_at_least": self.counted.at_least,
+                "next": self.next_link,
+                "previous": self.previous_link,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "count_at_least", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": f"Exact up to {COUNT_CAP}; null: more (see count_at_least).",
+                },
+                "count_at_least": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": f"With count null: at least this many ({COUNT_CAP}).",
+                },
+                "next": {**link, "description": "The next page (a cursor link); null: last."},
+                "previous": {**link, "description": "The page before; null: the first."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "The page after (or before) a row: take it from `next` or "
+                "`previous`, never build it. A bad cursor is a 400.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, {self.default_limit} by default, at most "
+                f"{self.max_limit}.",
+                "schema": {"type": "integer"},
+            },
+            {
+                "name": self.offset_query_param,
+                "required": False,
+                "in": "query",
+                "deprecated": True,
+                "description": f"Deprecated: follow `next`. Rows to skip, at most {COUNT_CAP}.",
+                "schema": {"type": "integer"},
+            },
+        ]

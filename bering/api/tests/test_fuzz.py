@@ -39,7 +39,7 @@ JSON = st.recursive(
 BODIES = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=6)
 QUERY = st.dictionaries(
     st.sampled_from(["doc_type", "status", "flow", "date_from", "date_to", "number", "q"])
-    | st.sampled_from(["limit", "offset"]),
+    | st.sampled_from(["limit", "offset", "cursor"]),
     st.text(max_size=25).filter(lambda s: "\x00" not in s),
     max_size=4,
 )

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bering.api.actor import api_actor
-from bering.api.base import ApiView, Paging, parse
+from bering.api.base import ApiView, KeysetPaging, Paging, parse
 from bering.api.idempotency import idempotent
 from bering.api.lookups import card_from, journal_get, uploads_from
 from bering.api.serializers import (
@@ -44,7 +44,7 @@ def document_body(actor: Actor, document_id: int) -> Any:
 class DocumentListView(ApiView):
     """Documents the acting post may see, newest first; new drafts."""
 
-    pagination_class = Paging
+    pagination_class = KeysetPaging
 
     @extend_schema(
         parameters=[DocumentQueryIn],
@@ -63,8 +63,8 @@ class DocumentListView(ApiView):
             number=query.get("number", ""),
             text=query.get("q", ""),
         )
-        paging = Paging()
-        page = paging.paginate_queryset(selectors.document_list(actor, flt), request, view=self)
+        paging = KeysetPaging()
+        page = paging.page(selectors.document_list(actor, flt), request, key=selectors.LIST_KEY)
         return paging.get_paginated_response(DocumentListOut(page, many=True).data)
 
     @extend_schema(
