@@ -68,6 +68,10 @@ def test_list_filters_and_pages(received, registered, registrar, api, monkeypatc
     assert [r["id"] for r in only["results"]] == [received.pk]
     paged = client.get(url("api-appeals"), {"limit": 1}).json()
     assert paged["count"] == 2 and len(paged["results"]) == 1 and paged["next"]
+    rest = client.get(paged["next"]).json()  # a cursor link (decision 0021)
+    assert [r["id"] for r in paged["results"] + rest["results"]] == [
+        r["id"] for r in body["results"]
+    ]
     assert client.get(url("api-appeals"), {"q": "Гусева"}).json()["count"] == 2
     assert client.get(url("api-appeals"), {"q": "Никто"}).json()["count"] == 0
     assert client.get(url("api-appeals"), {"overdue": "true"}).json()["count"] == 0

@@ -126,3 +126,24 @@ def test_above_10_000_the_count_is_at_least_on_the_page_and_in_the_api(registrar
     page = registrar.client().get(reverse("documents:list")).content.decode()
     assert 'data-count="more"' in page
     assert "10\xa0000" in page  # «более 10 000», the cap as the locale writes it
+
+
+def test_notifications_page_by_cursor_too(head, executor):
+    from bering.api.tests.conftest import bearer
+    from bering.notifications.models import Notification
+    from bering.notifications.tests.factories import NotificationFactory
+
+    mine = NotificationFactory.create_batch(7, recipient=head.employee)
+    NotificationFactory(recipient=executor.employee)
+    Notification.objects.filter(pk__in=[n.pk for n in mine[:4]]).update(created_at=NOON)
+    client = bearer(head.user)
+    body = client.get("/api/v1/notifications/", {"limit": 3}).json()
+    seen = [n["id"] for n in body["results"]]
+    assert body["count"] == 7 and body["count_at_least"] is None
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        seen += [n["id"] for n in body["results"]]
+    expected = Notification.objects.filter(recipient=head.employee).order_by("-created_at", "-pk")
+    assert seen == [n.pk for n in expected]
+    bad = client.get("/api/v1/notifications/", {"cursor": "nonsense"})
+    assert bad.status_code == 400 and bad.json()["field"] == "cursor"

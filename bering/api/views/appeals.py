@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bering.api.actor import api_actor
-from bering.api.base import ApiView, Paging, parse
+from bering.api.base import ApiView, KeysetPaging, parse
 from bering.api.idempotency import idempotent
 from bering.api.lookups import _colleague, journal_get, uploads_from
 from bering.api.views.appeals_serializers import (
@@ -109,7 +109,7 @@ def _require_registrar(actor: Actor) -> None:
 class AppealListView(ApiView):
     """The organization's appeals, newest first (registrars, heads, controllers)."""
 
-    pagination_class = Paging
+    pagination_class = KeysetPaging
 
     @extend_schema(
         parameters=[AppealQueryIn],
@@ -123,9 +123,9 @@ class AppealListView(ApiView):
         flt = selectors.StaffFilter(
             status=query.get("status", ""), overdue=query["overdue"], q=query.get("q", "")
         )
-        paging = Paging()
+        paging = KeysetPaging()
         items: QuerySet[Appeal] = selectors.appeal_list(actor, flt)
-        page = paging.paginate_queryset(items, request, view=self)
+        page = paging.page(items, request, key="received_at")
         return paging.get_paginated_response(
             AppealListOut([appeal_row(a) for a in page or []], many=True).data
         )

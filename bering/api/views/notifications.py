@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bering.api.actor import api_actor
-from bering.api.base import ApiView, Paging, parse
+from bering.api.base import ApiView, KeysetPaging, parse
 from bering.api.idempotency import idempotent
 from bering.notifications import selectors, services
 from bering.notifications.models import Kind
@@ -42,7 +42,7 @@ class ReadAllOut(serializers.Serializer[Any]):
 class NotificationListView(ApiView):
     """Notifications of the acting post, newest first."""
 
-    pagination_class = Paging
+    pagination_class = KeysetPaging
 
     @extend_schema(
         parameters=[NotificationQueryIn],
@@ -53,8 +53,8 @@ class NotificationListView(ApiView):
         actor = api_actor(request)
         query = parse(NotificationQueryIn, request.query_params)
         found = selectors.notifications_for(actor, unread_only=query["unread"])
-        paging = Paging()
-        page = paging.paginate_queryset(found, request, view=self)
+        paging = KeysetPaging()
+        page = paging.page(found, request, key="created_at")
         return paging.get_paginated_response(NotificationOut(page, many=True).data)
 
 
