@@ -11,6 +11,7 @@ manifest describes precisely the rows in the dump.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -59,6 +60,19 @@ class StoredRow:
     sha256: str
     size: int
     preview_name: str
+    rendition_name: str = ""
+    page_images: tuple[str, ...] = ()
+
+    def derived(self) -> list[tuple[str, str]]:
+        """(name, role) of the files made from the original: the preview, the PDF copy,
+        the page images. Their bytes are in a backup like the original's."""
+        named = [(self.preview_name, "preview"), (self.rendition_name, "rendition")]
+        named += [(name, "page") for name in self.page_images]
+        found: dict[str, str] = {}
+        for name, role in named:
+            if name and name != self.storage_name:
+                found.setdefault(name, role)
+        return list(found.items())
 
 
 @dataclass(frozen=True)
@@ -123,16 +137,31 @@ def snapshot_read(query: Query, tables: Iterable[str]) -> Snapshot:
         checkpoint="" if head_hash is None else f"{events}:{head_hash}",
     )
     files = [
-        StoredRow(int(pk), str(name), str(sha), int(size), str(preview or ""))
-        for pk, name, sha, size, preview in query(
+        StoredRow(
+            int(pk),
+            str(name),
+            str(sha),
+            int(size),
+            str(preview or ""),
+            str(rendition or ""),
+            _names(pages),
+        )
+        for pk, name, sha, size, preview, rendition, pages in query(
             select(
-                "id, storage_name, sha256, size, preview_name",
+                "id, storage_name, sha256, size, preview_name, rendition_name, page_images",
                 StoredFile._meta.db_table,
                 "ORDER BY id",
             )
         )
     ]
     return Snapshot(tables=counts, migrations=migrations, audit=audit, stored_files=files)
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """The page images' names from their JSON column, read as text or as a list."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value or "[]")
+    return tuple(str(name) for name in value) if isinstance(value, list) else ()
 
 
 def _cursor_query(cursor: Any) -> Query:

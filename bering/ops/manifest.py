@@ -5,8 +5,8 @@ A backup folder is::
     manifest.json          this file's content, written last
     database.sqlite3       SQLite: a copy made by the online backup API
     database.pgdump        PostgreSQL: ``pg_dump --format=custom``
-    storage/<name>         the bytes of every stored file and preview, under their
-                           names in Django's default storage
+    storage/<name>         the bytes of every stored file, its preview, PDF copy and
+                           page images, under their names in Django's default storage
 
 Names inside the folder come from the database (generated storage names), but a
 manifest may have been edited by anyone who could write the folder: every name
@@ -58,7 +58,7 @@ class FileEntry:
     name: str
     sha256: str
     size: int
-    role: str  # "original" or "preview"
+    role: str  # "original", "preview", "rendition" (the PDF copy), "page" (a page image)
     stored_file_id: int
 
 

@@ -1,7 +1,8 @@
 """Backup, verify, restore (QUALITY.md item 14; decision 0010).
 
 ``backup_create`` writes a folder: a consistent copy of the database, the bytes of
-every stored file and preview, and a manifest of the figures a restore must meet.
+every stored file and of what was made of it (preview, PDF copy, page images), and a
+manifest of the figures a restore must meet.
 ``backup_verify`` checks a folder against its manifest without touching the
 installation. ``backup_restore`` refuses unless the target is empty and of the
 same vendor, restores, then proves it: row counts equal the manifest, the audit
@@ -94,8 +95,7 @@ def _backup_write(dest: Path, vendor: str) -> Manifest:
         wanted: list[tuple[str, str, str | None, int | None]] = [
             (row.storage_name, "original", row.sha256, row.size)
         ]
-        if row.preview_name:
-            wanted.append((row.preview_name, "preview", None, None))
+        wanted += [(name, role, None, None) for name, role in row.derived()]
         for name, role, sha256, size in wanted:
             label = f"{role} of stored file {row.id} ({name})"
             try:

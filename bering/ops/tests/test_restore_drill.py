@@ -71,21 +71,26 @@ def test_restore_drill(backup, scratch):
     events = AuditEvent.objects.count()
     files = {s.storage_name: s.sha256 for s in StoredFile.objects.all()}
     previews = [s.preview_name for s in StoredFile.objects.exclude(preview_name="")]
-    assert events >= 3 and len(files) == 3 and previews
+    # What the worker made of the files is backed up too: a page read from the PDF copy of
+    # a restored DOCX must not be missing.
+    copies = [s.rendition_name for s in StoredFile.objects.exclude(rendition_name="")]
+    pages = [name for s in StoredFile.objects.all() for name in s.page_images]
+    assert events >= 3 and len(files) == 3 and previews and copies and pages
+    derived = [*previews, *copies, *pages]
 
     restored = scratch.manage("restore", str(backup))
 
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "Checked row counts" in restored.stdout
     assert f"Checked the audit chain: {events} events verify" in restored.stdout
-    assert f"Checked files: {len(files) + len(previews)} present" in restored.stdout
+    assert f"Checked files: {len(files) + len(derived)} present" in restored.stdout
     # Checked again without the code under test: the database, the chain, the bytes.
     assert scratch.counts() == expected_counts
     audit = scratch.manage("audit_verify")
     assert audit.returncode == 0, audit.stderr
     assert f"Audit chain intact: {events} events." in audit.stdout
     assert {name: scratch.sha256(name) for name in files} == files
-    assert all(scratch.sha256(name) for name in previews)
+    assert all(scratch.sha256(name) for name in derived)
 
 
 def test_verify_detects_a_tampered_file(backup):
