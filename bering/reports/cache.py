@@ -34,6 +34,7 @@ from bering.reports.permissions import Scope
 from bering.reports.selectors_appeals import AppealsReport, appeals_report
 from bering.reports.selectors_approval import ApprovalTime, approval_time
 from bering.reports.selectors_discipline import Discipline, Group, Kind, discipline
+from bering.reports.selectors_rollup import rollup_watermarks
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -102,6 +103,14 @@ def figures(
     return result
 
 
+def watermark(part: str, scope: Scope) -> dt.datetime | None:
+    """Where the sweep's facts reach for a wide scope (``models``); a narrow scope is
+    computed directly, as is a part whose facts are not built or no longer hold."""
+    if not is_wide(scope):
+        return None
+    return rollup_watermarks().get(part)
+
+
 def discipline_figures(
     *, kind: Kind, group: Group, scope: Scope, filters: Filters, refresh: bool = False
 ) -> Figures[Discipline]:
@@ -110,7 +119,12 @@ def discipline_figures(
         scope=scope,
         filters=filters,
         compute=lambda now: discipline(
-            kind=kind, group=group, scope=scope, filters=filters, now=now
+            kind=kind,
+            group=group,
+            scope=scope,
+            filters=filters,
+            now=now,
+            watermark=watermark(kind.value, scope),
         ),
         refresh=refresh,
     )
@@ -123,7 +137,9 @@ def approval_figures(
         "approval",
         scope=scope,
         filters=filters,
-        compute=lambda now: approval_time(scope=scope, filters=filters),
+        compute=lambda now: approval_time(
+            scope=scope, filters=filters, watermark=watermark("approval", scope)
+        ),
         refresh=refresh,
     )
 

@@ -25,10 +25,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from bering.approvals.models import ApprovalRun, Regulation, Stage, Visa
@@ -38,6 +42,7 @@ from bering.deadlines.bulk import Workdays
 from bering.documents.models import DocumentType
 from bering.orgs.models import Employee
 from bering.reports.filters import Filters, region_tz
+from bering.reports.models import ApprovalFact, ApprovalMonth
 from bering.reports.permissions import Scope
 from bering.reports.stats import (
     Summary,
@@ -77,6 +82,11 @@ class Durations:
         self.times.append(working_days(elapsed))
         self.normatives.append(normative)
 
+    def add_many(self, value: float, normative: float, count: int) -> None:
+        """``count`` durations already rounded to ``value`` (facts added up by the database)."""
+        self.times.extend([value] * count)
+        self.normatives.extend([normative] * count)
+
     @property
     def summary(self) -> Summary:
         return Summary.of(self.times)
@@ -100,7 +110,7 @@ class StageTime(Durations):
 
     @property
     def total(self) -> float:
-        return sum(self.times)
+        return math.fsum(self.times)  # exact: the same whatever the order of the rows
 
     @property
     def normative(self) -> float | None:
@@ -191,12 +201,93 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
-    """Approval time per document type and stage for the documents signed in the period."""
+def approval_time(
+    *, scope: Scope, filters: Filters, watermark: dt.datetime | None = None
+) -> ApprovalTime:
+    """Approval time per document type and stage for the documents signed in the period.
+
+    With a ``watermark`` (``rollup.watermark``), the documents signed before it are added
+    up from the sweep's facts (grouped queries) and only the others are read here."""
     cal = Workdays()
     runs = _signed_runs(scope, filters)
+    if watermark is not None:
+        runs = runs.filter(finished_at__gte=watermark)
+    signed = _signed_rows(cal, runs)
+    facts = _facts(scope, filters) if watermark is not None else None
+    normatives = dict(Regulation.objects.values_list("doc_type_id", "total_days"))
+    type_ids = {row[1] for row in signed}
+    if facts is not None:
+        type_ids |= {type_id for type_id, _month, _tenths, _n in facts.documents}
+    names = {
+        pk: (code, name)
+        for pk, code, name in DocumentType.objects.filter(pk__in=type_ids).values_list(
+            "pk", "code", "name"
+        )
+    }
+    types: dict[int, TypeTime] = {}
+
+    def of_type(type_id: int) -> TypeTime:
+        figures = types.get(type_id)
+        if figures is None:
+            code, name = names[type_id]
+            figures = types[type_id] = TypeTime(
+                doc_type_id=type_id,
+                code=code,
+                name=name,
+                normative=normatives.get(type_id, DEFAULT_TOTAL_DAYS),
+            )
+        return figures
+
+    month_list = [MonthTime(month=m) for m in _months(filters.start, filters.end)]
+    month_starts = [
+        dt.datetime.combine(m.month, dt.time.min, tzinfo=region_tz()).timestamp()
+        for m in month_list
+    ]
+    doc_total: dict[int, float] = {}
+    doc_type_of: dict[int, int] = {}
+    result = ApprovalTime()
+    for doc_id, type_id, finished, elapsed in signed:
+        figures = of_type(type_id)
+        figures.add(elapsed, figures.normative)
+        index = bisect.bisect_right(month_starts, finished) - 1
+        if index >= 0:
+            month_list[index].add(elapsed, figures.normative)
+        result.add(elapsed, figures.normative)
+        doc_total[doc_id] = figures.times[-1]
+        doc_type_of[doc_id] = type_id
+    per_type: dict[int, dict[tuple[str, bool], StageTime]] = defaultdict(dict)
+    for _doc, type_id, stage_name, is_signing, norm, value in _stage_rows(
+        cal, runs, doc_total, doc_type_of
+    ):
+        _stage_of(per_type[type_id], stage_name, is_signing).add(value, norm)
+    if facts is not None:
+        month_index = {m.month: i for i, m in enumerate(month_list)}
+        for type_id, month, tenths, count in facts.documents:
+            figures = of_type(type_id)
+            value = tenths / 10
+            figures.add_many(value, figures.normative, count)
+            if month in month_index:
+                month_list[month_index[month]].add_many(value, figures.normative, count)
+            result.add_many(value, figures.normative, count)
+        for type_id, stage_name, is_signing, norm, tenths, count in facts.stages:
+            stage = _stage_of(per_type[type_id], stage_name, is_signing)
+            stage.add_many(tenths / 10, norm, count)
+    _bottlenecks(types, per_type)
+    _people(cal, runs, types, scope, filters, with_facts=facts is not None)
+    result.types = sorted(types.values(), key=lambda t: (-(t.summary.mean or 0.0), t.name))
+    result.months = month_list
+    return result
+
+
+SignedRow = tuple[int, int, float, float]
+"""A signed document: its id, type, the end of the signed round, its working days."""
+
+
+def _signed_rows(cal: Workdays, runs: QuerySet[ApprovalRun]) -> list[SignedRow]:
+    """The documents signed by ``runs`` (one query) with their approval time: from the
+    start of round 1 to the end of the signed round, in the organization's working days."""
     first = ApprovalRun.objects.filter(document_id=OuterRef("document_id"), round=1).order_by()
-    signed = list(
+    rows = (
         runs.order_by()
         .annotate(
             first_start=Subquery(first.annotate(s=EpochSeconds("started_at")).values("s")[:1]),
@@ -212,59 +303,29 @@ def approval_time(*, scope: Scope, filters: Filters) -> ApprovalTime:
             "finished",
         )
     )
-    normatives = dict(Regulation.objects.values_list("doc_type_id", "total_days"))
-    type_ids = {row[1] for row in signed}
-    names = {
-        pk: (code, name)
-        for pk, code, name in DocumentType.objects.filter(pk__in=type_ids).values_list(
-            "pk", "code", "name"
-        )
-    }
-    types: dict[int, TypeTime] = {}
-    month_list = [MonthTime(month=m) for m in _months(filters.start, filters.end)]
-    month_starts = [
-        dt.datetime.combine(m.month, dt.time.min, tzinfo=region_tz()).timestamp()
-        for m in month_list
-    ]
-    doc_total: dict[int, float] = {}
-    doc_type_of: dict[int, int] = {}
-    result = ApprovalTime()
-    for doc_id, type_id, tz, started, first_start, finished in signed:
+    found: list[SignedRow] = []
+    for doc_id, type_id, tz, started, first_start, finished in rows:
         start = first_start if first_start is not None else started
         if start is None or finished is None:
             continue
-        elapsed = cal.between(start, finished, tz)
-        code, name = names[type_id]
-        figures = types.get(type_id)
-        if figures is None:
-            figures = types[type_id] = TypeTime(
-                doc_type_id=type_id,
-                code=code,
-                name=name,
-                normative=normatives.get(type_id, DEFAULT_TOTAL_DAYS),
-            )
-        figures.add(elapsed, figures.normative)
-        index = bisect.bisect_right(month_starts, finished) - 1
-        if index >= 0:
-            month_list[index].add(elapsed, figures.normative)
-        result.add(elapsed, figures.normative)
-        doc_total[doc_id] = figures.times[-1]
-        doc_type_of[doc_id] = type_id
-    _stages(cal, runs, types, doc_total, doc_type_of)
-    _people(cal, runs, types)
-    result.types = sorted(types.values(), key=lambda t: (-(t.summary.mean or 0.0), t.name))
-    result.months = month_list
-    return result
+        found.append((doc_id, type_id, finished, cal.between(start, finished, tz)))
+    return found
 
 
-def _stages(
+StageRow = tuple[int, int, str, bool, int, float]
+"""A stage pass or the author's rework: document, type, stage name, signing, normative,
+working days (rounded)."""
+
+
+def _stage_rows(
     cal: Workdays,
     runs: QuerySet[ApprovalRun],
-    types: dict[int, TypeTime],
     doc_total: dict[int, float],
     doc_type_of: dict[int, int],
-) -> None:
-    """Time per stage name (one query), the rework between rounds, the bottleneck."""
+    stage_ids: list[int] | None = None,
+) -> list[StageRow]:
+    """The stage passes of the documents of ``runs`` (one query), rounded, then each
+    document's rework between rounds: its total less its stages (``REWORK`` rows)."""
     rows = (
         Stage.objects.filter(
             run__document_id__in=runs.values("document_id"),
@@ -277,6 +338,7 @@ def _stages(
             finished=EpochSeconds("finished_at"),
         )
         .values_list(
+            "pk",
             "run__document_id",
             "name",
             "is_signing",
@@ -286,27 +348,43 @@ def _stages(
             "run__document__organization__time_zone",
         )
     )
-    per_type: dict[int, dict[tuple[str, bool], StageTime]] = defaultdict(dict)
+    found: list[StageRow] = []
     in_stages: dict[int, float] = defaultdict(float)
-    for doc_id, name, is_signing, norm, started, finished, tz in rows:
+    for pk, doc_id, name, is_signing, norm, started, finished, tz in rows:
         type_id = doc_type_of.get(doc_id)
         if type_id is None or started is None or finished is None:
             continue
-        of_type = per_type[type_id]
-        stage = of_type.get((name, is_signing))
-        if stage is None:
-            stage = of_type[name, is_signing] = StageTime(name=name, is_signing=is_signing)
-        stage.add(cal.between(started, finished, tz), norm)
-        in_stages[doc_id] += stage.times[-1]
+        value = working_days(cal.between(started, finished, tz))
+        found.append((doc_id, type_id, name, is_signing, norm, value))
+        if stage_ids is not None:
+            stage_ids.append(pk)
+        in_stages[doc_id] += value
     for doc_id, total in doc_total.items():
         rework = total - in_stages.get(doc_id, 0.0)
         if rework > 0.005:
-            stage = per_type[doc_type_of[doc_id]].setdefault(
-                (REWORK, False), StageTime(name=_("Rework by the author"), is_rework=True)
-            )
-            stage.add(rework, 0.0)
+            found.append((doc_id, doc_type_of[doc_id], REWORK, False, 0, working_days(rework)))
+            if stage_ids is not None:
+                stage_ids.append(-doc_id)
+    return found
+
+
+def _stage_of(of_type: dict[tuple[str, bool], StageTime], name: str, is_signing: bool) -> StageTime:
+    stage = of_type.get((name, is_signing))
+    if stage is None:
+        if name == REWORK and not is_signing:
+            stage = StageTime(name=_("Rework by the author"), is_rework=True)
+        else:
+            stage = StageTime(name=name, is_signing=is_signing)
+        of_type[name, is_signing] = stage
+    return stage
+
+
+def _bottlenecks(
+    types: dict[int, TypeTime], per_type: dict[int, dict[tuple[str, bool], StageTime]]
+) -> None:
+    """Each stage's share of its type's time, the stages in order, the bottleneck."""
     for type_id, figures in types.items():
-        whole = sum(figures.times)
+        whole = math.fsum(figures.times)
         stages = list(per_type.get(type_id, {}).values())
         for stage in stages:
             stage.share_of_time = share(stage.total, whole)
@@ -318,9 +396,94 @@ def _stages(
             figures.bottleneck = max(route, key=lambda s: (s.total, s.name))
 
 
-def _people(cal: Workdays, runs: QuerySet[ApprovalRun], types: dict[int, TypeTime]) -> None:
-    """The people of each bottleneck stage with their own times (two queries)."""
+@dataclass
+class _Facts:
+    documents: list[tuple[int, dt.date, int, int]]
+    """(type, month, tenths, count)"""
+    stages: list[tuple[int, str, bool, int, int, int]]
+    """(type, stage name, signing, normative, tenths, count); rework is named ``REWORK``."""
+
+
+def _full_months(scope: Scope, filters: Filters) -> list[dt.date]:
+    """The whole months of the period, read from the region's monthly sums (region only)."""
+    if scope.organization_ids is not None:
+        return []
+    found = []
+    for month in _months(filters.start, filters.end):
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        if month >= filters.start and following - dt.timedelta(days=1) <= filters.end:
+            found.append(month)
+    return found
+
+
+def _fact_rows(scope: Scope, filters: Filters, *parts: str) -> QuerySet[ApprovalFact]:
+    """The facts of the period outside its whole months (for the region)."""
+    facts = ApprovalFact.objects.filter(
+        part__in=parts, finished_at__gte=filters.since, finished_at__lt=filters.until
+    )
+    if scope.organization_ids is not None:
+        facts = facts.filter(organization_id__in=scope.organization_ids)
+    if filters.doc_type_id is not None:
+        facts = facts.filter(doc_type_id=filters.doc_type_id)
+    full = _full_months(scope, filters)
+    if full:
+        facts = facts.exclude(month__in=full)
+    return facts.order_by()
+
+
+def _month_rows(scope: Scope, filters: Filters, *parts: str) -> QuerySet[ApprovalMonth]:
+    """The region's monthly sums of the whole months of the period."""
+    months = ApprovalMonth.objects.filter(part__in=parts, month__in=_full_months(scope, filters))
+    if filters.doc_type_id is not None:
+        months = months.filter(doc_type_id=filters.doc_type_id)
+    return months.order_by()
+
+
+def _facts(scope: Scope, filters: Filters) -> _Facts:
+    """The documents signed before the watermark, as counts of equal durations (four
+    queries: the facts of the cut months, the monthly sums of the whole ones)."""
+    if scope.employee_id is not None:
+        raise ValueError("the rollup has no authors: own figures are computed directly")
+    doc = (ApprovalFact.Part.DOCUMENT,)
+    stage = (ApprovalFact.Part.STAGE, ApprovalFact.Part.REWORK)
+    doc_keys = ("doc_type_id", "month", "tenths")
+    stage_keys = ("doc_type_id", "name", "is_signing", "normative", "tenths")
+    documents = [
+        *_fact_rows(scope, filters, *doc)
+        .values(*doc_keys)
+        .annotate(_n=Count("pk"))
+        .values_list(*doc_keys, "_n"),
+        *_month_rows(scope, filters, *doc)
+        .values(*doc_keys)
+        .annotate(_n=Sum("n"))
+        .values_list(*doc_keys, "_n"),
+    ]
+    stages = [
+        *_fact_rows(scope, filters, *stage)
+        .values(*stage_keys)
+        .annotate(_n=Count("pk"))
+        .values_list(*stage_keys, "_n"),
+        *_month_rows(scope, filters, *stage)
+        .values(*stage_keys)
+        .annotate(_n=Sum("n"))
+        .values_list(*stage_keys, "_n"),
+    ]
+    return _Facts(documents=documents, stages=stages)
+
+
+def _people(
+    cal: Workdays,
+    runs: QuerySet[ApprovalRun],
+    types: dict[int, TypeTime],
+    scope: Scope,
+    filters: Filters,
+    *,
+    with_facts: bool = False,
+) -> None:
+    """The people of each bottleneck stage with their own times (two queries; one more
+    with the facts)."""
     condition = Q()
+    fact_condition = Q()
     for figures in types.values():
         if figures.bottleneck is not None:
             condition |= Q(
@@ -328,38 +491,23 @@ def _people(cal: Workdays, runs: QuerySet[ApprovalRun], types: dict[int, TypeTim
                 stage__name=figures.bottleneck.name,
                 stage__is_signing=figures.bottleneck.is_signing,
             )
+            fact_condition |= Q(
+                doc_type_id=figures.doc_type_id,
+                name=figures.bottleneck.name,
+                is_signing=figures.bottleneck.is_signing,
+            )
     if not condition:
         return
-    rows = (
-        Visa.objects.filter(condition)
-        .filter(
-            run__document_id__in=runs.values("document_id"),
-            activated_at__isnull=False,
-            decided_at__isnull=False,
-        )
-        .order_by()
-        .annotate(
-            activated=EpochSeconds("activated_at"),
-            decided=EpochSeconds("decided_at"),
-            due=EpochSeconds("due_at"),
-        )
-        .values_list(
-            "run__document__doc_type_id",
-            "approver_id",
-            "activated",
-            "decided",
-            "due",
-            "run__document__organization__time_zone",
-        )
-    )
     people: dict[int, dict[int, PersonTime]] = defaultdict(dict)
-    for type_id, approver_id, activated, decided, due, tz in rows:
-        if activated is None or decided is None:
-            continue
+    for _doc, type_id, approver_id, elapsed, late, _stage, _signing in _visa_rows(
+        cal, runs, condition
+    ):
         person = people[type_id].setdefault(approver_id, PersonTime(employee_id=approver_id))
         person.count += 1
-        person.total += cal.between(activated, decided, tz)
-        person.late += due is not None and decided > due
+        person.total += elapsed
+        person.late += late
+    if with_facts:
+        _add_fact_people(people, scope, filters, fact_condition)
     top = {
         type_id: sorted(found.values(), key=lambda p: (-p.total, p.employee_id))[:PEOPLE_SHOWN]
         for type_id, found in people.items()
@@ -378,3 +526,122 @@ def _people(cal: Workdays, runs: QuerySet[ApprovalRun], types: dict[int, TypeTim
         bottleneck = types[type_id].bottleneck
         if bottleneck is not None:
             bottleneck.people = shown
+
+
+def _add_fact_people(
+    people: dict[int, dict[int, PersonTime]], scope: Scope, filters: Filters, condition: Q
+) -> None:
+    """The facts' people of the bottleneck stages, only as many as can be shown (one
+    query): per type the first ``PEOPLE_SHOWN`` + L by time (L: the most people with
+    live visas in a type, who may overtake them) and the facts of those people."""
+    live = sorted({approver for found in people.values() for approver in found})
+    room = PEOPLE_SHOWN + max((len(found) for found in people.values()), default=0)
+    keys = ("doc_type_id", "approver_id")
+    facts = (
+        _fact_rows(scope, filters, ApprovalFact.Part.VISA)
+        .filter(condition)
+        .values(*keys)
+        .annotate(_n=Count("pk"), _total=Sum("elapsed"), _late=Count("pk", filter=Q(late=True)))
+        .values_list(*keys, "_n", "_total", "_late")
+    )
+    months = (
+        _month_rows(scope, filters, ApprovalFact.Part.VISA)
+        .filter(condition)
+        .values(*keys)
+        .annotate(_n=Sum("n"), _total=Sum("elapsed"), _late=Sum("late"))
+        .values_list(*keys, "_n", "_total", "_late")
+    )
+    # One statement over both: Django's own SQL of the two groupings (with their
+    # parameters), placeholders for every value; nothing of the request is in the text.
+    parts = []
+    for part in (facts, months):
+        try:
+            parts.append(part.query.sql_with_params())
+        except EmptyResultSet:  # no whole month in the period
+            continue
+    if not parts:
+        return
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) AS p{i}"  # noqa: S608
+        for i, (sql, _p) in enumerate(parts)
+    )
+    params: list[Any] = [p for _sql, part in parts for p in part]
+    live_sql = f" OR approver_id IN ({', '.join(['%s'] * len(live))})" if live else ""
+    sql = (
+        "SELECT doc_type_id, approver_id, n, total, late FROM ("  # noqa: S608
+        " SELECT doc_type_id, approver_id, n, total, late, ROW_NUMBER() OVER ("
+        "  PARTITION BY doc_type_id ORDER BY total DESC, approver_id) AS place FROM ("
+        "  SELECT doc_type_id, approver_id, SUM(_n) AS n, SUM(_total) AS total,"
+        "   SUM(_late) AS late"
+        f"  FROM ({union}) AS u GROUP BY doc_type_id, approver_id) AS g) AS r"
+        f" WHERE place <= %s{live_sql}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, room, *live])
+        rows = cursor.fetchall()
+    for type_id, approver_id, count, total, late in rows:
+        if approver_id is None:
+            continue
+        person = people[type_id].setdefault(approver_id, PersonTime(employee_id=approver_id))
+        person.count += int(count)
+        person.total += float(total or 0.0)
+        person.late += int(late)
+
+
+VisaRow = tuple[int, int, int, float, bool, str, bool]
+"""A decided visa of a signed document: document, type, approver, working days, decided
+late, its stage's name and whether it is the signing."""
+
+
+def _visa_rows(
+    cal: Workdays,
+    runs: QuerySet[ApprovalRun],
+    condition: Q,
+    visa_ids: list[int] | None = None,
+) -> list[VisaRow]:
+    """The decided visas of the documents of ``runs`` that meet ``condition`` (one query)."""
+    rows = (
+        Visa.objects.filter(condition)
+        .filter(
+            run__document_id__in=runs.values("document_id"),
+            activated_at__isnull=False,
+            decided_at__isnull=False,
+        )
+        .order_by()
+        .annotate(
+            activated=EpochSeconds("activated_at"),
+            decided=EpochSeconds("decided_at"),
+            due=EpochSeconds("due_at"),
+        )
+        .values_list(
+            "pk",
+            "run__document_id",
+            "run__document__doc_type_id",
+            "approver_id",
+            "stage__name",
+            "stage__is_signing",
+            "activated",
+            "decided",
+            "due",
+            "run__document__organization__time_zone",
+        )
+    )
+    found: list[VisaRow] = []
+    for pk, doc_id, type_id, approver_id, stage, signing, activated, decided, due, tz in rows:
+        if activated is None or decided is None:
+            continue
+        late = due is not None and decided > due
+        found.append(
+            (
+                doc_id,
+                type_id,
+                approver_id,
+                cal.between(activated, decided, tz),
+                late,
+                stage,
+                signing,
+            )
+        )
+        if visa_ids is not None:
+            visa_ids.append(pk)
+    return found

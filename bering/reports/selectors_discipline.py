@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from bering.accounts.models import short_name
@@ -41,6 +41,7 @@ from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
 from bering.orgs.models import Department, Employee, Organization
 from bering.reports.filters import Filters
+from bering.reports.models import DisciplineFact
 from bering.reports.permissions import Scope
 from bering.reports.stats import share
 
@@ -76,6 +77,26 @@ class _Source:
     late_done: Q
     open: Q
     finish_fields: tuple[str, ...]
+    unfinished: tuple[str, ...]
+    """The statuses (of the counted ones) that may still change: never a fact of the rollup."""
+    final_at: str
+    """When a counted item in any other status became final (the rollup's watermark is on it)."""
+    tz_of: str
+    """The organization whose time zone counts the working days (for the rollup's stamp)."""
+
+    def live(self, watermark: dt.datetime) -> Q:
+        """The items the rollup does not hold at ``watermark``: not final yet, or since."""
+        return (
+            Q(status__in=self.unfinished)
+            | Q(**{f"{self.final_at}__gte": watermark})
+            | Q(**{f"{self.final_at}__isnull": True})
+        )
+
+    def final(self, since: dt.datetime, until: dt.datetime) -> Q:
+        """The items that became final in [since, until): what the rollup adds."""
+        return ~Q(status__in=self.unfinished) & Q(
+            **{f"{self.final_at}__gte": since, f"{self.final_at}__lt": until}
+        )
 
     def keys(self, group: Group) -> tuple[str, ...]:
         if group == Group.EXECUTOR:
@@ -100,6 +121,9 @@ def _visas() -> _Source:
         late_done=done & Q(decided_at__gt=F("due_at")),
         open=Q(status=Visa.Status.PENDING),
         finish_fields=("decided_at",),
+        unfinished=(Visa.Status.WAITING, Visa.Status.PENDING),
+        final_at="decided_at",
+        tz_of="run__document__organization",
     )
 
 
@@ -124,6 +148,10 @@ def _assignments() -> _Source:
         & ((reported & Q(reported_at__gt=F("due_at"))) | (~reported & Q(done_at__gt=F("due_at")))),
         open=Q(status=Assignment.Status.IN_PROGRESS),
         finish_fields=("reported_at", "done_at"),
+        # A report may be returned (REPORTED -> IN_PROGRESS): only DONE is final.
+        unfinished=(Assignment.Status.IN_PROGRESS, Assignment.Status.REPORTED),
+        final_at="done_at",
+        tz_of="organization",
     )
 
 
@@ -193,14 +221,25 @@ def _finish(values: Sequence[Any]) -> Any:
 
 
 def discipline(
-    *, kind: Kind, group: Group, scope: Scope, filters: Filters, now: dt.datetime
+    *,
+    kind: Kind,
+    group: Group,
+    scope: Scope,
+    filters: Filters,
+    now: dt.datetime,
+    watermark: dt.datetime | None = None,
 ) -> Discipline:
-    """Due, on time, overdue (count and working days late) and overdue now, per row."""
+    """Due, on time, overdue (count and working days late) and overdue now, per row.
+
+    With a ``watermark`` (``rollup.watermark``), the items final before it are added up
+    from the sweep's facts (one more query) and only the others are read here."""
     src = source(kind)
     key_fields = src.keys(group)
     in_period = _in_period(filters)
     overdue, overdue_now = _late(src, filters, now)
     qs = _scoped(src, scope, filters).filter(in_period | overdue_now)
+    if watermark is not None:
+        qs = qs.filter(src.live(watermark))
     counts = (
         qs.values(*key_fields)
         .annotate(
@@ -232,6 +271,8 @@ def discipline(
         rows[values[:n]].days_late += work.overdue(
             values[n], now_ts if finished is None else finished, values[-1]
         )
+    if watermark is not None:
+        _add_facts(kind, group, scope, filters, rows)
     _name(group, rows)
     result = Discipline(kind=kind, group=group)
     result.rows = sorted(
@@ -245,6 +286,48 @@ def discipline(
         total.days_late += row.days_late
         total.current += row.current
     return result
+
+
+FACT_KEYS = {
+    Group.EXECUTOR: ("person_id",),
+    Group.DEPARTMENT: ("organization_id", "person__department_id"),
+    Group.ORGANIZATION: ("organization_id",),
+}
+
+
+def _add_facts(
+    kind: Kind, group: Group, scope: Scope, filters: Filters, rows: dict[Key, DisciplineRow]
+) -> None:
+    """The final items kept by the sweep, added up in one grouped query (all due in the
+    period were done, so none is overdue now)."""
+    facts = DisciplineFact.objects.filter(
+        kind=kind, due_at__gte=filters.since, due_at__lt=filters.until
+    )
+    if scope.organization_ids is not None:
+        facts = facts.filter(organization_id__in=scope.organization_ids)
+    if scope.employee_id is not None:
+        facts = facts.filter(person_id=scope.employee_id)
+    if filters.doc_type_id is not None:
+        facts = facts.filter(doc_type_id=filters.doc_type_id)
+    key_fields = FACT_KEYS[group]
+    for item in (
+        facts.values(*key_fields)
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(on_time=True)),
+            overdue=Count("pk", filter=Q(late=True)),
+            days_late=Sum("days_late"),
+        )
+        .order_by()
+    ):
+        key = tuple(item[f] for f in key_fields)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = DisciplineRow(key=key)
+        row.due += item["due"]
+        row.on_time += item["on_time"]
+        row.overdue += item["overdue"]
+        row.days_late += item["days_late"] or 0
 
 
 def _name(group: Group, rows: dict[Key, DisciplineRow]) -> None:

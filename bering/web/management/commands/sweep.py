@@ -22,6 +22,7 @@ JOBS: list[str] = [
     "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
     "desk_purge_cursors",  # the tablets' sync cursors older than 14 days
+    "reports_rollup",  # facts of what became final, for region-wide reports (before warm)
     "reports_warm",  # the region dashboard's figures, ready before anyone asks
 ]
 

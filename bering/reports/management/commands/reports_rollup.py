@@ -1,0 +1,30 @@
+"""Keep the facts of region-wide reports up to date (run by sweep; see reports.models)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from bering.reports import services
+
+
+class Command(BaseCommand):
+    help = "Add the facts of visas, assignments and signed rounds finished since the last run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--rebuild", action="store_true", help="drop every fact and start from the oldest"
+        )
+        parser.add_argument(
+            "--budget", type=float, default=120.0, help="stop after this many seconds"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start = time.monotonic()
+        if options["rebuild"]:
+            services.rollup_rebuild()
+        added = services.rollup_advance(budget=options["budget"])
+        if options["verbosity"] > 1:
+            self.stdout.write(f"facts added {added} in {time.monotonic() - start:.1f} s")
