@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -185,16 +186,16 @@ class KeysetPaging(Paging):
         return found.items
 
     def get_offset(self, request: Request) -> int:
-        self._require_integer(request, self.offset_query_param)
+        name = self.offset_query_param
+        self._require_integer(request, name)
+        if any(int(value) < 0 for value in request.query_params.getlist(name)):
+            message = serializers.IntegerField.default_error_messages["min_value"]
+            raise serializers.ValidationError({name: [str(message).format(min_value=0)]})
         offset = LimitOffsetPagination.get_offset(self, request)
         if offset > self.max_offset:
-            raise serializers.ValidationError(
-                {
-                    self.offset_query_param: [
-                        _("Past 10,000 rows, follow the next link (a cursor) instead.")
-                    ]
-                }
-            )
+            cap = number_format(COUNT_CAP, force_grouping=True)
+            message = _("Past %(cap)s rows, follow the next link (a cursor) instead.")
+            raise serializers.ValidationError({name: [message % {"cap": cap}]})
         return offset
 
     def get_paginated_response(self, data: Any) -> Response:
@@ -254,6 +255,6 @@ class KeysetPaging(Paging):
                 "in": "query",
                 "deprecated": True,
                 "description": f"Deprecated: follow `next`. Rows to skip, at most {COUNT_CAP}.",
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 0, "maximum": COUNT_CAP},
             },
         ]
