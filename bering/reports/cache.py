@@ -161,7 +161,9 @@ def coverage_figures(*, scope: Scope, refresh: bool = False) -> Figures[selector
         "coverage",
         scope=scope,
         filters=None,
-        compute=lambda now: selectors.coverage(scope=scope, now=now),
+        compute=lambda now: selectors.coverage(
+            scope=scope, now=now, watermark=watermark("coverage", scope)
+        ),
         refresh=refresh,
     )
 

@@ -117,3 +117,20 @@ class ApprovalMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.part}"
+
+
+class RegisteredDay(models.Model):
+    """Documents an organization registered on one day (region time) before the watermark:
+    the coverage report's counts without reading millions of documents."""
+
+    day = models.DateField()
+    organization_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "organization_id"], name="registered_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.organization_id}: {self.n}"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from bering.accounts.models import User
 from bering.documents.models import Document
 from bering.orgs.models import Organization
+from bering.reports.filters import region_tz
+from bering.reports.models import RegisteredDay
 from bering.reports.permissions import Scope
 
 REGIONAL = "Краевой уровень"
@@ -45,7 +47,56 @@ def _municipality_of(orgs: dict[int, Organization], org: Organization) -> str:
     return REGIONAL
 
 
-def coverage(*, scope: Scope, now: dt.datetime) -> Coverage:
+def _registered_per_org(
+    ids: list[int], month_ago: dt.datetime, watermark: dt.datetime | None
+) -> dict[int, dict[str, int]]:
+    """Documents registered per organization, in all and since ``month_ago``. With a
+    ``watermark``, those registered before it are the sweep's day counts
+    (``models.RegisteredDay``) and only the rest are counted here (three queries)."""
+    docs = Document.objects.filter(organization_id__in=ids, status=Document.Status.REGISTERED)
+    per_org: dict[int, dict[str, int]] = defaultdict(lambda: {"total": 0, "recent": 0})
+    live = (
+        docs
+        if watermark is None
+        else docs.filter(Q(registered_at__gte=watermark) | Q(registered_at__isnull=True))
+    )
+    for org, total, recent in (
+        live.order_by()
+        .values("organization_id")
+        .annotate(total=Count("pk"), recent=Count("pk", filter=Q(registered_at__gte=month_ago)))
+        .values_list("organization_id", "total", "recent")
+    ):
+        per_org[org]["total"] += total
+        per_org[org]["recent"] += recent
+    if watermark is None:
+        return dict(per_org)
+    # Before the watermark: recent = all less those before month_ago, i.e. the days before
+    # its day and the part of its day before it (counted directly).
+    edge = min(month_ago, watermark)
+    tz = region_tz()
+    edge_day = edge.astimezone(tz).date()
+    for org, total, older in (
+        RegisteredDay.objects.filter(organization_id__in=ids)
+        .order_by()
+        .values("organization_id")
+        .annotate(total=Sum("n"), older=Sum("n", filter=Q(day__lt=edge_day)))
+        .values_list("organization_id", "total", "older")
+    ):
+        per_org[org]["total"] += total or 0
+        per_org[org]["recent"] += (total or 0) - (older or 0)
+    day_start = dt.datetime.combine(edge_day, dt.time.min, tzinfo=tz)
+    for org, n in (
+        docs.filter(registered_at__gte=day_start, registered_at__lt=edge)
+        .order_by()
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    ):
+        per_org[org]["recent"] -= n
+    return dict(per_org)
+
+
+def coverage(*, scope: Scope, now: dt.datetime, watermark: dt.datetime | None = None) -> Coverage:
     """Organizations connected against the target, people active, documents registered."""
     all_orgs = {o.pk: o for o in Organization.objects.all()}
     in_scope = [
@@ -61,13 +112,7 @@ def coverage(*, scope: Scope, now: dt.datetime) -> Coverage:
     users = User.objects.filter(
         is_active=True, posts__organization_id__in=ids, posts__is_active=True
     ).distinct()
-    docs = Document.objects.filter(organization_id__in=ids, status=Document.Status.REGISTERED)
-    per_org: dict[int, dict[str, int]] = {
-        row["organization_id"]: {"total": row["total"], "recent": row["recent"]}
-        for row in docs.values("organization_id").annotate(
-            total=Count("pk"), recent=Count("pk", filter=Q(registered_at__gte=month_ago))
-        )
-    }
+    per_org = _registered_per_org(ids, month_ago, watermark)
     active_per_org = Counter(
         User.objects.filter(
             is_active=True, last_login__gte=month_ago, posts__organization_id__in=ids

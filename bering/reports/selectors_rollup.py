@@ -9,8 +9,9 @@ from bering.deadlines.models import CalendarYear
 from bering.orgs.models import Organization
 from bering.reports.models import RollupState
 
-PARTS = ("visas", "assignments", "approval")
-"""The rollup's parts: the discipline facts of each kind, the approval facts."""
+PARTS = ("visas", "assignments", "approval", "coverage")
+"""The rollup's parts: the discipline facts of each kind, the approval facts, the
+documents registered per organization and day."""
 
 
 def rollup_stamp() -> str:
@@ -23,7 +24,9 @@ def rollup_stamp() -> str:
 
 def rollup_watermarks() -> dict[str, dt.datetime]:
     """Each part's watermark, for the facts that still hold (three queries); a part that
-    was never built or was made with another calendar is absent (computed directly)."""
+    was never built or was made with another calendar is absent (computed directly).
+    The documents registered do not depend on the calendar; their part is dropped with
+    the rest all the same (simpler, and a calendar edit is rare)."""
     states = list(RollupState.objects.filter(watermark__isnull=False))
     if not states:
         return {}

@@ -23,14 +23,21 @@ import zoneinfo
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, Min, Q, QuerySet, Sum, Value, When
 
 from bering.approvals.models import ApprovalRun
 from bering.core import clock
 from bering.core.db import EpochSeconds
 from bering.deadlines.bulk import Workdays
+from bering.documents.models import Document
 from bering.reports.filters import region_tz
-from bering.reports.models import ApprovalFact, ApprovalMonth, DisciplineFact, RollupState
+from bering.reports.models import (
+    ApprovalFact,
+    ApprovalMonth,
+    DisciplineFact,
+    RegisteredDay,
+    RollupState,
+)
 from bering.reports.selectors_approval import _signed_rows, _stage_rows, _visa_rows
 from bering.reports.selectors_discipline import Kind, _finish, source
 from bering.reports.selectors_rollup import PARTS, rollup_stamp
@@ -57,10 +64,13 @@ def rollup_rebuild() -> None:
         DisciplineFact.objects.all().delete()
         ApprovalFact.objects.all().delete()
         ApprovalMonth.objects.all().delete()
+        RegisteredDay.objects.all().delete()
 
 
 def _drop(part: str) -> None:
-    if part == "approval":
+    if part == "coverage":
+        RegisteredDay.objects.all().delete()
+    elif part == "approval":
         ApprovalFact.objects.all().delete()
         ApprovalMonth.objects.all().delete()
     else:
@@ -68,6 +78,9 @@ def _drop(part: str) -> None:
 
 
 def _first_final(part: str) -> dt.datetime | None:
+    if part == "coverage":
+        registered: dt.datetime | None = _registered().aggregate(m=Min("registered_at"))["m"]
+        return registered
     if part == "approval":
         qs = ApprovalRun.objects.filter(status=ApprovalRun.Status.SIGNED)
         found: dt.datetime | None = qs.aggregate(m=Min("finished_at"))["m"]
@@ -98,10 +111,44 @@ def _advance(part: str, stamp: str, target: dt.datetime, deadline: float) -> int
             locked = RollupState.objects.select_for_update().get(part=part)
             if locked.stamp != stamp or locked.watermark != state.watermark:
                 return added  # another sweep moved it meanwhile
-            added += _approval(low, high) if part == "approval" else _discipline(part, low, high)
+            if part == "coverage":
+                added += _coverage(low, high)
+            elif part == "approval":
+                added += _approval(low, high)
+            else:
+                added += _discipline(part, low, high)
             locked.watermark = state.watermark = high
             locked.save(update_fields=["watermark", "updated_at"])
         low = high
+    return added
+
+
+def _registered() -> QuerySet[Document]:
+    return Document.objects.filter(status=Document.Status.REGISTERED, registered_at__isnull=False)
+
+
+def _coverage(low: dt.datetime, high: dt.datetime) -> int:
+    """Each day that [low, high) touches counted anew per organization, up to ``high``:
+    a day's row holds the documents registered on it before the watermark."""
+    tz = region_tz()
+    day, last = low.astimezone(tz).date(), high.astimezone(tz).date()
+    added = 0
+    while day <= last:
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+        end = min(start + dt.timedelta(days=1), high)
+        RegisteredDay.objects.filter(day=day).delete()
+        rows = [
+            RegisteredDay(day=day, organization_id=org, n=n)
+            for org, n in _registered()
+            .filter(registered_at__gte=start, registered_at__lt=end)
+            .order_by()
+            .values("organization_id")
+            .annotate(_n=Count("pk"))
+            .values_list("organization_id", "_n")
+        ]
+        RegisteredDay.objects.bulk_create(rows, batch_size=BATCH)
+        added += len(rows)
+        day += dt.timedelta(days=1)
     return added
 
 

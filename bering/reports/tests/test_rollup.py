@@ -14,15 +14,16 @@ from django.core.management import call_command
 from bering.approvals.models import ApprovalRun, Visa
 from bering.assignments.models import Assignment
 from bering.deadlines.models import CalendarYear
-from bering.documents.tests.factories import doc_type
+from bering.documents.models import Document
+from bering.documents.tests.factories import DocumentFactory, JournalFactory, doc_type
 from bering.orgs.models import Organization
-from bering.reports import cache
+from bering.reports import cache, selectors
 from bering.reports.filters import Filters
 from bering.reports.models import ApprovalFact, DisciplineFact, RollupState
 from bering.reports.permissions import Scope
 from bering.reports.selectors_approval import ApprovalTime, approval_time
 from bering.reports.selectors_discipline import Discipline, Group, Kind, discipline, source
-from bering.reports.selectors_rollup import rollup_watermarks
+from bering.reports.selectors_rollup import PARTS, rollup_watermarks
 from bering.reports.services import MARGIN, rollup_advance
 from bering.reports.tests.conftest import LEGAL, NOW, SIGNING, at, document, signed_round
 
@@ -71,7 +72,7 @@ def approval_figures(data: ApprovalTime) -> list[tuple[Any, ...]]:
 def assert_same(now: dt.datetime) -> None:
     """Every report the rollup serves, rolled and direct, for several periods and filters."""
     marks = rollup_watermarks()
-    assert set(marks) == {"visas", "assignments", "approval"}
+    assert set(marks) == {"visas", "assignments", "approval", "coverage"}
     filters = [
         *PERIODS,
         Filters(start=PERIODS[0].start, end=PERIODS[0].end, doc_type=doc_type("memo")),
@@ -96,7 +97,7 @@ def assert_same(now: dt.datetime) -> None:
 @pytest.mark.parametrize("mark", WATERMARKS)
 def test_rolled_figures_equal_the_direct_ones(visas, assignments, approvals, now, mark):
     added = advance(mark)
-    assert rollup_watermarks() == {p: mark for p in ("visas", "assignments", "approval")}
+    assert rollup_watermarks() == {p: mark for p in PARTS}
     if mark > NOW:  # every decided visa and done assignment (a reported one may come back)
         assert added["assignments"] == 2
         assert added["visas"] == Visa.objects.filter(status__in=Visa.DECIDED).count()
@@ -178,7 +179,7 @@ def test_a_calendar_edit_drops_the_facts_until_they_are_built_again(
 def test_the_sweep_builds_the_facts_and_the_cache_uses_them(visas, assignments, approvals, now):
     call_command("sweep", verbosity=0)
     marks = rollup_watermarks()
-    assert marks == {p: NOW - MARGIN for p in ("visas", "assignments", "approval")}
+    assert marks == {p: NOW - MARGIN for p in PARTS}
     decided = Visa.objects.filter(status__in=Visa.DECIDED, decided_at__lt=NOW - MARGIN)
     assert DisciplineFact.objects.filter(kind="visas").count() == decided.count() > 0
     wide = cache.discipline_figures(
@@ -193,13 +194,55 @@ def test_the_sweep_builds_the_facts_and_the_cache_uses_them(visas, assignments, 
 
 
 def test_a_first_sweep_with_nothing_final_sets_the_watermark(db, now):
-    assert advance(NOW) == {"visas": 0, "assignments": 0, "approval": 0}
-    assert rollup_watermarks() == {p: NOW for p in ("visas", "assignments", "approval")}
+    assert advance(NOW) == dict.fromkeys(PARTS, 0)
+    assert rollup_watermarks() == {p: NOW for p in PARTS}
 
 
 def test_a_short_budget_builds_in_several_runs(visas, assignments, approvals, now):
     rollup_advance(now=NOW + MARGIN, budget=0)
     assert not DisciplineFact.objects.exists()
-    assert rollup_watermarks() == {}  # begun, not reached anywhere yet
+    assert set(rollup_watermarks()) <= {"coverage"}  # begun, not reached (no documents)
     rollup_advance(now=NOW + MARGIN)
     assert_same(NOW)
+
+
+@pytest.fixture
+def registered(registrar, outsider):  # type: ignore[no-untyped-def]
+    """Documents registered around "now" minus 30 days and around the watermarks."""
+    moments = [
+        at("01.12.2025", "10:00"),
+        at("21.12.2025", "09:00"),  # the day 30 days before now: before its moment...
+        at("21.12.2025", "13:00"),  # ...and after it
+        at("22.12.2025", "10:00"),
+        at("14.01.2026", "10:00"),
+        at("14.01.2026", "15:00"),
+        at("20.01.2026", "10:00"),
+    ]
+    for person in (registrar, outsider):
+        journal = JournalFactory(organization=person.org)
+        for i, moment in enumerate(moments):
+            DocumentFactory(
+                organization=person.org,
+                author=person.employee,
+                status=Document.Status.REGISTERED,
+                registered_at=moment,
+                journal=journal,
+                reg_year=moment.year,
+                reg_seq=i + 1,
+                reg_number=str(i + 1),
+                reg_date=moment.date(),
+            )
+    DocumentFactory(organization=registrar.org, author=registrar.employee)  # a draft
+
+
+def coverage_figures(data: selectors.Coverage) -> tuple[Any, ...]:
+    return (data.documents_registered, data.documents_registered_30d, data.organizations)
+
+
+@pytest.mark.parametrize("mark", [*WATERMARKS, at("21.12.2025", "11:00")])
+def test_registered_documents_from_the_day_counts_equal_the_direct_ones(registered, now, mark):
+    advance(mark)
+    rolled = selectors.coverage(scope=REGION, now=NOW, watermark=rollup_watermarks()["coverage"])
+    direct = selectors.coverage(scope=REGION, now=NOW)
+    assert coverage_figures(rolled) == coverage_figures(direct)
+    assert direct.documents_registered == 14 and direct.documents_registered_30d == 10
