@@ -55,6 +55,12 @@ TOKEN_NAME = "bench-load"
 ROLES = {"clerk": 1, "head": 1, "executor": 3, "approver": 2, "analyst": 1}
 """Officials per organization by role; 8 a organization."""
 PER_ORG = sum(ROLES.values())
+KEEP_ALIVE = 75
+"""Seconds gunicorn keeps an idle connection, as a TLS proxy in front keeps the browser's
+(nginx's default). With gunicorn's 2 s and officials thinking 2-10 s, 5 of 1,254 requests
+of a trial got no answer, each within 14-53 ms: most likely a connection the server closed
+as idle at the moment the client reused it (browsers send such a request again,
+python-requests does not). None since, with 75 s."""
 
 
 def _free_port() -> int:
@@ -399,11 +405,30 @@ def _server_errors(log: Path) -> list[str]:
     """Access-log lines with a 5xx, and the tracebacks' last lines."""
     found = []
     for line in log.read_text(errors="replace").splitlines():
-        parts = line.split('" ')
-        status_5xx = len(parts) > 1 and parts[1][:1] == "5"
+        parts = line.split('"')
+        status_5xx = len(parts) > 2 and parts[2].strip()[:1] == "5"
         if status_5xx or line.startswith(("Traceback", "django.", "psycopg.")) or "Error:" in line:
             found.append(line)
     return found[:40]
+
+
+def _server_times(log: Path) -> str:
+    """p50 / p95 / p99 of the time the server took (access log, ms), reads and writes."""
+    times: dict[str, list[int]] = {"read": [], "write": []}
+    for line in log.read_text(errors="replace").splitlines():
+        parts = line.split('"')
+        if len(parts) < 3 or not parts[2].strip()[:1].isdigit() or "/healthz" in parts[1]:
+            continue  # not a request, or the wait for the server to start
+        kind = "write" if parts[1].startswith(("POST", "PUT", "PATCH", "DELETE")) else "read"
+        times[kind].append(int(parts[2].split()[-1]))
+
+    def pct(values: list[int], q: float) -> int:
+        return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else 0
+
+    return "; ".join(
+        f"{kind} {pct(v, 0.5)} / {pct(v, 0.95)} / {pct(v, 0.99)} ms ({len(v)})"
+        for kind, v in times.items()
+    )
 
 
 # --- main ---------------------------------------------------------------------------
@@ -464,7 +489,9 @@ def main() -> None:
             "--workers", str(args.workers),
             "--threads", str(args.threads),
             "--timeout", "60",
+            "--keep-alive", str(KEEP_ALIVE),
             "--access-logfile", "-",
+            "--access-logformat", '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)s',
             "--control-socket", str(out / "gunicorn.ctl"),
         ],
         cwd=ROOT, env=env, stdout=server_log.open("wb"), stderr=subprocess.STDOUT,
@@ -555,6 +582,7 @@ def main() -> None:
     print(f"load average during the run (every 5 s): first {sampler.loads[0]}, "
           f"max 1-min {max(float(x.split()[0]) for x in sampler.loads):.2f}, "
           f"last {sampler.loads[-1]}; after: {_load()}")  # fmt: skip
+    print(f"time in the server (access log), p50 / p95 / p99: {_server_times(server_log)}")
     errors = _server_errors(server_log) + _server_errors(worker_log)
     if errors:
         print("\n== server and worker errors:\n" + "\n".join(errors))
