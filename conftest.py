@@ -147,10 +147,10 @@ def _audit_chain_head(request: pytest.FixtureRequest) -> None:
     if not (transactional or "live_server" in request.fixturenames):
         return
     request.getfixturevalue("transactional_db")
-    from bering.audit.models import AuditChainHead
+    from bering.audit.models import ROOT_CHAIN, AuditChainHead
     from bering.audit.services import GENESIS
 
-    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+    AuditChainHead.objects.get_or_create(pk=ROOT_CHAIN, defaults={"last_hash": GENESIS})
 
 
 __all__ = ["PASSWORD"]

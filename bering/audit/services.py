@@ -1,4 +1,6 @@
-"""Writing the audit log. Services call ``record`` inside their own transaction."""
+"""Writing the audit log. Services call ``record`` inside their own transaction.
+
+One hash chain per organization plus the root chain (decision 0001)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from bering.audit.models import AuditChainHead, AuditEvent
+from bering.audit.checkpoints import GENESIS, Checkpoint
+from bering.audit.models import ROOT_CHAIN, AuditChainHead, AuditEvent
 from bering.audit.verbs import AuditVerb
 from bering.core import clock
 
 if TYPE_CHECKING:  # audit sits below orgs: it reads an Actor's ids, never imports orgs
     from bering.orgs.actor import Actor
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "ChainHeadMissing", "checkpoint_record", "event_digest", "record"]
 
 
 class ChainHeadMissing(RuntimeError):
@@ -71,43 +74,112 @@ def record(
     organization_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event to the chain. Must run inside the caller's transaction.
+    """Append an event to its organization's chain. Must run inside the caller's transaction.
 
     If this fails, the caller's transaction fails with it: no action without its
-    event. The chain head row is locked, so appends are serialised. ``verb`` must
-    be an ``AuditVerb`` value (``ValueError`` otherwise).
+    event. Only that chain's head row is locked, so appends in one organization are
+    serialised and different organizations never wait on each other. Events of no
+    organization go to the root chain. ``verb`` must be an ``AuditVerb`` value
+    (``ValueError`` otherwise).
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must be called inside a transaction")
     if verb not in AuditVerb.values:
         raise ValueError(f"Unknown audit verb {verb!r}: add it to bering.audit.verbs.AuditVerb")
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        # The head is created by the migration before any event. Without it the
-        # chain was tampered with (or the database is not migrated): appending
-        # would start a fresh chain that verifies, hiding what was removed.
-        raise ChainHeadMissing(
-            "The audit chain head is missing: the audit log was tampered with or the "
-            "database is not migrated. Run `manage.py audit_verify`."
-        )
+    organization = (
+        organization_id
+        if organization_id is not None
+        else (actor.organization_id if actor else None)
+    )
+    chain = organization if organization is not None else ROOT_CHAIN
     event = AuditEvent(
-        occurred_at=clock.now(),
         verb=verb,
         actor_user=actor.user if actor else None,
         actor_post=actor.post if actor else None,
         on_behalf_of=actor.on_behalf_of if actor else None,
-        organization_id=organization_id
-        if organization_id is not None
-        else (actor.organization_id if actor else None),
+        organization_id=organization,
         object_type=object_type,
         object_id=object_id,
         data=_as_stored(json.loads(json.dumps(data or {}, default=str))),
-        prev_hash=head.last_hash,
     )
+    return _append(_locked_head(chain), event)
+
+
+def _locked_head(chain: int) -> AuditChainHead:
+    """The chain's head, locked until the caller commits; an organization's first
+    event opens its chain."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=chain).first()
+    if head is not None:
+        return head
+    if chain == ROOT_CHAIN:
+        # The root head is created by the migrations before any event. Without it the
+        # log was tampered with (or the database is not migrated): appending would
+        # start a fresh chain that verifies, hiding what was removed.
+        raise ChainHeadMissing(
+            "The audit chain head is missing: the audit log was tampered with or the "
+            "database is not migrated. Run `manage.py audit_verify`."
+        )
+    root = _locked_head(ROOT_CHAIN)
+    # Under the root's lock: whoever opened the chain meanwhile has committed.
+    head = AuditChainHead.objects.select_for_update().filter(pk=chain).first()
+    if head is None:
+        _append(root, chain_opening_event(chain))
+        head = AuditChainHead.objects.create(pk=chain, length=0, last_hash=GENESIS)
+    return head
+
+
+def chain_opening_event(chain: int) -> AuditEvent:
+    """The root chain's event announcing an organization's chain (unsaved, unchained).
+
+    ``chain_verify`` refuses a chain that was not announced, and an announced chain
+    whose head is gone, so a chain cannot be wiped with its head nor started afresh.
+    """
+    return AuditEvent(
+        verb=AuditVerb.AUDIT_CHAIN_OPENED,
+        organization_id=None,
+        object_type="audit_chain",
+        object_id=chain,
+        data={},
+    )
+
+
+def _append(head: AuditChainHead, event: AuditEvent) -> AuditEvent:
+    event.occurred_at = clock.now()
+    event.chain = head.pk
+    event.seq = head.length + 1
+    event.prev_hash = head.last_hash
     event.hash = event_digest(event)
-    event.save()
+    event.save(force_insert=True)
+    head.length = event.seq
     head.last_hash = event.hash
     head.last_event_id = event.pk
-    head.save(update_fields=["last_hash", "last_event_id"])
+    head.save(update_fields=["length", "last_hash", "last_event_id"])
     return event
+
+
+def checkpoint_record() -> Checkpoint:
+    """Append a checkpoint to the root chain: every chain's length and newest hash.
+
+    The returned ``N:HASH`` (the checkpoint event's place in the root chain and its
+    hash) is kept outside the database; ``checkpoint_check`` then proves that no
+    chain lost events behind it and that none was replaced.
+    """
+    with transaction.atomic():
+        root = _locked_head(ROOT_CHAIN)
+        chains = [
+            [head.pk, head.length, head.last_hash]
+            for head in AuditChainHead.objects.exclude(pk=ROOT_CHAIN).order_by("pk")
+            if head.length
+        ]
+        event = _append(
+            root,
+            AuditEvent(
+                verb=AuditVerb.AUDIT_CHECKPOINT,
+                organization_id=None,
+                object_type="audit_chain",
+                object_id=None,
+                data={"chains": chains},
+            ),
+        )
+    return Checkpoint(event.seq, event.hash)

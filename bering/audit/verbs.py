@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditVerb(models.TextChoices):
+    # The audit log itself (root chain)
+    AUDIT_CHAIN_OPENED = "audit.chain_opened", _("audit chain of an organization opened")
+    AUDIT_CHECKPOINT = "audit.checkpoint", _("audit checkpoint taken")
     # Documents and their exchange between organizations
     DOCUMENT_CREATED = "document.created", _("draft created")
     DOCUMENT_REGISTERED = "document.registered", _("registered")

@@ -25,7 +25,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.recorder import MigrationRecorder
 
-from bering.audit.models import AuditChainHead, AuditEvent
+from bering.audit.models import ROOT_CHAIN, AuditChainHead, AuditEvent
+from bering.audit.verbs import AuditVerb
 from bering.files.models import StoredFile
 from bering.ops.manifest import AuditHead, BackupError
 
@@ -37,7 +38,7 @@ Query = Callable[[str], list[tuple[Any, ...]]]
 MIGRATION_FILLED_MODELS = (
     "contenttypes.ContentType",
     "auth.Permission",
-    "audit.AuditChainHead",  # the genesis head; events live in audit.AuditEvent
+    "audit.AuditChainHead",  # the root genesis head; events live in audit.AuditEvent
     "approvals.Regulation",
     "deadlines.CalendarYear",
     "deadlines.CalendarDay",
@@ -126,15 +127,29 @@ def snapshot_read(query: Query, tables: Iterable[str]) -> Snapshot:
         )
     ]
     head_rows = query(
-        select("last_event_id, last_hash", AuditChainHead._meta.db_table, "WHERE id = 1")
+        select(
+            "last_event_id, last_hash",
+            AuditChainHead._meta.db_table,
+            f"WHERE id = {ROOT_CHAIN}",
+        )
     )
     head_id, head_hash = head_rows[0] if head_rows else (None, None)
-    events = counts[AuditEvent._meta.db_table]
+    # The newest checkpoint of the root chain (the backup takes one just before).
+    checkpoint_rows = query(
+        select(
+            "seq, hash",
+            AuditEvent._meta.db_table,
+            f"WHERE chain = {ROOT_CHAIN} AND verb = '{AuditVerb.AUDIT_CHECKPOINT.value}' "
+            "ORDER BY seq DESC LIMIT 1",
+        )
+    )
     audit = AuditHead(
-        events=events,
+        events=counts[AuditEvent._meta.db_table],
         head_event_id=None if head_id is None else int(head_id),
         head_hash=None if head_hash is None else str(head_hash),
-        checkpoint="" if head_hash is None else f"{events}:{head_hash}",
+        checkpoint=(
+            f"{int(checkpoint_rows[0][0])}:{checkpoint_rows[0][1]}" if checkpoint_rows else ""
+        ),
     )
     files = [
         StoredRow(

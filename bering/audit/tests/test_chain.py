@@ -16,15 +16,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from bering.audit.models import AuditChainHead, AuditEvent
-from bering.audit.selectors import (
-    ChainBreak,
-    Checkpoint,
-    chain_checkpoint,
-    chain_verify,
-    checkpoint_check,
-)
-from bering.audit.services import GENESIS, event_digest, record
+from bering.audit.checkpoints import Checkpoint
+from bering.audit.models import ROOT_CHAIN, AuditChainHead, AuditEvent
+from bering.audit.selectors import ChainBreak, chain_verify, checkpoint_check, latest_checkpoint
+from bering.audit.services import GENESIS, checkpoint_record, event_digest, record
 from bering.core import clock
 
 
@@ -56,11 +51,12 @@ def test_events_are_hash_chained(chain: list[AuditEvent]) -> None:
     assert chain[0].prev_hash == GENESIS
     for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
-    stored = list(AuditEvent.objects.order_by("pk"))
+    stored = list(AuditEvent.objects.filter(chain=chain[0].organization_id).order_by("pk"))
     assert [e.pk for e in stored] == [e.pk for e in chain]
+    assert [e.seq for e in stored] == [1, 2, 3, 4, 5, 6]
     assert all(event_digest(e) == e.hash for e in stored)
-    head = AuditChainHead.objects.get()
-    assert (head.last_event_id, head.last_hash) == (chain[-1].pk, chain[-1].hash)
+    head = AuditChainHead.objects.get(pk=chain[0].organization_id)
+    assert (head.length, head.last_event_id, head.last_hash) == (6, chain[-1].pk, chain[-1].hash)
 
 
 def test_an_intact_chain_verifies(chain: list[AuditEvent]) -> None:
@@ -182,9 +178,12 @@ def test_an_event_appended_behind_the_chains_back_is_named(
     forged = AuditEvent(
         occurred_at=last.occurred_at,
         verb="document.registered",
+        organization_id=last.organization_id,
         object_type="document",
         object_id=1,
         data={},
+        chain=last.chain,
+        seq=last.seq + 1,
         prev_hash=last.hash,
     )
     forged.hash = event_digest(forged)
@@ -276,25 +275,29 @@ def test_verify_command_fails_loudly_on_a_wiped_log_and_head(chain: list[AuditEv
     assert caught.value.returncode != 0
 
 
-def test_verify_command_prints_a_checkpoint(chain: list[AuditEvent]) -> None:
+def test_verify_command_takes_and_prints_a_checkpoint(chain: list[AuditEvent]) -> None:
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
-    assert f"checkpoint: {len(chain)} {chain[-1].hash}" in out.getvalue()
-    assert chain_checkpoint() == Checkpoint(len(chain), chain[-1].hash)
+    taken = latest_checkpoint()
+    assert taken is not None
+    assert f"checkpoint: {taken.events} {taken.last_hash}" in out.getvalue()
+    event = AuditEvent.objects.get(chain=ROOT_CHAIN, seq=taken.events)
+    assert event.verb == "audit.checkpoint"
+    assert event.data == {"chains": [[chain[0].organization_id, 6, chain[-1].hash]]}
 
 
 def _truncate_and_fix_head(chain: list[AuditEvent], keep: int) -> None:
     """What someone who knows the scheme does: drop the tail, move the head back."""
     AuditEvent.objects.filter(pk__in=[e.pk for e in chain[keep:]]).delete()
-    AuditChainHead.objects.filter(pk=1).update(
-        last_event_id=chain[keep - 1].pk, last_hash=chain[keep - 1].hash
+    AuditChainHead.objects.filter(pk=chain[0].chain).update(
+        length=keep, last_event_id=chain[keep - 1].pk, last_hash=chain[keep - 1].hash
     )
 
 
 def test_a_truncated_tail_with_a_fixed_head_fails_against_the_checkpoint(
     chain: list[AuditEvent],
 ) -> None:
-    checkpoint = str(chain_checkpoint())
+    checkpoint = str(checkpoint_record())
     _truncate_and_fix_head(chain, keep=4)
     assert chain_verify() is None, "the chain alone cannot see this: hence the checkpoint"
     with pytest.raises(CommandError, match="fewer than the 6") as caught:
@@ -302,12 +305,26 @@ def test_a_truncated_tail_with_a_fixed_head_fails_against_the_checkpoint(
     assert caught.value.returncode != 0
 
 
+def test_a_truncated_root_chain_fails_against_the_checkpoint(chain: list[AuditEvent]) -> None:
+    checkpoint = checkpoint_record()
+    root = AuditChainHead.objects.get(pk=ROOT_CHAIN)
+    before = AuditEvent.objects.get(chain=ROOT_CHAIN, seq=root.length - 1)
+    AuditEvent.objects.filter(pk=root.last_event_id).delete()
+    AuditChainHead.objects.filter(pk=ROOT_CHAIN).update(
+        length=before.seq, last_event_id=before.pk, last_hash=before.hash
+    )
+    assert chain_verify() is None
+    assert f"fewer than the {checkpoint.events}" in (checkpoint_check(checkpoint) or "")
+
+
 def test_a_replaced_chain_fails_against_the_checkpoint(
     registrar: Any, chain: list[AuditEvent]
 ) -> None:
-    checkpoint = chain_checkpoint()
-    AuditEvent.objects.all().delete()
-    AuditChainHead.objects.filter(pk=1).update(last_event_id=None, last_hash=GENESIS)
+    checkpoint = checkpoint_record()
+    AuditEvent.objects.filter(chain=chain[0].chain).delete()
+    AuditChainHead.objects.filter(pk=chain[0].chain).update(
+        length=0, last_event_id=None, last_hash=GENESIS
+    )
     _append(registrar.actor, 7)  # a fresh chain, longer than the old one
     assert chain_verify() is None
     assert "replaced" in (checkpoint_check(checkpoint) or "")
@@ -315,16 +332,27 @@ def test_a_replaced_chain_fails_against_the_checkpoint(
         call_command("audit_verify", f"--checkpoint={checkpoint}", stdout=io.StringIO())
 
 
+def test_a_checkpoint_from_before_the_split_names_the_root_chain(
+    chain: list[AuditEvent],
+) -> None:
+    """The one chain of old became the root chain, its order kept: an old checkpoint
+    (any root event, not a checkpoint event) is checked against the root chain alone."""
+    opening = AuditEvent.objects.get(chain=ROOT_CHAIN, seq=1)
+    assert checkpoint_check(Checkpoint(1, opening.hash)) is None
+    assert "replaced" in (checkpoint_check(Checkpoint(1, "a" * 64)) or "")
+
+
 def test_an_intact_chain_passes_its_old_and_new_checkpoints(
     registrar: Any, chain: list[AuditEvent]
 ) -> None:
-    old = chain_checkpoint()
+    old = checkpoint_record()
     _append(registrar.actor, 2)
     out = io.StringIO()
     call_command(
         "audit_verify", "--checkpoint", str(old), "--checkpoint", "0:" + GENESIS, stdout=out
     )
-    assert "intact: 8 events" in out.getvalue()
+    # 8 events of the organization, its chain's opening and the first checkpoint.
+    assert "intact: 10 events" in out.getvalue()
     assert f"Contains checkpoint {old}." in out.getvalue()
 
 
@@ -336,3 +364,84 @@ def test_the_printed_checkpoint_line_is_accepted_back(chain: list[AuditEvent]) -
 def test_a_malformed_checkpoint_is_refused(db: None, text: str) -> None:
     with pytest.raises(CommandError, match="N:HASH"):
         call_command("audit_verify", "--checkpoint", text, stdout=io.StringIO())
+
+
+# --- One chain per organization (issue 14) ----------------------------------------
+
+
+@pytest.fixture
+def two_chains(registrar: Any, outsider: Any) -> tuple[list[AuditEvent], list[AuditEvent]]:
+    return _append(registrar.actor, 3), _append(outsider.actor, 2)
+
+
+def test_each_organization_has_its_own_chain_announced_in_the_root(
+    two_chains: tuple[list[AuditEvent], list[AuditEvent]],
+) -> None:
+    first, second = two_chains
+    assert first[0].chain != second[0].chain
+    for events in two_chains:
+        assert events[0].prev_hash == GENESIS
+        assert {e.chain for e in events} == {events[0].organization_id}
+    opened = AuditEvent.objects.filter(chain=ROOT_CHAIN, verb="audit.chain_opened")
+    assert sorted(opened.values_list("object_id", flat=True)) == sorted(
+        [first[0].chain, second[0].chain]
+    )
+    assert chain_verify() is None
+
+
+def test_a_chain_wiped_with_its_head_is_caught(
+    two_chains: tuple[list[AuditEvent], list[AuditEvent]],
+) -> None:
+    _, second = two_chains
+    AuditEvent.objects.filter(chain=second[0].chain).delete()
+    AuditChainHead.objects.filter(pk=second[0].chain).delete()
+    broken = _broken()
+    assert "head is missing" in broken.reason
+    opening = AuditEvent.objects.get(chain=ROOT_CHAIN, object_id=second[0].chain)
+    assert broken.event_id == opening.pk
+
+
+def test_a_chain_started_afresh_without_its_opening_is_caught(
+    two_chains: tuple[list[AuditEvent], list[AuditEvent]], outsider: Any
+) -> None:
+    """A self-consistent chain with a head but no announcement in the root chain."""
+    _, second = two_chains
+    opening = AuditEvent.objects.get(chain=ROOT_CHAIN, object_id=second[0].chain)
+    # Rewrite the root chain without the opening, every hash recomputed.
+    rest = list(AuditEvent.objects.filter(chain=ROOT_CHAIN).exclude(pk=opening.pk).order_by("id"))
+    AuditEvent.objects.filter(chain=ROOT_CHAIN).delete()
+    prev = GENESIS
+    for seq, event in enumerate(rest, start=1):
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = event_digest(event)
+        event.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=ROOT_CHAIN).update(
+        length=len(rest), last_event_id=rest[-1].pk, last_hash=prev
+    )
+    broken = _broken()
+    assert "not opened" in broken.reason
+    assert broken.event_id == second[0].pk
+
+
+def test_an_event_moved_to_another_organizations_chain_is_caught(
+    two_chains: tuple[list[AuditEvent], list[AuditEvent]],
+) -> None:
+    first, second = two_chains
+    AuditEvent.objects.filter(pk=first[-1].pk).update(chain=second[0].chain, seq=3)
+    AuditChainHead.objects.filter(pk=second[0].chain).update(
+        length=3, last_event_id=first[-1].pk, last_hash=first[-1].hash
+    )
+    assert _broken().event_id in {first[-1].pk, first[-2].pk}
+
+
+def test_a_checkpoint_covers_every_organizations_chain(
+    two_chains: tuple[list[AuditEvent], list[AuditEvent]], outsider: Any
+) -> None:
+    checkpoint = checkpoint_record()
+    _append(outsider.actor, 1)
+    assert checkpoint_check(checkpoint) is None, "a chain grown since still contains it"
+    first, _ = two_chains
+    _truncate_and_fix_head(first, keep=2)
+    assert chain_verify() is None
+    problem = checkpoint_check(checkpoint) or ""
+    assert f"organization {first[0].chain} has fewer than the 3" in problem

@@ -16,7 +16,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from bering.audit import services as audit_services
-from bering.audit.models import AuditChainHead, AuditEvent
+from bering.audit.models import ROOT_CHAIN, AuditChainHead, AuditEvent
 from bering.audit.selectors import ChainBreak, chain_verify
 from bering.audit.services import GENESIS, record
 from bering.core.db import atomic_with_retry
@@ -61,8 +61,16 @@ def test_record_inside_a_transaction_commits_with_it(registrar: Any) -> None:
         event = record(
             actor=registrar.actor, verb="document.file_added", object_type="document", object_id=1
         )
-    assert AuditEvent.objects.get().pk == event.pk
-    assert AuditChainHead.objects.get().last_event_id == event.pk
+    assert AuditEvent.objects.get(chain=registrar.org.pk).pk == event.pk
+    head = AuditChainHead.objects.get(pk=registrar.org.pk)
+    assert (head.length, head.last_event_id) == (1, event.pk)
+    # The organization's first event opened its chain in the root chain.
+    opening = AuditEvent.objects.get(chain=ROOT_CHAIN)
+    assert (opening.verb, opening.object_id, opening.seq) == (
+        "audit.chain_opened",
+        registrar.org.pk,
+        1,
+    )
 
 
 def test_an_event_rolled_back_with_its_action_leaves_the_chain_intact(registrar: Any) -> None:
@@ -80,7 +88,8 @@ def test_an_event_rolled_back_with_its_action_leaves_the_chain_intact(registrar:
             actor=registrar.actor, verb="document.registered", object_type="document", object_id=3
         )
     assert after.prev_hash == kept.hash
-    assert list(AuditEvent.objects.values_list("verb", flat=True).order_by("pk")) == [
+    in_chain = AuditEvent.objects.filter(chain=registrar.org.pk)
+    assert list(in_chain.values_list("verb", flat=True).order_by("pk")) == [
         "document.created",
         "document.registered",
     ]
@@ -114,7 +123,7 @@ def test_if_the_audit_event_cannot_be_written_the_registration_fails(
         actor=registrar.actor, card=_card(), journal=journal
     )
     assert doc.reg_seq == 1, "the failed registration must not have used up number 1"
-    assert AuditEvent.objects.get().object_id == doc.pk
+    assert AuditEvent.objects.get(chain=health.pk).object_id == doc.pk
     assert chain_verify() is None
 
 
@@ -218,14 +227,80 @@ def test_concurrent_appends_keep_one_valid_chain(health: Any, education: Any) ->
     assert errors == []
     assert verdicts, "the auditor never ran"
     assert [v for v in verdicts if v is not None] == [], "verification cried wolf mid-append"
-    events = list(AuditEvent.objects.order_by("pk"))
-    assert len(events) == APPENDERS * EVENTS_EACH
-    assert events[0].prev_hash == GENESIS
-    # One chain, no fork: every event follows exactly one other.
-    assert len({e.prev_hash for e in events}) == len(events)
-    assert all(after.prev_hash == before.hash for before, after in itertools.pairwise(events))
-    head = AuditChainHead.objects.get()
-    assert (head.last_event_id, head.last_hash) == (events[-1].pk, events[-1].hash)
+    organizations = {a.organization_id for a in actors}
+    assert AuditEvent.objects.exclude(chain=ROOT_CHAIN).count() == APPENDERS * EVENTS_EACH
+    for chain in organizations:
+        events = list(AuditEvent.objects.filter(chain=chain).order_by("pk"))
+        assert events[0].prev_hash == GENESIS
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        # One chain per organization, no fork: every event follows exactly one other.
+        assert len({e.prev_hash for e in events}) == len(events)
+        assert all(after.prev_hash == before.hash for before, after in itertools.pairwise(events))
+        head = AuditChainHead.objects.get(pk=chain)
+        assert (head.last_event_id, head.last_hash) == (events[-1].pk, events[-1].hash)
+    opened = AuditEvent.objects.filter(chain=ROOT_CHAIN, verb="audit.chain_opened")
+    assert sorted(opened.values_list("object_id", flat=True)) == sorted(organizations)
+    assert chain_verify() is None
+
+
+@pytest.mark.concurrency
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serialises every write at BEGIN IMMEDIATE"
+)
+def test_registrations_in_two_organizations_do_not_wait_on_each_other(
+    registrar: Any, outsider: Any
+) -> None:
+    """One ministry's registration holds its journal and its chain; another's goes through.
+
+    With one chain for the region the second registration queued on the chain head
+    until the first committed (issue 14)."""
+    health_journal = JournalFactory(organization=registrar.org)
+    education_journal = JournalFactory(organization=outsider.org)
+    for actor, journal in ((registrar.actor, health_journal), (outsider.actor, education_journal)):
+        document_services.document_register_incoming(actor=actor, card=_card(), journal=journal)
+    first_holds = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                document_services.document_register_incoming(
+                    actor=registrar.actor, card=_card("01-2"), journal=health_journal
+                )
+                first_holds.set()
+                release.wait(timeout=20)
+                order.append("health commits")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            first_holds.set()
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_holds.wait(timeout=20)
+            with transaction.atomic():
+                with connection.cursor() as cursor:  # fail instead of waiting
+                    cursor.execute("SET LOCAL lock_timeout = '5s'")
+                document_services.document_register_incoming(
+                    actor=outsider.actor, card=_card("01-3"), journal=education_journal
+                )
+            order.append("education committed")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            release.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=40)
+    assert errors == []
+    assert order == ["education committed", "health commits"]
     assert chain_verify() is None
 
 

@@ -119,12 +119,20 @@ def _append_events(registrar, count):
 
 @pytest.mark.django_db(transaction=True)  # the backup reads committed rows only
 def test_the_manifest_records_the_audit_checkpoint(tmp_path, registrar):
+    from bering.audit.models import AuditEvent
+    from bering.audit.selectors import latest_checkpoint
+
     events = _append_events(registrar, 3)
     out = io.StringIO()
     call_command("backup", str(tmp_path / "b"), stdout=out)
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    assert manifest["audit"]["checkpoint"] == f"3:{events[-1].hash}"
-    assert f"Audit checkpoint: 3:{events[-1].hash}" in out.getvalue()
+    # The backup took a checkpoint of every chain in the root chain just before the dump.
+    taken = latest_checkpoint()
+    assert taken is not None
+    assert manifest["audit"]["checkpoint"] == str(taken)
+    assert f"Audit checkpoint: {taken}" in out.getvalue()
+    event = AuditEvent.objects.get(chain=0, seq=taken.events)
+    assert event.data == {"chains": [[registrar.org.pk, 3, events[-1].hash]]}
     # The same line as `audit_verify --checkpoint` takes it.
     call_command("audit_verify", "--checkpoint", manifest["audit"]["checkpoint"], stdout=out)
 
@@ -144,13 +152,16 @@ def test_a_restored_chain_is_checked_against_the_manifests_checkpoint(registrar)
     """After a restore the chain must still contain the backup's checkpoint: a tail
     cut off with the head fixed up verifies by itself, but not against it."""
     from bering.audit.models import AuditChainHead, AuditEvent
+    from bering.audit.services import checkpoint_record
     from bering.ops.services import _checkpoint_problem
 
     events = _append_events(registrar, 4)
-    checkpoint = f"4:{events[-1].hash}"
+    checkpoint = str(checkpoint_record())
     assert _checkpoint_problem(checkpoint) is None
     assert _checkpoint_problem("") is None  # a manifest from before checkpoints
     AuditEvent.objects.filter(pk=events[-1].pk).delete()
-    AuditChainHead.objects.update(last_event_id=events[-2].pk, last_hash=events[-2].hash)
+    AuditChainHead.objects.filter(pk=registrar.org.pk).update(
+        length=3, last_event_id=events[-2].pk, last_hash=events[-2].hash
+    )
     assert "fewer than the 4" in (_checkpoint_problem(checkpoint) or "")
     assert "unusable" in (_checkpoint_problem("4:nonsense") or "")

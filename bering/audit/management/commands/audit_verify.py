@@ -3,14 +3,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bering.audit.selectors import Checkpoint, chain_checkpoint, chain_verify, checkpoint_check
+from bering.audit.checkpoints import Checkpoint
+from bering.audit.models import AuditEvent
+from bering.audit.selectors import chain_verify, checkpoint_check
+from bering.audit.services import checkpoint_record
 
 
 class Command(BaseCommand):
     help = (
-        "Verify the audit hash chain; name the first broken event. Prints a checkpoint "
-        "(event count and last hash) to keep elsewhere; --checkpoint N:HASH checks that "
-        "the chain still contains such a checkpoint (no tail truncated, not replaced)."
+        "Verify the audit hash chains; name the first broken event. Then takes a checkpoint "
+        "(every chain's length and last hash, recorded in the root chain) and prints it as "
+        "N:HASH to keep elsewhere; --checkpoint N:HASH checks that the log still contains "
+        "such a checkpoint (no tail truncated, no chain replaced)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -33,8 +37,9 @@ class Command(BaseCommand):
         for checkpoint in wanted:
             if (problem := checkpoint_check(checkpoint)) is not None:
                 raise CommandError(f"Audit chain fails checkpoint {checkpoint}: {problem}")
-        now = chain_checkpoint()
-        self.stdout.write(f"Audit chain intact: {now.events} events.")
+        events = AuditEvent.objects.count()
+        now = checkpoint_record()
+        self.stdout.write(f"Audit chain intact: {events} events.")
         for checkpoint in wanted:
             self.stdout.write(f"Contains checkpoint {checkpoint.events}:{checkpoint.last_hash}.")
         self.stdout.write(f"checkpoint: {now.events} {now.last_hash}")
