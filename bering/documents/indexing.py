@@ -32,13 +32,12 @@ def _person(employee: Employee | None) -> str:
     return f"{user.last_name} {user.first_name} {user.middle_name}"
 
 
-def card_text(document: Document, *, with_title: bool = True) -> str:
+def card_text(document: Document, *, with_title: bool = True, with_number: bool = True) -> str:
     """The card's searchable words: numbers, dates, summary, correspondent, people."""
     return "\n".join(
         part
         for part in (
-            document.reg_number,
-            _date(document.reg_date),
+            number_text(document) if with_number else "",
             document.title if with_title else "",
             document.correspondent,
             document.correspondent_number,
@@ -51,15 +50,26 @@ def card_text(document: Document, *, with_title: bool = True) -> str:
     )
 
 
+def number_text(document: Document) -> str:
+    """The registration number and date: the part of the card that registration adds."""
+    return "\n".join(part for part in (document.reg_number, _date(document.reg_date)) if part)
+
+
 def document_index(document: Document) -> None:
-    """Index the card and the current files of ``document`` (in the caller's transaction)."""
+    """Index the card and the current files of ``document`` (in the caller's transaction).
+
+    The registration number is a part of its own (``number``), so that registering
+    re-indexes only it: the services index the rest before they take the journal's
+    counter, and hold that lock for a few statements only.
+    """
     search.part_put(
         kind=KIND,
         object_id=document.pk,
         organization_id=document.organization_id,
         name="card",
-        text=card_text(document),
+        text=card_text(document, with_number=False),
     )
+    document_index_number(document)
     search.parts_replace(
         kind=KIND,
         object_id=document.pk,
@@ -74,6 +84,17 @@ def document_index(document: Document) -> None:
             )
             for item in selectors.current_files(document)
         },
+    )
+
+
+def document_index_number(document: Document) -> None:
+    """Index the registration number and date (weighted as the card)."""
+    search.part_put(
+        kind=KIND,
+        object_id=document.pk,
+        organization_id=document.organization_id,
+        name="number",
+        text=number_text(document),
     )
 
 

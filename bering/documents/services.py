@@ -15,7 +15,7 @@ from bering.core import clock
 from bering.core.db import atomic_with_retry
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents import numbering, permissions
-from bering.documents.indexing import document_index
+from bering.documents.indexing import document_index, document_index_number
 from bering.documents.models import Document, DocumentFile, DocumentType, Flow, Journal
 from bering.documents.selectors import incoming_duplicates
 from bering.files.services import file_store
@@ -211,7 +211,9 @@ def document_register_incoming(
             upload.stream.seek(0)
         document = _new_document(actor, card, Flow.INCOMING)
         files = _attach(actor, document, uploads)
+        document_index(document)  # before the journal's counter is locked
         _assign_number(actor, document, journal)
+        document_index_number(document)
         record(
             actor=actor,
             verb="document.registered",
@@ -223,7 +225,6 @@ def document_register_incoming(
                 "files": [f.stored.original_name for f in files],
             },
         )
-        document_index(document)
         return document
 
     return atomic_with_retry(work)
@@ -242,6 +243,7 @@ def document_create(
             upload.stream.seek(0)
         document = _new_document(actor, card, flow)
         files = _attach(actor, document, uploads)
+        document_index(document)  # before the audit chain's lock
         record(
             actor=actor,
             verb="document.created",
@@ -249,7 +251,6 @@ def document_create(
             object_id=document.pk,
             data={**_card_data(document), "files": [f.stored.original_name for f in files]},
         )
-        document_index(document)
         return document
 
     return atomic_with_retry(work)
@@ -272,6 +273,7 @@ def document_register(*, actor: Actor, document: Document, journal: Journal) -> 
         if locked.status not in REGISTRABLE:
             raise Conflict(_("The draft is not signed yet: it can be registered after signing."))
         _assign_number(actor, locked, journal)
+        document_index_number(locked)  # the rest of the card was indexed with the draft
         record(
             actor=actor,
             verb="document.registered",
@@ -279,7 +281,6 @@ def document_register(*, actor: Actor, document: Document, journal: Journal) -> 
             object_id=locked.pk,
             data={"number": locked.reg_number, "journal": journal.name},
         )
-        document_index(locked)
         return locked
 
     return atomic_with_retry(work)
@@ -325,6 +326,7 @@ def document_file_add(
                 stored=stored,
                 added_by=actor.employee,
             )
+        document_index(document)  # before the audit chain's lock
         record(
             actor=actor,
             verb="document.file_added",
@@ -337,7 +339,6 @@ def document_file_add(
                 "sha256": item.stored.sha256,
             },
         )
-        document_index(document)
         return item
 
     return atomic_with_retry(work)
