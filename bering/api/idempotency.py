@@ -37,6 +37,9 @@ from bering.core.errors import Conflict, DomainError, ValidationFailed
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 IN_PROGRESS = 0
+ANSWER_GRACE = dt.timedelta(seconds=30)
+"""How long a retry waits (409, retry) for an answer built after the commit; after it,
+the process that was building it is taken for dead and the retry gets the reference."""
 KEY_PATTERN = "^[!-~]{1,255}$"
 """1-255 visible ASCII characters (``!`` is 0x21, ``~`` is 0x7e)."""
 _KEY_RE = re.compile(KEY_PATTERN)
@@ -51,6 +54,23 @@ class InProgress(Conflict):
 
     code = "request_in_progress"
     retry_after = 1
+
+
+class AfterCommit(Response):
+    """A response whose body is built after the call's transaction commits.
+
+    Building a body (the detail of a document: its card, files, people) takes as long
+    as the change itself; inside the transaction it would hold the locks the change
+    took (a journal's counter, the organization's audit chain) for nothing. ``ref`` is
+    kept with the key in the same transaction as the effect: a retry while the answer
+    is being built is told to try again (409 ``request_in_progress``); if the process
+    died before the full answer was stored, a retry after ``ANSWER_GRACE`` gets
+    ``ref`` (e.g. ``{"id": 42}``).
+    """
+
+    def __init__(self, build: Callable[[], Any], *, status: int, ref: Any = None) -> None:
+        super().__init__(ref, status=status)
+        self.build = build
 
 
 class KeyReused(DomainError):
@@ -86,10 +106,20 @@ def idempotent(
             if row is not None:
                 row.status = response.status_code
                 row.response = _as_json(_stored(view, response.data))
-                row.save(update_fields=["status", "response"])
+                row.answer_pending = isinstance(response, AfterCommit)
+                row.save(update_fields=["status", "response", "answer_pending"])
+                response.idempotency_row = row  # type: ignore[attr-defined]
             return response
 
-        return atomic_with_retry(once)
+        response = atomic_with_retry(once)
+        if isinstance(response, AfterCommit):
+            response.data = response.build()
+            row = getattr(response, "idempotency_row", None)
+            if row is not None:  # the full answer for replays, in a statement of its own
+                IdempotencyKey.objects.filter(pk=row.pk).update(
+                    response=_as_json(_stored(view, response.data)), answer_pending=False
+                )
+        return response
 
     functools.update_wrapper(wrapper, handler)
     wrapper.idempotent = True  # type: ignore[attr-defined]
@@ -198,7 +228,12 @@ def _claim(
     except IntegrityError:
         pass
     earlier = IdempotencyKey.objects.filter(**owner, key=key).first()
-    if earlier is None or earlier.status == IN_PROGRESS:
+    if (
+        earlier is None
+        or earlier.status == IN_PROGRESS
+        # Committed, its answer being built: wait for it, unless its process died.
+        or (earlier.answer_pending and earlier.created_at > timezone.now() - ANSWER_GRACE)
+    ):
         raise InProgress(_("A request with this Idempotency-Key is in progress. Try again."))
     if earlier.fingerprint != fingerprint:
         raise KeyReused(

@@ -36,6 +36,13 @@ class IdempotencyKey(models.Model):
     )
     status = models.PositiveSmallIntegerField()
     response = models.JSONField(null=True, blank=True)
+    answer_pending = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The effect is committed and its full answer is being built; until then "
+            "the response holds a reference to what was made."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from bering.api.idempotency import idempotency_keys_purge, is_idempotent
 from bering.api.models import IdempotencyKey
@@ -242,8 +243,15 @@ def test_concurrent_duplicates_apply_once(registrar, journal):
     for t in threads:
         t.join()
     assert Document.objects.count() == 1
-    assert {r for r in results} == {(201, "01-15/1")}, results
+    # A duplicate that came while the first answer was being built (after the commit)
+    # is told to retry; the others replay the answer.
+    assert {r for r in results} <= {(201, "01-15/1"), (409, "")}, results
+    assert (201, "01-15/1") in results
     assert IdempotencyKey.objects.count() == 1
+    client = bearer(registrar.user)
+    data = {**incoming_card(), "journal": journal.pk, "files": [pdf_upload()]}
+    again = client.post(URL, data, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
+    assert (again.status_code, again.json()["reg_number"]) == (201, "01-15/1")
 
 
 def test_the_fingerprint_leaves_passwords_out():
@@ -275,3 +283,69 @@ def test_a_key_whose_first_request_has_not_finished_is_a_409_to_retry(registrar,
     assert response.json()["code"] == "request_in_progress"
     assert response["Retry-After"] == "1"
     assert Document.objects.count() == 0
+
+
+# --- The answer is built after the commit (issue 14) ----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_registration_answer_is_built_after_the_commit(registrar, journal, api, monkeypatch):
+    """Building the card's detail held the journal's counter and the audit chain's lock
+    for nothing: it runs once the registration has committed."""
+    from bering.api.views import documents as views
+
+    seen: list[bool] = []
+    real = views.document_body
+
+    def body(actor, document_id):
+        seen.append(connection.in_atomic_block)
+        return real(actor, document_id)
+
+    monkeypatch.setattr(views, "document_body", body)
+    key = str(uuid.uuid4())
+    data = {**incoming_card(), "journal": journal.pk, "files": [pdf_upload()]}
+    first = api(registrar).post(URL, data, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201, first.content
+    assert seen == [False]
+    # The full answer was kept for replays.
+    row = IdempotencyKey.objects.get()
+    assert (row.response, row.answer_pending) == (first.json(), False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_whose_answer_was_lost_replays_its_reference(
+    registrar, journal, api, monkeypatch
+):
+    """The process dies after the commit, before the answer is built: the registration
+    stands and a retry with the key learns which document it made."""
+    from bering.api.views import documents as views
+
+    def dies(actor, document_id):
+        raise RuntimeError("the worker was killed")
+
+    monkeypatch.setattr(views, "document_body", dies)
+    client = api(registrar)
+    client.raise_request_exception = False
+    key = str(uuid.uuid4())
+    data = {**incoming_card(), "journal": journal.pk, "files": [pdf_upload()]}
+    lost = client.post(URL, data, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
+    assert lost.status_code == 500
+    document = Document.objects.get()
+    assert document.reg_number == "01-15/1"
+
+    def retry():
+        data = {**incoming_card(), "journal": journal.pk, "files": [pdf_upload()]}
+        return client.post(URL, data, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
+
+    # At first the answer may still be being built: try again in a second.
+    early = retry()
+    assert early.status_code == 409
+    assert early.json()["code"] == "request_in_progress"
+    assert early["Retry-After"] == "1"
+    # Past the grace the builder is taken for dead: the reference is the answer.
+    IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(seconds=31))
+    late = retry()
+    assert late.status_code == 201
+    assert late["Idempotent-Replayed"] == "true"
+    assert late.json() == {"id": document.pk}
+    assert Document.objects.count() == 1

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from bering.api.actor import api_actor
 from bering.api.base import ApiView, KeysetPaging, Paging, parse
-from bering.api.idempotency import idempotent
+from bering.api.idempotency import AfterCommit, idempotent
 from bering.api.lookups import card_from, journal_get, uploads_from
 from bering.api.serializers import (
     DocumentCreateIn,
@@ -86,7 +86,9 @@ class DocumentListView(ApiView):
             flow=data["flow"],
             uploads=uploads_from(data["files"]),
         )
-        return Response(document_body(actor, document.pk), status=201)
+        return AfterCommit(
+            lambda: document_body(actor, document.pk), status=201, ref={"id": document.pk}
+        )
 
 
 class RegisterIncomingView(ApiView):
@@ -119,7 +121,9 @@ class RegisterIncomingView(ApiView):
             uploads=uploads_from(data["files"]),
             confirm_duplicate=data["confirm_duplicate"],
         )
-        return Response(document_body(actor, document.pk), status=201)
+        return AfterCommit(
+            lambda: document_body(actor, document.pk), status=201, ref={"id": document.pk}
+        )
 
 
 class DocumentView(ApiView):
