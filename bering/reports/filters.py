@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bering.core.errors import ValidationFailed
@@ -46,6 +47,17 @@ class Filters:
     def doc_type_id(self) -> int | None:
         return self.doc_type.pk if self.doc_type is not None else None
 
+    def whole_months(self) -> list[dt.date]:
+        """The first days of the months that lie wholly in the period."""
+        found = []
+        month = self.start.replace(day=1)
+        while month <= self.end:
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            if month >= self.start and following - dt.timedelta(days=1) <= self.end:
+                found.append(month)
+            month = following
+        return found
+
     def query(self) -> dict[str, str]:
         """The GET fields that give these filters (for links and exports)."""
         data = {"from": self.start.isoformat(), "to": self.end.isoformat()}
@@ -54,6 +66,16 @@ class Filters:
         if self.doc_type is not None:
             data["type"] = self.doc_type.code
         return data
+
+
+def outside_months(field: str, months: list[dt.date]) -> Q:
+    """``field`` outside the run of whole ``months`` (which a monthly sum answers for)."""
+    if not months:
+        return Q()
+    first = dt.datetime.combine(months[0], dt.time.min, tzinfo=region_tz())
+    following = (months[-1] + dt.timedelta(days=32)).replace(day=1)
+    after = dt.datetime.combine(following, dt.time.min, tzinfo=region_tz())
+    return Q(**{f"{field}__lt": first}) | Q(**{f"{field}__gte": after})
 
 
 def default_period(now: dt.datetime) -> tuple[dt.date, dt.date]:

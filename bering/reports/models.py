@@ -134,3 +134,27 @@ class RegisteredDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.organization_id}: {self.n}"
+
+
+class DisciplineMonth(models.Model):
+    """The discipline facts of one month of due times (region time) added up per person,
+    organization and document type: what a report reads for the whole months of its
+    period. Rebuilt from the facts by the sweep in the transaction that adds them."""
+
+    kind = models.CharField(max_length=12)
+    month = models.DateField()
+    person = models.ForeignKey(
+        "orgs.Employee", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    organization_id = models.BigIntegerField()
+    doc_type_id = models.BigIntegerField()
+    due = models.IntegerField()
+    on_time = models.IntegerField()
+    late = models.IntegerField()
+    days_late = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "month"], name="discipline_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month:%Y-%m}"

@@ -41,7 +41,7 @@ from bering.core.db import EpochSeconds
 from bering.deadlines.bulk import Workdays
 from bering.documents.models import DocumentType
 from bering.orgs.models import Employee
-from bering.reports.filters import Filters, region_tz
+from bering.reports.filters import Filters, outside_months, region_tz
 from bering.reports.models import ApprovalFact, ApprovalMonth
 from bering.reports.permissions import Scope
 from bering.reports.stats import (
@@ -406,14 +406,7 @@ class _Facts:
 
 def _full_months(scope: Scope, filters: Filters) -> list[dt.date]:
     """The whole months of the period, read from the region's monthly sums (region only)."""
-    if scope.organization_ids is not None:
-        return []
-    found = []
-    for month in _months(filters.start, filters.end):
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        if month >= filters.start and following - dt.timedelta(days=1) <= filters.end:
-            found.append(month)
-    return found
+    return filters.whole_months() if scope.organization_ids is None else []
 
 
 def _fact_rows(scope: Scope, filters: Filters, *parts: str) -> QuerySet[ApprovalFact]:
@@ -425,10 +418,7 @@ def _fact_rows(scope: Scope, filters: Filters, *parts: str) -> QuerySet[Approval
         facts = facts.filter(organization_id__in=scope.organization_ids)
     if filters.doc_type_id is not None:
         facts = facts.filter(doc_type_id=filters.doc_type_id)
-    full = _full_months(scope, filters)
-    if full:
-        facts = facts.exclude(month__in=full)
-    return facts.order_by()
+    return facts.filter(outside_months("finished_at", _full_months(scope, filters))).order_by()
 
 
 def _month_rows(scope: Scope, filters: Filters, *parts: str) -> QuerySet[ApprovalMonth]:

@@ -40,8 +40,8 @@ from bering.deadlines.bulk import Workdays
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
 from bering.orgs.models import Department, Employee, Organization
-from bering.reports.filters import Filters
-from bering.reports.models import DisciplineFact
+from bering.reports.filters import Filters, outside_months
+from bering.reports.models import DisciplineFact, DisciplineMonth
 from bering.reports.permissions import Scope
 from bering.reports.stats import share
 
@@ -298,36 +298,59 @@ FACT_KEYS = {
 def _add_facts(
     kind: Kind, group: Group, scope: Scope, filters: Filters, rows: dict[Key, DisciplineRow]
 ) -> None:
-    """The final items kept by the sweep, added up in one grouped query (all due in the
-    period were done, so none is overdue now)."""
+    """The final items kept by the sweep (all due in the period were done, so none is
+    overdue now): the monthly sums of the period's whole months and the facts of the
+    months it cuts, two grouped queries."""
+    months = filters.whole_months()
     facts = DisciplineFact.objects.filter(
-        kind=kind, due_at__gte=filters.since, due_at__lt=filters.until
+        Q(due_at__gte=filters.since, due_at__lt=filters.until) & outside_months("due_at", months),
+        kind=kind,
     )
+    sums = DisciplineMonth.objects.filter(kind=kind, month__in=months)
     if scope.organization_ids is not None:
         facts = facts.filter(organization_id__in=scope.organization_ids)
+        sums = sums.filter(organization_id__in=scope.organization_ids)
     if scope.employee_id is not None:
         facts = facts.filter(person_id=scope.employee_id)
+        sums = sums.filter(person_id=scope.employee_id)
     if filters.doc_type_id is not None:
         facts = facts.filter(doc_type_id=filters.doc_type_id)
+        sums = sums.filter(doc_type_id=filters.doc_type_id)
     key_fields = FACT_KEYS[group]
-    for item in (
-        facts.values(*key_fields)
+    found = [
+        *facts.values(*key_fields)
         .annotate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=Q(on_time=True)),
-            overdue=Count("pk", filter=Q(late=True)),
-            days_late=Sum("days_late"),
+            _due=Count("pk"),
+            _on_time=Count("pk", filter=Q(on_time=True)),
+            _overdue=Count("pk", filter=Q(late=True)),
+            _days=Sum("days_late"),
         )
         .order_by()
-    ):
-        key = tuple(item[f] for f in key_fields)
+        .values_list(*key_fields, "_due", "_on_time", "_overdue", "_days"),
+    ]
+    if months:
+        found += (
+            sums.values(*key_fields)
+            .annotate(
+                _due=Sum("due"),
+                _on_time=Sum("on_time"),
+                _overdue=Sum("late"),
+                _days=Sum("days_late"),
+            )
+            .order_by()
+            .values_list(*key_fields, "_due", "_on_time", "_overdue", "_days")
+        )
+    n = len(key_fields)
+    for item in found:
+        key = tuple(item[:n])
         row = rows.get(key)
         if row is None:
             row = rows[key] = DisciplineRow(key=key)
-        row.due += item["due"]
-        row.on_time += item["on_time"]
-        row.overdue += item["overdue"]
-        row.days_late += item["days_late"] or 0
+        due, on_time, overdue, days = item[n:]
+        row.due += due or 0
+        row.on_time += on_time or 0
+        row.overdue += overdue or 0
+        row.days_late += days or 0
 
 
 def _name(group: Group, rows: dict[Key, DisciplineRow]) -> None:

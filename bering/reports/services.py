@@ -35,6 +35,7 @@ from bering.reports.models import (
     ApprovalFact,
     ApprovalMonth,
     DisciplineFact,
+    DisciplineMonth,
     RegisteredDay,
     RollupState,
 )
@@ -64,6 +65,7 @@ def rollup_rebuild() -> None:
         DisciplineFact.objects.all().delete()
         ApprovalFact.objects.all().delete()
         ApprovalMonth.objects.all().delete()
+        DisciplineMonth.objects.all().delete()
         RegisteredDay.objects.all().delete()
 
 
@@ -75,6 +77,7 @@ def _drop(part: str) -> None:
         ApprovalMonth.objects.all().delete()
     else:
         DisciplineFact.objects.filter(kind=part).delete()
+        DisciplineMonth.objects.filter(kind=part).delete()
 
 
 def _first_final(part: str) -> dt.datetime | None:
@@ -194,7 +197,47 @@ def _discipline(kind: str, low: dt.datetime, high: dt.datetime) -> int:
             )
         )
     DisciplineFact.objects.bulk_create(facts, batch_size=BATCH, ignore_conflicts=True)
+    tz = region_tz()
+    for month in sorted({_month(f.due_at, tz) for f in facts}):
+        _add_up_discipline_month(kind, month)
     return len(facts)
+
+
+def _add_up_discipline_month(kind: str, month: dt.date) -> None:
+    """The facts of ``kind`` due in ``month`` added up anew (``models.DisciplineMonth``)."""
+    tz = region_tz()
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(
+        (month + dt.timedelta(days=32)).replace(day=1), dt.time.min, tzinfo=tz
+    )
+    DisciplineMonth.objects.filter(kind=kind, month=month).delete()
+    keys = ("person_id", "organization_id", "doc_type_id")
+    DisciplineMonth.objects.bulk_create(
+        (
+            DisciplineMonth(
+                kind=kind,
+                month=month,
+                due=due,
+                on_time=on_time,
+                late=late,
+                days_late=days or 0,
+                **dict(zip(keys, key, strict=True)),
+            )
+            for *key, due, on_time, late, days in DisciplineFact.objects.filter(
+                kind=kind, due_at__gte=start, due_at__lt=end
+            )
+            .order_by()
+            .values(*keys)
+            .annotate(
+                _due=Count("pk"),
+                _on_time=Count("pk", filter=Q(on_time=True)),
+                _late=Count("pk", filter=Q(late=True)),
+                _days=Sum("days_late"),
+            )
+            .values_list(*keys, "_due", "_on_time", "_late", "_days")
+        ),
+        batch_size=BATCH,
+    )
 
 
 def _month(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.date:
