@@ -8,6 +8,14 @@ administrator (the widest scope) over the default period (six months):
     .venv/bin/python bench/run_reports.py --documents 100000 --approvals 40000
 
 Results are recorded in bench/RESULTS.md and docs/decisions/0009-reports.md by hand.
+
+Against a filled database (issue 14: the 2 M region), build the sweep's facts first
+and time the pages with the cache off, then the same without the facts:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/COPY .venv/bin/python \
+        bench/run_reports.py --no-generate --rollup --repeat 3 [--without-rollup]
+
+Every line carries the load average (the machine is shared).
 """
 
 from __future__ import annotations
@@ -19,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +42,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", help="reuse this data directory if it holds a database")
     parser.add_argument("--no-generate", action="store_true", help="the database is filled")
+    parser.add_argument(
+        "--rollup", action="store_true", help="bring the sweep's facts up to date first (timed)"
+    )
+    parser.add_argument(
+        "--without-rollup", action="store_true", help="also time the pages without the facts"
+    )
+    parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
     args = parser.parse_args()
     scratch = args.keep or tempfile.mkdtemp(prefix="bering-bench-reports-")
     env = {
@@ -96,6 +113,18 @@ def main() -> None:
         f"assignments {Assignment.objects.count()}"
     )
 
+    from bering.reports import services
+
+    if args.rollup:
+        start = time.perf_counter()
+        added = services.rollup_advance(budget=3600.0)
+        print(
+            f"{'sweep: reports_rollup':46s} {(time.perf_counter() - start) * 1000:9.1f} ms  "
+            f"facts {added}  load {_load()}"
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     # The plans of the aggregates (the statements the selectors run).
     filters = parse_filters({}, now=clock.now())
     with CaptureQueriesContext(connection) as ctx:
@@ -109,7 +138,7 @@ def main() -> None:
         approval_time(scope=Scope(organization_ids=None), filters=filters)
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
-        for query in ctx.captured_queries:
+        for query in [] if args.no_plans else ctx.captured_queries:
             sql = query["sql"]
             if "approvals_" not in sql:
                 continue
@@ -131,7 +160,7 @@ def main() -> None:
         print(
             f"{label:46s} median {statistics.median(times):7.1f} ms  "
             f"max {max(times):7.1f} ms  queries {queries:3d}  "
-            f"bytes {len(response.content):6d} (gzip {len(packed.content):5d})"
+            f"bytes {len(response.content):6d} (gzip {len(packed.content):5d})  load {_load()}"
         )
 
     from django.conf import settings
@@ -143,15 +172,13 @@ def main() -> None:
     settings.BERING_REPORT_CACHE_SECONDS = 0
     region = Client()
     region.force_login(admin.user)
-    measure("dashboard, region, 6 months", region, "/reports/")
-    measure("dashboard, region, agreements", region, "/reports/?type=agreement")
-    measure("overdue visas by executor, region", region, "/reports/visas/")
-    measure("overdue visas by organization, region", region, "/reports/visas/?group=organization")
-    measure(
-        "overdue assignments by org., region", region, "/reports/assignments/?group=organization"
-    )
-    measure("approval time, region", region, "/reports/approval-time/")
-    measure("approval time, region, XLSX", region, "/reports/approval-time/?format=xlsx")
+    cold_pages(measure, region)
+    if args.without_rollup:
+        kept = cache.watermark
+        cache.watermark = lambda part, scope: None  # type: ignore[assignment]
+        print("-- without the sweep's facts")
+        cold_pages(measure, region)
+        cache.watermark = kept  # type: ignore[assignment]
     settings.BERING_REPORT_CACHE_SECONDS = 600
     start = time.perf_counter()
     cache.warm()
@@ -166,6 +193,26 @@ def main() -> None:
         own,
         f"/reports/visas/organization/{head.organization_id}/",
     )
+
+
+def _load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+
+
+def cold_pages(measure: Callable[[str, Any, str], None], region: Any) -> None:
+    """Every region-wide report page as the first visitor of a new filter sees it."""
+    measure("dashboard, region, 6 months", region, "/reports/")
+    measure("dashboard, region, agreements", region, "/reports/?type=agreement")
+    measure("overdue visas by executor, region", region, "/reports/visas/")
+    measure("overdue visas by organization, region", region, "/reports/visas/?group=organization")
+    measure(
+        "overdue assignments by org., region", region, "/reports/assignments/?group=organization"
+    )
+    measure("overdue assignments by executor, region", region, "/reports/assignments/")
+    measure("approval time, region", region, "/reports/approval-time/")
+    measure("approval time, region, XLSX", region, "/reports/approval-time/?format=xlsx")
+    measure("coverage, region", region, "/reports/coverage/")
+    measure("appeals, region", region, "/reports/appeals/")
 
 
 if __name__ == "__main__":
