@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -222,16 +223,23 @@ def cleanup(sessions: list[str]) -> None:
 # --- 2. processes -------------------------------------------------------------------
 
 
-def _wait_up(port: int, server: subprocess.Popen[bytes], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
+def _wait_up(port: int, server: subprocess.Popen[bytes], log: Path, seconds: float = 180) -> None:
+    """Until /healthz answers 200; a server that answers 5xx ten times is broken: its log."""
+    deadline, broken = time.monotonic() + seconds, 0
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"the server stopped: exit {server.returncode}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
                 return
+        except urllib.error.HTTPError as exc:
+            broken += exc.code >= 500
+            if broken >= 10:
+                tail = "\n".join(_server_errors(log)[-10:])
+                raise SystemExit(f"the server answers {exc.code}:\n{tail}") from exc
+            time.sleep(1)
         except OSError:
-            time.sleep(0.5)
+            time.sleep(1)
     raise SystemExit("the server did not answer in time")
 
 
@@ -506,7 +514,7 @@ def main() -> None:
     )
     start = timezone.now()
     try:
-        _wait_up(port, server)
+        _wait_up(port, server, server_log)
         began = time.monotonic()
         locust = subprocess.Popen(
             [
