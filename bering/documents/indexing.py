@@ -62,28 +62,27 @@ def document_index(document: Document) -> None:
     re-indexes only it: the services index the rest before they take the journal's
     counter, and hold that lock for a few statements only.
     """
-    search.part_put(
+    search.parts_set(
         kind=KIND,
         object_id=document.pk,
         organization_id=document.organization_id,
-        name="card",
-        text=card_text(document, with_number=False),
-    )
-    document_index_number(document)
-    search.parts_replace(
-        kind=KIND,
-        object_id=document.pk,
-        organization_id=document.organization_id,
-        prefix="file:",
-        parts={
-            item.stored.text_source: search.PartText(
-                text=item.stored.text
-                if item.stored.text_status == StoredFile.Processing.DONE
-                else "",
-                source=item.stored.text_source,
-            )
-            for item in selectors.current_files(document)
+        put={
+            "card": (search.CARD, card_text(document, with_number=False)),
+            "number": (search.CARD, number_text(document)),
         },
+        replace=(
+            "file:",
+            {
+                item.stored.text_source: search.PartText(
+                    text=item.stored.text
+                    if item.stored.text_status == StoredFile.Processing.DONE
+                    else "",
+                    source=item.stored.text_source,
+                )
+                for item in selectors.current_files(document)
+            },
+            search.BODY,
+        ),
     )
 
 

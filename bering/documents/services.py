@@ -113,7 +113,9 @@ def _new_document(actor: Actor, card: Card, flow: str) -> Document:
 
 
 def _attach(actor: Actor, document: Document, uploads: Sequence[Upload]) -> list[DocumentFile]:
-    added = []
+    added: list[DocumentFile] = []
+    if not uploads:
+        return added
     next_slot = (document.files.aggregate(m=Max("slot"))["m"] or 0) + 1
     for upload in uploads:
         stored = file_store(stream=upload.stream, name=upload.name, uploaded_by_id=actor.user.pk)

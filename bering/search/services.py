@@ -34,31 +34,33 @@ def _tokens(*texts: str) -> str:
     return " ".join(sorted(text.index_tokens(texts)))
 
 
-def _entry(kind: str, object_id: int, organization_id: int) -> SearchEntry:
-    """The entry, locked: every writer locks the entry before its parts, so a file's
-    text arriving while the document's files change cannot deadlock with it."""
-    SearchEntry.objects.get_or_create(
-        kind=kind, object_id=object_id, defaults={"organization_id": organization_id}
-    )
-    entry = SearchEntry.objects.select_for_update().get(kind=kind, object_id=object_id)
+def _entry(kind: str, object_id: int, organization_id: int) -> tuple[SearchEntry, bool]:
+    """The entry, locked, and whether it was made now (so it has no parts).
+
+    Every writer locks the entry before its parts, so a file's text arriving while
+    the document's files change cannot deadlock with it."""
+    entry = SearchEntry.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+    created = False
+    if entry is None:
+        _made, created = SearchEntry.objects.get_or_create(
+            kind=kind, object_id=object_id, defaults={"organization_id": organization_id}
+        )
+        entry = SearchEntry.objects.select_for_update().get(kind=kind, object_id=object_id)
     if entry.organization_id != organization_id:
         entry.organization_id = organization_id
-    return entry
+    return entry, created
 
 
 def part_put(
     *, kind: str, object_id: int, organization_id: int, name: str, text: str, weight: str = CARD
 ) -> None:
     """Set one part of an entry from its text; an empty text removes the part."""
-    with transaction.atomic():
-        entry = _entry(kind, object_id, organization_id)
-        if text.strip():
-            SearchPart.objects.update_or_create(
-                entry=entry, name=name, defaults={"weight": weight, "tokens": _tokens(text)}
-            )
-        else:
-            SearchPart.objects.filter(entry=entry, name=name).delete()
-        _rebuild(entry)
+    parts_set(
+        kind=kind,
+        object_id=object_id,
+        organization_id=organization_id,
+        put={name: (weight, text)},
+    )
 
 
 def parts_replace(
@@ -75,22 +77,58 @@ def parts_replace(
     A part's name identifies its text (``file:<id>``: a stored file's bytes never
     change), so a part already there is kept as it is, not read again.
     """
+    parts_set(
+        kind=kind,
+        object_id=object_id,
+        organization_id=organization_id,
+        replace=(prefix, parts, weight),
+    )
+
+
+def parts_set(
+    *,
+    kind: str,
+    object_id: int,
+    organization_id: int,
+    put: Mapping[str, tuple[str, str]] | None = None,
+    replace: tuple[str, Mapping[str, PartText], str] | None = None,
+) -> None:
+    """``part_put`` for each of ``put`` (name: (weight, text)) and ``parts_replace`` for
+    ``replace`` (prefix, parts, weight), with the entry locked and rebuilt once."""
     with transaction.atomic():
-        entry = _entry(kind, object_id, organization_id)
-        present = SearchPart.objects.filter(entry=entry, name__startswith=prefix)
-        present.exclude(name__in=list(parts)).delete()
-        kept = set(present.values_list("name", flat=True))
-        SearchPart.objects.bulk_create(
-            SearchPart(
-                entry=entry,
-                name=name,
-                weight=weight,
-                source=part.source,
-                tokens=_tokens(part.text),
+        entry, new = _entry(kind, object_id, organization_id)
+        added: list[SearchPart] = []
+        for name, (weight, text_) in (put or {}).items():
+            if new:  # no parts yet: nothing to update or delete
+                if text_.strip():
+                    added.append(
+                        SearchPart(entry=entry, name=name, weight=weight, tokens=_tokens(text_))
+                    )
+            elif text_.strip():
+                SearchPart.objects.update_or_create(
+                    entry=entry, name=name, defaults={"weight": weight, "tokens": _tokens(text_)}
+                )
+            else:
+                SearchPart.objects.filter(entry=entry, name=name).delete()
+        if replace is not None:
+            prefix, parts, weight = replace
+            kept: set[str] = set()
+            if not new:
+                present = SearchPart.objects.filter(entry=entry, name__startswith=prefix)
+                present.exclude(name__in=list(parts)).delete()
+                kept = set(present.values_list("name", flat=True))
+            added.extend(
+                SearchPart(
+                    entry=entry,
+                    name=name,
+                    weight=weight,
+                    source=part.source,
+                    tokens=_tokens(part.text),
+                )
+                for name, part in parts.items()
+                if name not in kept
             )
-            for name, part in parts.items()
-            if name not in kept
-        )
+        SearchPart.objects.bulk_create(added)
         _rebuild(entry)
 
 

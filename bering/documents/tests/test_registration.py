@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 
 from bering.audit.models import AuditEvent
 from bering.core.errors import Forbidden, NotFound
@@ -71,3 +72,30 @@ def test_bad_upload_leaves_nothing(registrar, health):
         )
     assert not Document.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_a_registration_takes_a_bounded_number_of_queries(
+    registrar, health, django_assert_max_num_queries
+):
+    """54 statements on PostgreSQL before issue 14, 33 after (counted outside a test
+    transaction): the card was indexed in three passes and the number twice."""
+    journal = JournalFactory(organization=health)
+    services.document_register_incoming(actor=registrar.actor, card=card(), journal=journal)
+    second = card(correspondent_number="126-ОД")
+    # With the savepoints of the test's transaction; SQLite also writes its FTS table.
+    with django_assert_max_num_queries(38 if connection.vendor == "sqlite" else 34):
+        services.document_register_incoming(actor=registrar.actor, card=second, journal=journal)
+
+
+def test_the_number_is_indexed_as_a_part_of_its_own(registrar, health):
+    """The card is indexed before the journal's counter is taken; the number after."""
+    from bering.search.models import SearchPart
+
+    journal = JournalFactory(organization=health)
+    doc = services.document_register_incoming(actor=registrar.actor, card=card(), journal=journal)
+    parts = dict(SearchPart.objects.filter(entry__object_id=doc.pk).values_list("name", "tokens"))
+    assert "0n01151" in parts["number"].split()  # «01-15/1» as one exact token
+    assert "0n01151" not in parts["card"].split()
+    assert "ремонт" in parts["card"].split()
+    page = selectors.document_search(registrar.actor, selectors.SearchQuery(text="01-15/1"))
+    assert [hit.document.pk for hit in page.hits] == [doc.pk]
