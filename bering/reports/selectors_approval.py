@@ -27,8 +27,9 @@ import bisect
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -53,6 +54,7 @@ from bering.reports.stats import (
     working_days,
 )
 
+T = TypeVar("T")
 PEOPLE_SHOWN = 5
 REWORK = "rework"
 
@@ -77,6 +79,19 @@ class Durations:
 
     times: list[float] = field(default_factory=list)
     normatives: list[float] = field(default_factory=list)
+    _memo: dict[str, tuple[int, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def _kept(self, name: str, compute: Callable[[], T]) -> T:
+        """A figure of the lists computed once while they do not grow (the page, the charts
+        and the tables ask for each many times; a region's lists hold 100,000 values)."""
+        size = len(self.times)
+        found = self._memo.get(name)
+        if found is None or found[0] != size:
+            found = self._memo[name] = (size, compute())
+        value: T = found[1]
+        return value
 
     def add(self, elapsed: float, normative: float) -> None:
         self.times.append(working_days(elapsed))
@@ -89,11 +104,11 @@ class Durations:
 
     @property
     def summary(self) -> Summary:
-        return Summary.of(self.times)
+        return self._kept("summary", lambda: Summary.of(self.times))
 
     @property
     def within(self) -> int:
-        return within_count(self.times, self.normatives)
+        return self._kept("within", lambda: within_count(self.times, self.normatives))
 
     @property
     def within_share(self) -> float | None:
@@ -110,13 +125,14 @@ class StageTime(Durations):
 
     @property
     def total(self) -> float:
-        return math.fsum(self.times)  # exact: the same whatever the order of the rows
+        # fsum is exact: the same whatever the order of the rows.
+        return self._kept("total", lambda: math.fsum(self.times))
 
     @property
     def normative(self) -> float | None:
         if self.is_rework or not self.normatives:
             return None
-        return sum(self.normatives) / len(self.normatives)
+        return self._kept("normative", lambda: sum(self.normatives) / len(self.normatives))
 
     @property
     def within_share(self) -> float | None:
