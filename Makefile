@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run install install-test migrate demo serve test lint typecheck unit bench clean messages mutation
+.PHONY: run install install-test migrate demo serve test lint typecheck unit test-scale bench clean messages mutation
 
 run: install migrate demo serve
 
@@ -40,7 +40,11 @@ typecheck: install-test
 unit: install-test
 	scripts/test.sh
 
-test: lint typecheck unit
+# The scale configuration against real PostgreSQL, Redis and S3 (moto) servers (decision 0022).
+test-scale: install-test
+	scripts/test_scale.sh
+
+test: lint typecheck unit test-scale
 
 bench: install-test
 	$(PY) bench/run.py
