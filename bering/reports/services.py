@@ -49,13 +49,16 @@ WINDOW = dt.timedelta(days=14)
 BATCH = 5000
 
 
-def rollup_advance(*, now: dt.datetime | None = None, budget: float = 120.0) -> dict[str, int]:
+def rollup_advance(
+    *, now: dt.datetime | None = None, budget: float = 120.0, parts: tuple[str, ...] = PARTS
+) -> dict[str, int]:
     """Add the facts of what became final since the last run; at most ``budget`` seconds
-    (a first build over years of data takes several runs). Returns the facts added per part."""
+    (a first build over years of data takes several runs; ``parts`` lets several
+    processes share it). Returns the facts added per part."""
     target = (now or clock.now()) - MARGIN
     stamp = rollup_stamp()
     deadline = time.monotonic() + budget
-    return {part: _advance(part, stamp, target, deadline) for part in PARTS}
+    return {part: _advance(part, stamp, target, deadline) for part in parts}
 
 
 def rollup_rebuild() -> None:

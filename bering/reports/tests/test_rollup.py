@@ -246,3 +246,15 @@ def test_registered_documents_from_the_day_counts_equal_the_direct_ones(register
     direct = selectors.coverage(scope=REGION, now=NOW)
     assert coverage_figures(rolled) == coverage_figures(direct)
     assert direct.documents_registered == 14 and direct.documents_registered_30d == 10
+
+
+def test_parts_may_be_built_by_separate_runs(visas, assignments, now):
+    call_command("reports_rollup", "--part", "visas", verbosity=0)
+    assert set(RollupState.objects.values_list("part", flat=True)) == {"visas"}
+    assert not DisciplineFact.objects.filter(kind="assignments").exists()
+    call_command("reports_rollup", "--part", "assignments", "--part", "approval", verbosity=0)
+    assert set(RollupState.objects.values_list("part", flat=True)) == {
+        "visas",
+        "assignments",
+        "approval",
+    }

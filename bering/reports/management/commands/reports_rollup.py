@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from bering.reports import services
+from bering.reports.selectors_rollup import PARTS
 
 
 class Command(BaseCommand):
@@ -20,11 +21,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--budget", type=float, default=120.0, help="stop after this many seconds"
         )
+        parser.add_argument(
+            "--part",
+            action="append",
+            choices=PARTS,
+            help="only this part (repeatable): a first build may run parts side by side",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         start = time.monotonic()
         if options["rebuild"]:
             services.rollup_rebuild()
-        added = services.rollup_advance(budget=options["budget"])
+        parts = tuple(options["part"] or PARTS)
+        added = services.rollup_advance(budget=options["budget"], parts=parts)
         if options["verbosity"] > 1:
             self.stdout.write(f"facts added {added} in {time.monotonic() - start:.1f} s")
