@@ -40,7 +40,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 WIDE_SCOPE_ORGANIZATIONS = 20
-VERSION = 2
+VERSION = 3
 """Bumped when the shape of a cached figure changes (old entries are then ignored)."""
 
 
