@@ -127,7 +127,7 @@ for n in 1 2; do
   "$PY" manage.py rqworker default --job-class django_tasks_rq.Job >"$WORK/worker-$n.log" 2>&1 &
   PIDS+=($!)
   .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$WEB_PORT" --reuse-port \
-    --workers 2 --threads 4 --timeout 60 --control-socket "$WORK/gunicorn-$n.ctl" \
+    --workers 1 --threads 4 --timeout 60 --control-socket "$WORK/gunicorn-$n.ctl" \
     --access-logfile "$WORK/access-$n.log" --error-logfile "$WORK/gunicorn-$n.log" &
   PIDS+=($!)
 done
