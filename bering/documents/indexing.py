@@ -87,8 +87,9 @@ def document_index(document: Document) -> None:
 
 
 def document_index_number(document: Document) -> None:
-    """Index the registration number and date (weighted as the card)."""
-    search.part_put(
+    """Index the registration number and date (weighted as the card) of a document
+    being registered: it had no number, so its entry has no such part yet."""
+    search.part_add(
         kind=KIND,
         object_id=document.pk,
         organization_id=document.organization_id,

@@ -63,6 +63,21 @@ def part_put(
     )
 
 
+def part_add(
+    *, kind: str, object_id: int, organization_id: int, name: str, text: str, weight: str = CARD
+) -> None:
+    """Add a part the entry does not have yet (a document's number as it is registered).
+
+    ``part_put`` without looking for the part first: four statements, which matters
+    under a journal's counter lock. A part that is there after all breaks the unique
+    constraint, loudly."""
+    with transaction.atomic():
+        entry, _new = _entry(kind, object_id, organization_id)
+        if text.strip():
+            SearchPart.objects.create(entry=entry, name=name, weight=weight, tokens=_tokens(text))
+        _rebuild(entry)
+
+
 def parts_replace(
     *,
     kind: str,

@@ -77,13 +77,13 @@ def test_bad_upload_leaves_nothing(registrar, health):
 def test_a_registration_takes_a_bounded_number_of_queries(
     registrar, health, django_assert_max_num_queries
 ):
-    """54 statements on PostgreSQL before issue 14, 33 after (counted outside a test
+    """54 statements on PostgreSQL before issue 14, 28 after (counted outside a test
     transaction): the card was indexed in three passes and the number twice."""
     journal = JournalFactory(organization=health)
     services.document_register_incoming(actor=registrar.actor, card=card(), journal=journal)
     second = card(correspondent_number="126-ОД")
     # With the savepoints of the test's transaction; SQLite also writes its FTS table.
-    with django_assert_max_num_queries(38 if connection.vendor == "sqlite" else 34):
+    with django_assert_max_num_queries(33 if connection.vendor == "sqlite" else 30):
         services.document_register_incoming(actor=registrar.actor, card=second, journal=journal)
 
 
