@@ -83,14 +83,16 @@ class _Source:
     """When a counted item in any other status became final (the rollup's watermark is on it)."""
     tz_of: str
     """The organization whose time zone counts the working days (for the rollup's stamp)."""
+    final_at_required: bool = False
+    """A constraint gives every final item its moment (visas: ``visa_decided_has_time``)."""
 
     def live(self, watermark: dt.datetime) -> Q:
-        """The items the rollup does not hold at ``watermark``: not final yet, or since."""
-        return (
-            Q(status__in=self.unfinished)
-            | Q(**{f"{self.final_at}__gte": watermark})
-            | Q(**{f"{self.final_at}__isnull": True})
-        )
+        """The items the rollup does not hold at ``watermark``: not final yet, or since
+        (or final without its moment, where the database does not forbid it)."""
+        live = Q(status__in=self.unfinished) | Q(**{f"{self.final_at}__gte": watermark})
+        if not self.final_at_required:
+            live |= Q(**{f"{self.final_at}__isnull": True})
+        return live
 
     def final(self, since: dt.datetime, until: dt.datetime) -> Q:
         """The items that became final in [since, until): what the rollup adds."""
@@ -124,6 +126,7 @@ def _visas() -> _Source:
         unfinished=(Visa.Status.WAITING, Visa.Status.PENDING),
         final_at="decided_at",
         tz_of="run__document__organization",
+        final_at_required=True,
     )
 
 
