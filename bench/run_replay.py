@@ -61,6 +61,29 @@ def _scratch_postgres(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def scratch_instance(scratch: Path, database: str) -> tuple[dict[str, str], str]:
+    """A migrated scratch instance: data in ``scratch``; on PostgreSQL when DATABASE_URL
+    names a server (the database ``database``, made afresh), else SQLite. Sets this
+    process's environment to it; returns that environment and the venv's python."""
+    env = {
+        **os.environ,
+        "BERING_DATA_DIR": str(scratch),
+        "BERING_AXES_ENABLED": "0",
+        "BERING_MANIFEST_STATIC": "0",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        env["DATABASE_URL"] = _scratch_postgres(url, database)
+    else:
+        env.pop("DATABASE_URL", None)
+        os.environ.pop("DATABASE_URL", None)
+    py = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    os.environ.update(env)
+    return env, py
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -174,22 +197,7 @@ def main() -> None:
 
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     scratch = Path(tempfile.mkdtemp(prefix="bering-replay-"))
-    env = {
-        **os.environ,
-        "BERING_DATA_DIR": str(scratch),
-        "BERING_AXES_ENABLED": "0",
-        "BERING_MANIFEST_STATIC": "0",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        env["DATABASE_URL"] = _scratch_postgres(url, args.database)
-    else:
-        env.pop("DATABASE_URL", None)
-        os.environ.pop("DATABASE_URL", None)
-    py = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    os.environ.update(env)
+    env, _py = scratch_instance(scratch, args.database)
     import django
 
     django.setup()

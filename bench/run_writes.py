@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run_replay import _free_port, _scratch_postgres, _wait_up  # noqa: E402
+from bench.run_replay import _free_port, _wait_up, scratch_instance  # noqa: E402
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -179,22 +179,7 @@ def main() -> None:
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bering-writes-"))
-    env = {
-        **os.environ,
-        "BERING_DATA_DIR": str(scratch),
-        "BERING_AXES_ENABLED": "0",
-        "BERING_MANIFEST_STATIC": "0",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        env["DATABASE_URL"] = _scratch_postgres(url, args.database)
-    else:
-        env.pop("DATABASE_URL", None)
-        os.environ.pop("DATABASE_URL", None)
-    py = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    os.environ.update(env)
+    env, py = scratch_instance(scratch, args.database)
     import django
 
     django.setup()
