@@ -10,6 +10,8 @@ SYSTEM_PKGS="libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 font
 SYSTEM_PKGS="$SYSTEM_PKGS libreoffice-writer-nogui libreoffice-calc-nogui"
 if [ "$need_test" = "--test" ]; then
   SYSTEM_PKGS="$SYSTEM_PKGS chromium poppler-utils zbar-tools"
+  # GOST keys, certificates and signatures made by an implementation other than ours (issue 15)
+  SYSTEM_PKGS="$SYSTEM_PKGS libengine-gost-openssl"
 fi
 
 missing=""
