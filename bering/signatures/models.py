@@ -32,11 +32,28 @@ class Signature(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("signed at"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # A qualified signature: the detached CMS (DER) uploaded by the signer, the certificate's
+    # facts read from it (serial, owner, organization, title, issuer, valid_from, valid_to,
+    # algorithm, thumbprint), and the verdict of its check: "valid" or a ``cms.Failure`` value.
+    cms = models.BinaryField(_("detached signature"), blank=True, default=b"")
+    certificate = models.JSONField(_("certificate"), default=dict, blank=True)
+    verification = models.CharField(_("verification"), max_length=20, blank=True)
+    verification_message = models.CharField(max_length=500, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The rendition with the signature mark (ГОСТ Р 7.0.97-2016) drawn on it: a derived file
+    # in storage, never the signed original; made by the worker after the signing.
+    marked_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["signed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="qualified") | ~models.Q(verification=""),
+                name="signature_qualified_is_verified",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sha256[:12]}"
