@@ -9,12 +9,12 @@ the same size is laid over each page.
 
 from __future__ import annotations
 
-import html
 import io
-from functools import lru_cache
 
 import pypdf
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+from bering.files import overlay
 
 # Annotations that run, play or carry files; the rest (links, comments) stay.
 _DROPPED_SUBTYPES = {
@@ -59,26 +59,17 @@ def _clean_page(page: pypdf.PageObject) -> None:
         del page[NameObject("/Annots")]
 
 
-@lru_cache(maxsize=16)
 def _note_page(width: float, height: float, note: str) -> bytes:
     """One transparent page of the given size holding the note in its left margin."""
-    import weasyprint
-
     css = (
-        f"@page {{ size: {width:.2f}pt {height:.2f}pt; margin: 0; }}"
-        "body { margin: 0; }"
         ".note { position: absolute; left: 4mm; bottom: 4mm; width: "
         f"{max(height - 8 * 2.835, 100):.2f}pt;"
         " transform-origin: left bottom; transform: rotate(-90deg) translate(0, 100%);"
         " font: 6.5pt 'DejaVu Sans', 'Liberation Sans', sans-serif; color: #1a3c6e; }"
     )
-    document = (
-        "<!doctype html><html lang='ru'><head><meta charset='utf-8'>"
-        f"<style>{css}</style></head><body><div class='note'>{html.escape(note)}</div>"
-        "</body></html>"
+    return overlay.transparent_page(
+        width, height, css, f"<div class='note'>{overlay.escape(note)}</div>"
     )
-    pdf: bytes = weasyprint.HTML(string=document).write_pdf()
-    return pdf
 
 
 def publish_copy(data: bytes, note: str) -> bytes:
@@ -90,8 +81,7 @@ def publish_copy(data: bytes, note: str) -> bytes:
         page = writer.add_page(source)
         box = page.mediabox
         width, height = float(box.width), float(box.height)
-        overlay = pypdf.PdfReader(io.BytesIO(_note_page(width, height, note))).pages[0]
-        page.merge_page(overlay)
+        overlay.lay_over(page, _note_page(width, height, note))
     writer.add_metadata({"/Producer": "Bering"})
     out = io.BytesIO()
     writer.write(out)
