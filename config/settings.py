@@ -357,6 +357,14 @@ BERING_OIDC_CLIENT_SECRET = env("BERING_OIDC_CLIENT_SECRET")
 BERING_OIDC_SCOPES = env("BERING_OIDC_SCOPES", "openid profile email")
 BERING_OIDC_NAME = env("BERING_OIDC_NAME", "Госуслуги (ЕСИА)")
 
+# --- Qualified electronic signatures (docs/decisions/0023-qualified-signatures.md) ----
+# Trusted root CAs: comma-separated files or directories of .cer/.crt/.pem/.der.
+BERING_SIGNATURE_TRUST_ROOTS = env_list("BERING_SIGNATURE_TRUST_ROOTS")
+# CA certificates between the roots and the signers, when the signatures do not carry them.
+BERING_SIGNATURE_INTERMEDIATES = env_list("BERING_SIGNATURE_INTERMEDIATES")
+# The CAs' revocation lists (.crl files or directories), refreshed by the operator.
+BERING_SIGNATURE_CRLS = env_list("BERING_SIGNATURE_CRLS")
+
 # --- Demo -----------------------------------------------------------------------
 BERING_DEMO_PASSWORD = env("BERING_DEMO_PASSWORD", "bering-demo-2026")
 
