@@ -36,6 +36,12 @@ class AuditVerb(models.TextChoices):
     DELIVERY_REGISTERED = "delivery.registered", _("registered by the addressee")
     DELIVERY_REFUSED = "delivery.refused", _("refused by the addressee")
     DELIVERY_WITHDRAWN = "delivery.withdrawn", _("withdrawn by the sender")
+    MEDO_EXPORTED = "medo.exported", _("exported as a МЭДО container")
+    MEDO_RECEIVED = "medo.received", _("МЭДО container received")
+    MEDO_ANSWER_RECEIVED = "medo.answer_received", _("МЭДО notification or receipt received")
+    MEDO_REGISTERED = "medo.registered", _("received МЭДО document registered")
+    MEDO_REFUSED = "medo.refused", _("received МЭДО document refused")
+    MEDO_PROGRESS_NOTIFIED = "medo.progress_notified", _("МЭДО progress notice made")
     JOURNAL_CREATED = "journal.created", _("registration journal created")
     # Approval
     APPROVAL_STARTED = "approval.started", _("sent for approval")
@@ -126,3 +132,9 @@ class AuditVerb(models.TextChoices):
     CALENDAR_DAY_SET = "calendar.day_set", _("calendar day set")
     CALENDAR_YEAR_SEEDED = "calendar.year_seeded", _("calendar year filled in")
     CALENDAR_YEAR_DESCRIBED = "calendar.year_described", _("calendar year described")
+    # Signature marks and the integrity of stored files
+    SIGNATURE_MARKED = "signature.marked", _("signature mark drawn on the PDF copy")
+    FILES_INTEGRITY_MISMATCH = (
+        "files.integrity_mismatch",
+        _("stored file does not match its recorded hash"),
+    )

@@ -70,3 +70,17 @@ class SendForm(PickerForm):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Comment"), max_length=1000, required=False)
+
+
+class MedoUploadForm(forms.Form):
+    container = forms.FileField(
+        label=_("МЭДО container (ZIP)"),
+        help_text=_("A document, a notification or a receipt, as the МЭДО gateway gave it."),
+    )
+
+
+class MedoExportForm(forms.Form):
+    addressee = forms.CharField(label=_("Addressee outside the system"), max_length=500)
+    addressee_code = forms.CharField(
+        label=_("Addressee's МЭДО code or INN"), max_length=40, required=False
+    )

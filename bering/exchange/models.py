@@ -147,3 +147,185 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.addressee}"
+
+
+class MedoPackage(models.Model):
+    """A registered outgoing document exported as a МЭДО container for an outside addressee.
+
+    The ZIP is kept as made (``storage_name``, ``sha256``) so it is downloaded again byte
+    for byte; the addressee's acknowledgement and notifications, imported by the
+    sender's registrar, move its status."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("exported")
+        ACKNOWLEDGED = "acknowledged", _("receipt received")
+        REGISTERED = "registered", _("registered")
+        REFUSED = "refused", _("refused")
+
+    uid = models.CharField(max_length=36, unique=True)
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="medo_packages"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    addressee = models.CharField(_("addressee"), max_length=500)
+    addressee_code = models.CharField(_("addressee's code"), max_length=40, blank=True)
+    storage_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    files = models.JSONField(default=list, help_text="[{name, sha256}] of the files sent.")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SENT
+    )
+    progress = models.CharField(max_length=20, blank=True)
+    their_number = models.CharField(_("their number"), max_length=60, blank=True)
+    their_date = models.DateField(_("their date"), null=True, blank=True)
+    refusal_reason = models.CharField(
+        _("reason"), max_length=20, choices=RefusalReason.choices, blank=True
+    )
+    refusal_note = models.CharField(_("comment"), max_length=1000, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    receipt_mismatch = models.CharField(
+        _("receipt mismatch"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "What the addressee's receipt says it received differently from what was sent."
+        ),
+    )
+    created_by = models.ForeignKey("orgs.Employee", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("МЭДО package")
+        verbose_name_plural = _("МЭДО packages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.uid} → {self.addressee}"
+
+
+class MedoInbound(models.Model):
+    """A document received in a МЭДО container: waits in «На регистрацию» with the same
+    statuses as a delivery (delivered → registered or refused)."""
+
+    Status = Delivery.Status
+
+    uid = models.CharField(max_length=36)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    sender = models.CharField(_("sender"), max_length=500)
+    sender_code = models.CharField(max_length=40, blank=True)
+    sender_inn = models.CharField(max_length=12, blank=True)
+    kind = models.CharField(_("type"), max_length=200, blank=True)
+    title = models.CharField(_("summary"), max_length=1000)
+    number = models.CharField(_("their number"), max_length=60)
+    date = models.DateField(_("their date"))
+    signer = models.CharField(_("signed by"), max_length=300, blank=True)
+    signer_post = models.CharField(max_length=300, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    files = models.JSONField(default=list, help_text="The passport's file list, as received.")
+    signatures = models.JSONField(default=list, help_text="Each signature's check on import.")
+    storage_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Delivery.Status.choices, default="delivered"
+    )
+    received_at = models.DateTimeField(_("received"))
+    received_by = models.ForeignKey("orgs.Employee", on_delete=models.PROTECT, related_name="+")
+    incoming = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        "orgs.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refusal_reason = models.CharField(
+        _("reason"), max_length=20, choices=RefusalReason.choices, blank=True
+    )
+    refusal_note = models.CharField(_("comment"), max_length=1000, blank=True)
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        "orgs.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    progress_told = models.CharField(
+        max_length=20, blank=True, help_text="The furthest progress the sender was notified of."
+    )
+
+    class Meta:
+        verbose_name = _("received МЭДО document")
+        verbose_name_plural = _("received МЭДО documents")
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["organization", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "uid"], name="medo_inbound_once"),
+            models.CheckConstraint(
+                condition=~Q(status="registered") | Q(incoming__isnull=False),
+                name="medo_inbound_registered_has_document",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="medo_inbound_refused_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["delivered", "registered", "refused"]),
+                name="medo_inbound_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} № {self.number}"
+
+
+class MedoMessage(models.Model):
+    """A МЭДО message this organization produced (to pass to the gateway) or imported.
+
+    Produced: the acknowledgement of a received document and the notifications of its
+    registration, refusal, executor and answer. Imported: the notifications and
+    acknowledgements of the addressees of our packages (kept by uid, so twice is once)."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("to send")
+        IN = "in", _("received")
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "квитанция", _("acknowledgement")
+        NOTIFICATION = "уведомление", _("notification")
+
+    uid = models.CharField(max_length=36)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    event = models.CharField(_("event"), max_length=20, blank=True)
+    counterpart = models.CharField(_("counterpart"), max_length=500)
+    refers_to = models.CharField(max_length=36)
+    inbound = models.ForeignKey(
+        MedoInbound, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    package = models.ForeignKey(
+        MedoPackage, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    storage_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("МЭДО message")
+        verbose_name_plural = _("МЭДО messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "direction", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "direction", "uid"], name="medo_message_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.uid}"

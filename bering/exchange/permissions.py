@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
-from bering.exchange.models import Delivery, Dispatch
+from bering.exchange.models import Delivery, Dispatch, MedoInbound
 from bering.orgs.models import Employee
 
 
@@ -101,3 +101,25 @@ def actions_for(employee: Employee, delivery: Delivery) -> DeliveryActions:
         refuse=can_refuse(employee, delivery),
         withdraw=can_withdraw(employee, delivery),
     )
+
+
+# The interagency exchange's containers (МЭДО): the organization's registrars export,
+# import, register or refuse, and pass the produced messages to the gateway.
+
+
+def keeps_medo(employee: Employee, organization_id: int) -> bool:
+    return employee.is_registrar and employee.organization_id == organization_id
+
+
+def can_export(employee: Employee, document: Document) -> bool:
+    """The same rule as sending: a registered outgoing document, by its registrars."""
+    return can_send(employee, document)
+
+
+def inbound_waiting(inbound: MedoInbound) -> bool:
+    return inbound.status == MedoInbound.Status.DELIVERED
+
+
+def can_answer_inbound(employee: Employee, inbound: MedoInbound) -> bool:
+    """Register or refuse a received container's document: once, by the addressee's registrars."""
+    return inbound_waiting(inbound) and keeps_medo(employee, inbound.organization_id)

@@ -192,3 +192,8 @@ def delivery_signatures(files: list[DocumentFile]) -> list[SignatureCheck]:
     bytes in storage, the version, the signer): the addressee sees who signed what,
     when, over which bytes, and whether it still holds, before registering it."""
     return [signature_verify(s) for s in signatures_for_files(f.pk for f in files)]
+
+
+def progress_of(incoming_ids: list[int]) -> dict[int, str]:
+    """How far each registered incoming got (the МЭДО notices use the same steps)."""
+    return _progress(incoming_ids)

@@ -16,8 +16,15 @@ from bering.core.errors import Busy, Conflict, DomainError, NotFound, Validation
 from bering.core.paging import page_of, wants_rows
 from bering.documents import selectors as document_selectors
 from bering.documents.models import Document
-from bering.exchange import permissions, selectors, services
-from bering.exchange.forms import NoteForm, RefuseForm, RegisterForm, SendForm, WithdrawForm
+from bering.exchange import permissions, selectors, selectors_medo, services
+from bering.exchange.forms import (
+    MedoExportForm,
+    NoteForm,
+    RefuseForm,
+    RegisterForm,
+    SendForm,
+    WithdrawForm,
+)
 from bering.exchange.models import Dispatch
 from bering.files.http import attachment_response
 from bering.orgs.actor import Actor
@@ -31,7 +38,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = page_of(request, selectors.queue(actor))
     if wants_rows(request):
         return render(request, "exchange/_queue_rows.html", {"deliveries": page})
-    return render(request, "exchange/queue.html", {"deliveries": page})
+    context = {
+        "deliveries": page,
+        "medo_items": selectors_medo.inbound_queue(actor)[:MEDO_SHOWN],
+        "keeps_medo": permissions.keeps_medo(actor.employee, actor.organization_id),
+    }
+    return render(request, "exchange/queue.html", context)
+
+
+MEDO_SHOWN = 200
+"""Received containers shown on the queue page; a gateway's day is far fewer."""
 
 
 @login_required
@@ -146,6 +162,8 @@ def _document_page(
         "form": form,
         "withdraw_form": WithdrawForm(),
         "can_send": permissions.can_send(actor.employee, doc),
+        "packages": selectors_medo.packages_of_document(actor, doc),
+        "export_form": MedoExportForm(),
     }
     return render(request, "exchange/document.html", context)
 

@@ -1,0 +1,745 @@
+"""Every write of the МЭДО containers: export, import, register, refuse, notify progress.
+
+Keyword-only, one transaction, an audit event each. The messages back to a sender
+(the acknowledgement of a received document, the notifications of its registration
+or refusal) are made inside the transaction of the change they tell; the notices of
+an executor assigned and of an answer come from other parts of the system and are
+made by the sweep job ``exchange_medo_progress`` (``medo_progress_sweep``).
+
+A container is checked whole before anything is written: a refused one leaves no
+row and no file. Containers are kept in storage byte for byte (``medo/...``), so a
+package or a message is downloaded again with the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bering.audit.services import record
+from bering.core import clock
+from bering.core.db import atomic_with_retry
+from bering.core.errors import Conflict, Forbidden, ValidationFailed
+from bering.documents import selectors as document_selectors
+from bering.documents import services as document_services
+from bering.documents.models import Document, DocumentFile, DocumentType, Journal
+from bering.exchange import container, permissions
+from bering.exchange.container import ContainerRefused, FileEntry, Party, Passport
+from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage, RefusalReason
+from bering.exchange.selectors import ANSWERED, EXECUTOR_ASSIGNED, progress_of
+from bering.exchange.selectors_medo import container_bytes
+from bering.exchange.services import _incoming_type, _registrar_ids
+from bering.files.services import file_open, rendition_open
+from bering.notifications.services import notify
+from bering.orgs.actor import Actor
+from bering.orgs.models import Employee, Organization
+from bering.signatures.cms import verify_detached
+from bering.signatures.models import Signature
+from bering.signatures.trust import TrustStore
+
+PROGRESS_NOTICES = (EXECUTOR_ASSIGNED, ANSWERED)
+"""The progress steps a sender is notified of, in order (МЭДО has no «report prepared»)."""
+
+
+def _party(org: Organization) -> Party:
+    return Party(name=org.name, code=org.code or "", inn=org.inn)
+
+
+def _keep(folder: str, uid: str, data: bytes) -> str:
+    return default_storage.save(f"medo/{folder}/{uid}.zip", ContentFile(data))
+
+
+def _check_registrar(actor: Actor) -> None:
+    if not permissions.keeps_medo(actor.employee, actor.organization_id):
+        raise Forbidden(_("Only a registrar exchanges МЭДО containers."))
+
+
+# Export
+
+
+@dataclass(frozen=True)
+class _Part:
+    entry: FileEntry
+    data: bytes
+
+
+def _read_all(stream: IO[bytes]) -> bytes:
+    with stream as fh:
+        return fh.read()
+
+
+def _extension(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
+    return suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
+
+
+def _signatures_of(files: list[DocumentFile]) -> dict[int, list[Signature]]:
+    found: dict[int, list[Signature]] = {}
+    by_id = {f.pk: f for f in files}
+    for signature in Signature.objects.filter(
+        document_file_id__in=list(by_id), kind=Signature.Kind.QUALIFIED
+    ).order_by("signed_at", "pk"):
+        cms = bytes(signature.cms or b"")
+        if cms and signature.sha256 == by_id[signature.document_file_id].stored.sha256:
+            found.setdefault(signature.document_file_id, []).append(signature)
+    return found
+
+
+def _document_parts(document: Document) -> list[_Part]:
+    """The current files, each followed by its PDF copy (if made) and its detached
+    qualified signatures; a main file without one is refused (МЭДО requires it)."""
+    files = document_selectors.current_files(document)
+    signatures = _signatures_of(files)
+    parts: list[_Part] = []
+    for item in files:
+        stored = item.stored
+        main = item.role == DocumentFile.Role.MAIN
+        if main and not signatures.get(item.pk):
+            raise Conflict(
+                _(
+                    "The file «%(name)s» has no qualified electronic signature: МЭДО accepts "
+                    "only a document signed with one. Sign it, then export."
+                )
+                % {"name": stored.original_name}
+            )
+        name = f"file{item.slot}.{_extension(stored.original_name)}"
+        data = _read_all(file_open(stored))
+        role = container.ROLE_DOCUMENT if main else container.ROLE_ATTACHMENT
+        parts.append(
+            _Part(container.entry(name, role, data, original_name=stored.original_name), data)
+        )
+        copy = rendition_open(stored)
+        if copy is not None:
+            pdf = _read_all(copy)
+            parts.append(
+                _Part(
+                    container.entry(
+                        f"file{item.slot}.copy.pdf",
+                        container.ROLE_RENDITION,
+                        pdf,
+                        original_name=f"{stored.original_name}.pdf",
+                        of=name,
+                    ),
+                    pdf,
+                )
+            )
+        for n, signature in enumerate(signatures.get(item.pk, []), start=1):
+            cms = bytes(signature.cms)
+            parts.append(
+                _Part(
+                    container.entry(
+                        f"{name}.sig{n}.p7s", container.ROLE_SIGNATURE, cms, signs=name
+                    ),
+                    cms,
+                )
+            )
+    return parts
+
+
+def _signer(document: Document) -> tuple[str, str]:
+    signer = document.signer
+    if signer is None:
+        return "", ""
+    return signer.user.full_name, signer.position.name if signer.position else ""
+
+
+def medo_export(
+    *, actor: Actor, document: Document, addressee: str, addressee_code: str = ""
+) -> MedoPackage:
+    """Make the container of a registered outgoing document for an outside addressee
+    and keep it; the export is recorded and the ZIP is downloaded from the package."""
+    if not permissions.keeps_medo(actor.employee, actor.organization_id):
+        raise Forbidden(_("Only a registrar exchanges МЭДО containers."))
+    if not permissions.may_send(actor.employee, document):
+        raise Forbidden(_("Only the sender's registrar sends the document."))
+    if not permissions.sendable(document):
+        raise ValidationFailed(_("Only a registered outgoing document is sent."))
+    addressee = addressee.strip()[:500]
+    addressee_code = addressee_code.strip()[:40]
+    if not addressee:
+        raise ValidationFailed(_("Enter the addressee's name."), field="addressee")
+    parts = _document_parts(document)
+    signer_name, signer_post = _signer(document)
+    now = clock.now()
+    assert document.reg_date is not None  # a registered document has a date
+    passport = Passport(
+        uid=container.new_uid(),
+        type=container.DOCUMENT,
+        created=now,
+        sender=_party(document.organization),
+        recipient=Party(name=addressee, code=addressee_code),
+        document=container.DocumentPart(
+            kind=document.doc_type.name,
+            title=document.title,
+            number=document.reg_number,
+            date=document.reg_date,
+            signer_name=signer_name,
+            signer_post=signer_post,
+            pages=document.pages,
+        ),
+        files=[p.entry for p in parts],
+    )
+    data = container.build(passport, {p.entry.name: p.data for p in parts})
+
+    def work() -> MedoPackage:
+        package = MedoPackage.objects.create(
+            uid=passport.uid,
+            document=document,
+            organization_id=document.organization_id,
+            addressee=addressee,
+            addressee_code=addressee_code,
+            storage_name=_keep("out", passport.uid, data),
+            sha256=container.sha256(data),
+            size=len(data),
+            files=[{"name": p.entry.name, "sha256": p.entry.sha256} for p in parts],
+            created_by=actor.employee,
+            created_at=now,
+        )
+        record(
+            actor=actor,
+            verb="medo.exported",
+            object_type="document",
+            object_id=document.pk,
+            data={
+                "package": package.pk,
+                "uid": package.uid,
+                "addressee": addressee,
+                "code": addressee_code,
+                "sha256": package.sha256,
+                "files": package.files,
+            },
+        )
+        return package
+
+    return atomic_with_retry(work)
+
+
+# Import
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    """The message type: ``документ``, ``уведомление`` or ``квитанция``."""
+    inbound: MedoInbound | None = None
+    package: MedoPackage | None = None
+    acknowledgement: MedoMessage | None = None
+
+
+def _addressed_to(passport: Passport, org: Organization) -> bool:
+    recipient = passport.recipient
+    if recipient.code and org.code and recipient.code == org.code:
+        return True
+    if recipient.inn and org.inn and recipient.inn == org.inn:
+        return True
+    return recipient.name.strip().casefold() == org.name.strip().casefold()
+
+
+def _verify_signatures(parsed: container.Container, at: dt.datetime) -> list[dict[str, object]]:
+    """Each detached signature against the file it signs; the first that fails refuses all."""
+    trust = TrustStore.from_settings()
+    checks: list[dict[str, object]] = []
+    for item in parsed.passport.files:
+        if item.role != container.ROLE_SIGNATURE:
+            continue
+        verification = verify_detached(
+            parsed.members[item.name], parsed.members[item.signs], trust=trust, at=at
+        )
+        if not verification.ok:
+            raise ContainerRefused(
+                _("The signature %(signature)s of the file %(name)s does not hold: %(why)s")
+                % {"signature": item.name, "name": item.signs, "why": verification.message},
+                field="container",
+            )
+        certificate = verification.certificate
+        checks.append(
+            {
+                "file": item.signs,
+                "signature": item.name,
+                "owner": str(getattr(certificate, "owner", "") or ""),
+                "serial": str(getattr(certificate, "serial", "") or ""),
+            }
+        )
+    return checks
+
+
+def medo_import(*, actor: Actor, data: bytes) -> ImportResult:
+    """Take a container from the МЭДО gateway: a document goes to «На регистрацию» and an
+    acknowledgement is made for its sender; a notification or an acknowledgement moves
+    the status of the package it answers. Anything wrong refuses the whole container."""
+    _check_registrar(actor)
+    if len(data) > settings.BERING_MAX_UPLOAD_BYTES:
+        raise ContainerRefused(
+            _("The container is larger than %(mb)s MB.")
+            % {"mb": settings.BERING_MAX_UPLOAD_BYTES // (1024 * 1024)},
+            field="container",
+        )
+    parsed = container.read(data)
+    passport = parsed.passport
+    org = actor.organization
+    if not _addressed_to(passport, org):
+        raise ContainerRefused(
+            _("The container is addressed to «%(name)s», not to this organization.")
+            % {"name": passport.recipient.name},
+            field="container",
+        )
+    if passport.type == container.DOCUMENT:
+        return _import_document(actor, parsed, data)
+    return _import_answer(actor, parsed, data)
+
+
+def _import_document(actor: Actor, parsed: container.Container, data: bytes) -> ImportResult:
+    passport = parsed.passport
+    doc = passport.document
+    assert doc is not None  # container.read checks it
+    if MedoInbound.objects.filter(organization_id=actor.organization_id, uid=passport.uid).exists():
+        raise Conflict(
+            _("This container was already received (duplicate): %(uid)s.") % {"uid": passport.uid}
+        )
+    now = clock.now()
+    checks = _verify_signatures(parsed, now)
+
+    def work() -> ImportResult:
+        if MedoInbound.objects.filter(
+            organization_id=actor.organization_id, uid=passport.uid
+        ).exists():
+            raise Conflict(
+                _("This container was already received (duplicate): %(uid)s.")
+                % {"uid": passport.uid}
+            )
+        inbound = MedoInbound.objects.create(
+            uid=passport.uid,
+            organization_id=actor.organization_id,
+            sender=passport.sender.name[:500],
+            sender_code=passport.sender.code[:40],
+            sender_inn=passport.sender.inn[:12],
+            kind=doc.kind[:200],
+            title=doc.title,
+            number=doc.number,
+            date=doc.date,
+            signer=doc.signer_name,
+            signer_post=doc.signer_post,
+            pages=doc.pages,
+            files=[
+                {
+                    "name": f.name,
+                    "role": f.role,
+                    "size": f.size,
+                    "sha256": f.sha256,
+                    "original_name": f.original_name,
+                    "signs": f.signs,
+                    "of": f.of,
+                }
+                for f in passport.files
+            ],
+            signatures=checks,
+            storage_name=_keep("in", f"{actor.organization_id}-{passport.uid}", data),
+            sha256=container.sha256(data),
+            received_at=now,
+            received_by=actor.employee,
+        )
+        receipt = Passport(
+            uid=container.new_uid(),
+            type=container.ACKNOWLEDGEMENT,
+            created=now,
+            sender=_party(actor.organization),
+            recipient=passport.sender,
+            refers_to=passport.uid,
+            files=list(passport.files),
+        )
+        acknowledgement = _produce(actor, inbound, receipt)
+        notify(
+            recipient_ids=_registrar_ids(actor.organization_id),
+            kind="delivery",
+            title=_("To register: %(number)s from %(sender)s")
+            % {"number": inbound.number, "sender": inbound.sender},
+            url=reverse("exchange:medo-inbound", args=[inbound.pk]),
+            object_type="medo_inbound",
+            object_id=inbound.pk,
+            dedupe_key=f"medo-inbound-{inbound.pk}",
+        )
+        record(
+            actor=actor,
+            verb="medo.received",
+            object_type="medo_inbound",
+            object_id=inbound.pk,
+            data={
+                "uid": inbound.uid,
+                "sender": inbound.sender,
+                "number": inbound.number,
+                "date": inbound.date,
+                "sha256": inbound.sha256,
+                "files": [{"name": f.name, "sha256": f.sha256} for f in passport.files],
+                "acknowledgement": acknowledgement.uid,
+            },
+        )
+        return ImportResult(
+            kind=container.DOCUMENT, inbound=inbound, acknowledgement=acknowledgement
+        )
+
+    return atomic_with_retry(work)
+
+
+def _produce(actor: Actor, inbound: MedoInbound, passport: Passport) -> MedoMessage:
+    """Make a message for the sender of a received document and list it for the gateway."""
+    data = container.build(passport, {})
+    return MedoMessage.objects.create(
+        uid=passport.uid,
+        organization_id=inbound.organization_id,
+        direction=MedoMessage.Direction.OUT,
+        kind=passport.type,
+        event=passport.notification.event if passport.notification else "",
+        counterpart=inbound.sender,
+        refers_to=inbound.uid,
+        inbound=inbound,
+        storage_name=_keep("out", passport.uid, data),
+        sha256=container.sha256(data),
+        size=len(data),
+        created_at=passport.created,
+    )
+
+
+def _import_answer(actor: Actor, parsed: container.Container, data: bytes) -> ImportResult:
+    """A notification or an acknowledgement of one of our packages."""
+    passport = parsed.passport
+    refers_to = passport.notification.refers_to if passport.notification else passport.refers_to
+
+    def work() -> ImportResult:
+        package = (
+            MedoPackage.objects.select_for_update()
+            .filter(uid=refers_to, organization_id=actor.organization_id)
+            .first()
+        )
+        if package is None:
+            raise ContainerRefused(
+                _("The message answers a container this organization did not send: %(uid)s.")
+                % {"uid": refers_to[:36]},
+                field="container",
+            )
+        if MedoMessage.objects.filter(
+            organization_id=actor.organization_id,
+            direction=MedoMessage.Direction.IN,
+            uid=passport.uid,
+        ).exists():
+            raise Conflict(
+                _("This container was already received (duplicate): %(uid)s.")
+                % {"uid": passport.uid}
+            )
+        message = MedoMessage.objects.create(
+            uid=passport.uid,
+            organization_id=actor.organization_id,
+            direction=MedoMessage.Direction.IN,
+            kind=passport.type,
+            event=passport.notification.event if passport.notification else "",
+            counterpart=passport.sender.name[:500],
+            refers_to=package.uid,
+            package=package,
+            storage_name=_keep("in", f"{actor.organization_id}-{passport.uid}", data),
+            sha256=container.sha256(data),
+            size=len(data),
+            created_at=clock.now(),
+        )
+        if passport.type == container.ACKNOWLEDGEMENT:
+            _acknowledged(package, passport)
+        else:
+            _notified(package, passport)
+        package.updated_at = clock.now()
+        package.save()
+        _tell_sender(package, message)
+        record(
+            actor=actor,
+            verb="medo.answer_received",
+            object_type="document",
+            object_id=package.document_id,
+            data={
+                "package": package.pk,
+                "uid": message.uid,
+                "kind": message.kind,
+                "event": message.event,
+                "status": package.status,
+                "their_number": package.their_number,
+                "refusal_reason": package.refusal_reason,
+                "receipt_mismatch": package.receipt_mismatch,
+            },
+        )
+        return ImportResult(kind=passport.type, package=package)
+
+    return atomic_with_retry(work)
+
+
+def _acknowledged(package: MedoPackage, passport: Passport) -> None:
+    """The receipt lists what the addressee received; any difference is flagged."""
+    sent = {f["name"]: f["sha256"] for f in package.files}
+    received = {f.name: f.sha256 for f in passport.files}
+    differ = sorted(n for n in sent.keys() | received.keys() if sent.get(n) != received.get(n))
+    package.receipt_mismatch = (
+        (
+            _("The receipt's hashes differ from what was sent: %(names)s")
+            % {"names": ", ".join(differ)}
+        )[:1000]
+        if differ
+        else ""
+    )
+    package.acknowledged_at = passport.created
+    if package.status == MedoPackage.Status.SENT:
+        package.status = MedoPackage.Status.ACKNOWLEDGED
+
+
+def _notified(package: MedoPackage, passport: Passport) -> None:
+    note = passport.notification
+    assert note is not None  # container.read checks it
+    if note.event == container.REGISTERED:
+        package.status = MedoPackage.Status.REGISTERED
+        package.their_number = note.number
+        package.their_date = note.date
+    elif note.event == container.REFUSED:
+        package.status = MedoPackage.Status.REFUSED
+        package.refusal_reason = (
+            note.reason if note.reason in RefusalReason.values else RefusalReason.INCOMPLETE
+        )
+        package.refusal_note = (note.note or note.reason_label)[:1000]
+    else:
+        order = ["", *list(PROGRESS_NOTICES)]
+        if order.index(note.event) > order.index(package.progress or ""):
+            package.progress = note.event
+
+
+def _tell_sender(package: MedoPackage, message: MedoMessage) -> None:
+    document = package.document
+    people = {document.author_id, document.registered_by_id, package.created_by_id}
+    notify(
+        recipient_ids=[p for p in people if p is not None],
+        kind="delivery",
+        title=_("%(org)s: %(kind)s on № %(number)s")
+        % {
+            "org": message.counterpart,
+            "kind": message.get_kind_display(),
+            "number": document.reg_number,
+        },
+        url=reverse("exchange:document", args=[document.pk]),
+        object_type="medo_package",
+        object_id=package.pk,
+        dedupe_key=f"medo-answer-{message.pk}",
+    )
+
+
+# Register or refuse a received document
+
+
+def _lock_inbound(inbound: MedoInbound) -> MedoInbound:
+    locked = MedoInbound.objects.select_for_update().get(pk=inbound.pk)
+    if locked.status == MedoInbound.Status.REGISTERED:
+        raise Conflict(
+            _("Already registered as № %(number)s.")
+            % {"number": locked.incoming.reg_number if locked.incoming else ""}
+        )
+    if locked.status == MedoInbound.Status.REFUSED:
+        raise Conflict(_("This delivery was refused."))
+    return locked
+
+
+def _check_inbound(actor: Actor, inbound: MedoInbound) -> None:
+    if not permissions.keeps_medo(actor.employee, inbound.organization_id):
+        raise Forbidden(_("Only the addressee's registrar registers or refuses a delivery."))
+
+
+def _notice(actor: Actor, inbound: MedoInbound, note: container.NotificationPart) -> MedoMessage:
+    passport = Passport(
+        uid=container.new_uid(),
+        type=container.NOTIFICATION,
+        created=clock.now(),
+        sender=_party(actor.organization),
+        recipient=Party(name=inbound.sender, code=inbound.sender_code, inn=inbound.sender_inn),
+        notification=note,
+    )
+    return _produce(actor, inbound, passport)
+
+
+def _uploads(inbound: MedoInbound) -> list[document_services.Upload]:
+    """The received originals (the document first), then the PDF copies."""
+    parsed = container.read(container_bytes(inbound.storage_name))
+    order = {container.ROLE_DOCUMENT: 0, container.ROLE_ATTACHMENT: 1, container.ROLE_RENDITION: 2}
+    files = sorted(
+        (f for f in parsed.passport.files if f.role in order),
+        key=lambda f: order[f.role],
+    )
+    return [
+        document_services.Upload(
+            name=f.original_name or f.name, stream=io.BytesIO(parsed.members[f.name])
+        )
+        for f in files
+    ]
+
+
+def medo_register(
+    *,
+    actor: Actor,
+    inbound: MedoInbound,
+    journal: Journal,
+    doc_type: DocumentType | None = None,
+    executor: Employee | None = None,
+) -> Document:
+    """Register a received document as incoming with the sender's number and date; the
+    files are the received originals and copies; the sender gets the notice."""
+    _check_inbound(actor, inbound)
+    kind = _incoming_type(doc_type)
+
+    def work() -> Document:
+        locked = _lock_inbound(inbound)
+        incoming = document_services.document_register_incoming(
+            actor=actor,
+            card=document_services.Card(
+                doc_type=kind,
+                title=locked.title,
+                pages=locked.pages,
+                correspondent=locked.sender,
+                correspondent_number=locked.number,
+                correspondent_date=locked.date,
+                executor=executor,
+            ),
+            journal=journal,
+            uploads=_uploads(locked),
+            confirm_duplicate=True,
+        )
+        claimed = MedoInbound.objects.filter(
+            pk=locked.pk, status=MedoInbound.Status.DELIVERED
+        ).update(
+            status=MedoInbound.Status.REGISTERED,
+            incoming=incoming,
+            registered_at=clock.now(),
+            registered_by=actor.employee,
+        )
+        if claimed != 1:
+            raise Conflict(_("This delivery was refused."))
+        message = _notice(
+            actor,
+            locked,
+            container.NotificationPart(
+                refers_to=locked.uid,
+                event=container.REGISTERED,
+                number=incoming.reg_number,
+                date=incoming.reg_date,
+            ),
+        )
+        record(
+            actor=actor,
+            verb="medo.registered",
+            object_type="medo_inbound",
+            object_id=locked.pk,
+            data={
+                "uid": locked.uid,
+                "document": incoming.pk,
+                "number": incoming.reg_number,
+                "date": incoming.reg_date,
+                "notification": message.uid,
+            },
+        )
+        return incoming
+
+    result: Document = atomic_with_retry(work)
+    inbound.refresh_from_db()
+    return result
+
+
+def medo_refuse(*, actor: Actor, inbound: MedoInbound, reason: str, note: str = "") -> MedoInbound:
+    """Refuse a received document with a reason of the МЭДО list; the sender gets the notice."""
+    _check_inbound(actor, inbound)
+    if reason not in RefusalReason.values:
+        raise ValidationFailed(_("Choose a reason from the list."), field="reason")
+    note = note.strip()[:1000]
+
+    def work() -> MedoInbound:
+        locked = _lock_inbound(inbound)
+        MedoInbound.objects.filter(pk=locked.pk).update(
+            status=MedoInbound.Status.REFUSED,
+            refusal_reason=reason,
+            refusal_note=note,
+            refused_at=clock.now(),
+            refused_by=actor.employee,
+        )
+        message = _notice(
+            actor,
+            locked,
+            container.NotificationPart(
+                refers_to=locked.uid,
+                event=container.REFUSED,
+                reason=reason,
+                reason_label=str(RefusalReason(reason).label),
+                note=note,
+            ),
+        )
+        record(
+            actor=actor,
+            verb="medo.refused",
+            object_type="medo_inbound",
+            object_id=locked.pk,
+            data={"uid": locked.uid, "reason": reason, "note": note, "notification": message.uid},
+        )
+        locked.refresh_from_db()
+        return locked
+
+    return atomic_with_retry(work)
+
+
+# Progress notices: the sweep job
+
+
+def medo_progress_sweep(*, limit: int = 500) -> int:
+    """Make the notices «executor assigned» and «answered» for registered received
+    documents that reached a further step than their sender was told; returns how many.
+
+    Each notice is made in the transaction that records it as told, so a notice is made
+    once even when two sweeps run at once (the row is locked and checked again)."""
+    candidates = list(
+        MedoInbound.objects.filter(status=MedoInbound.Status.REGISTERED, incoming__isnull=False)
+        .exclude(progress_told=ANSWERED)
+        .values_list("pk", "incoming_id", "progress_told")[:limit]
+    )
+    reached = progress_of([incoming for _pk, incoming, _told in candidates])
+    made = 0
+    for pk, incoming_id, told in candidates:
+        step = reached.get(incoming_id, "")
+        if step not in PROGRESS_NOTICES or _rank(step) <= _rank(told):
+            continue
+        made += _tell_progress(pk, step)
+    return made
+
+
+def _rank(step: str) -> int:
+    return PROGRESS_NOTICES.index(step) + 1 if step in PROGRESS_NOTICES else 0
+
+
+def _tell_progress(pk: int, step: str) -> int:
+    with transaction.atomic():
+        inbound = (
+            MedoInbound.objects.select_for_update()
+            .select_related("organization", "incoming")
+            .get(pk=pk)
+        )
+        if _rank(step) <= _rank(inbound.progress_told):
+            return 0
+        registrar = inbound.registered_by or inbound.received_by
+        actor = Actor(user=registrar.user, post=registrar)
+        message = _notice(
+            actor, inbound, container.NotificationPart(refers_to=inbound.uid, event=step)
+        )
+        inbound.progress_told = step
+        inbound.save(update_fields=["progress_told"])
+        record(
+            actor=None,
+            organization_id=inbound.organization_id,
+            verb="medo.progress_notified",
+            object_type="medo_inbound",
+            object_id=inbound.pk,
+            data={"uid": inbound.uid, "event": step, "notification": message.uid},
+        )
+    return 1
