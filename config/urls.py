@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("bering.reports.urls")),
     path("appeals/", include("bering.appeals.urls")),
     path("publication/", include("bering.publication.urls")),
+    path("signatures/", include("bering.signatures.urls")),
     path("reception/", include("bering.portal.urls")),
     path("acts/", include("bering.portal.urls_acts")),
     path("api/v1/", include("bering.api.urls")),

@@ -84,6 +84,7 @@ urlpatterns = [
     path("", include("bering.api.routes.orgs")),
     path("", include("bering.api.routes.push")),
     path("", include("bering.api.routes.desk")),
+    path("", include("bering.api.routes.signatures")),
     # Last: whatever matched nothing above is a JSON 404 (not in the schema: not an operation).
     re_path(r"^", not_found, name="api-not-found"),
 ]
