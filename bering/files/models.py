@@ -66,6 +66,11 @@ class StoredFile(models.Model):
     # conditional UPDATE, cleared when done; an old one marks a worker that died.
     processing_claimed_at = models.DateTimeField(null=True, blank=True)
     processing_attempts = models.PositiveSmallIntegerField(default=0)
+    # The integrity sweep (integrity.py): when the bytes were last hashed again, and the digest
+    # found when they did not match ("missing" when there were none) — the mismatch already
+    # reported, so the same one is not reported on every pass; "" while they match.
+    integrity_checked_at = models.DateTimeField(null=True, blank=True)
+    integrity_alert = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("stored file")
@@ -92,3 +97,28 @@ class StoredFile(models.Model):
     @property
     def page_image_count(self) -> int:
         return len(self.page_images) if isinstance(self.page_images, list) else 0
+
+
+class IntegrityState(models.Model):
+    """The integrity sweep's one row: where the current pass is, and how the last one ended.
+
+    ``cursor`` is the id of the last stored file checked in the current pass; a run takes
+    the files after it (a conditional UPDATE moves it, so two runs never take the same
+    slice) and the pass ends when none are left."""
+
+    cursor = models.BigIntegerField(default=0)
+    pass_started_at = models.DateTimeField(null=True, blank=True)
+    pass_checked = models.PositiveIntegerField(default=0)
+    pass_mismatches = models.PositiveIntegerField(default=0)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_pass_started_at = models.DateTimeField(null=True, blank=True)
+    last_pass_finished_at = models.DateTimeField(null=True, blank=True)
+    last_pass_checked = models.PositiveIntegerField(default=0)
+    last_pass_mismatches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("integrity check of stored files")
+        verbose_name_plural = _("integrity check of stored files")
+
+    def __str__(self) -> str:
+        return str(_("integrity check of stored files"))

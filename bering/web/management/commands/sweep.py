@@ -20,6 +20,8 @@ JOBS: list[str] = [
     "files_process_pending",  # text and previews a lost task left pending
     "search_catch_up",  # file text extracted before its document's search entry existed
     "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
+    "signatures_mark_pending",  # signature marks a lost task or a late PDF copy left undone
+    "files_verify_integrity",  # hash a slice of signed and registered files again
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
     "desk_purge_cursors",  # the tablets' sync cursors older than 14 days
     "reports_rollup",  # facts of what became final, for region-wide reports (before warm)
