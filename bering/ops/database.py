@@ -27,8 +27,10 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from bering.audit.models import ROOT_CHAIN, AuditChainHead, AuditEvent
 from bering.audit.verbs import AuditVerb
+from bering.documents.models import DocumentFile
 from bering.files.models import StoredFile
 from bering.ops.manifest import AuditHead, BackupError
+from bering.signatures.models import Signature
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 
@@ -63,12 +65,15 @@ class StoredRow:
     preview_name: str
     rendition_name: str = ""
     page_images: tuple[str, ...] = ()
+    marked: tuple[str, ...] = ()
 
     def derived(self) -> list[tuple[str, str]]:
         """(name, role) of the files made from the original: the preview, the PDF copy,
-        the page images. Their bytes are in a backup like the original's."""
+        the page images, the copies with a signature mark (``Signature.marked_name``).
+        Their bytes are in a backup like the original's."""
         named = [(self.preview_name, "preview"), (self.rendition_name, "rendition")]
         named += [(name, "page") for name in self.page_images]
+        named += [(name, "marked") for name in self.marked]
         found: dict[str, str] = {}
         for name, role in named:
             if name and name != self.storage_name:
@@ -151,6 +156,7 @@ def snapshot_read(query: Query, tables: Iterable[str]) -> Snapshot:
             f"{int(checkpoint_rows[0][0])}:{checkpoint_rows[0][1]}" if checkpoint_rows else ""
         ),
     )
+    marked = _marked_names(query, counts.keys())
     files = [
         StoredRow(
             int(pk),
@@ -160,6 +166,7 @@ def snapshot_read(query: Query, tables: Iterable[str]) -> Snapshot:
             str(preview or ""),
             str(rendition or ""),
             _names(pages),
+            marked.get(int(pk), ()),
         )
         for pk, name, sha, size, preview, rendition, pages in query(
             select(
@@ -170,6 +177,21 @@ def snapshot_read(query: Query, tables: Iterable[str]) -> Snapshot:
         )
     ]
     return Snapshot(tables=counts, migrations=migrations, audit=audit, stored_files=files)
+
+
+def _marked_names(query: Query, tables: Iterable[str]) -> dict[int, tuple[str, ...]]:
+    """The signature-marked copies of each stored file, by the stored file's id."""
+    signatures, links = Signature._meta.db_table, DocumentFile._meta.db_table
+    if not {signatures, links} <= set(tables):
+        return {}
+    found: dict[int, list[str]] = {}
+    for stored_id, name in query(
+        f"SELECT l.stored_id, s.marked_name FROM {quote(signatures)} s "  # noqa: S608
+        f"JOIN {quote(links)} l ON l.id = s.document_file_id "
+        "WHERE s.marked_name <> '' ORDER BY s.id"
+    ):
+        found.setdefault(int(stored_id), []).append(str(name))
+    return {pk: tuple(names) for pk, names in found.items()}
 
 
 def _names(value: object) -> tuple[str, ...]:

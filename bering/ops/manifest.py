@@ -58,7 +58,9 @@ class FileEntry:
     name: str
     sha256: str
     size: int
-    role: str  # "original", "preview", "rendition" (the PDF copy), "page" (a page image)
+    # "original", "preview", "rendition" (the PDF copy), "page" (a page image), "marked" (the
+    # PDF copy with a signature mark)
+    role: str
     stored_file_id: int
 
 

@@ -18,6 +18,7 @@ import pypdfium2
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
 
 from bering.api.tests.conftest import bearer
 from bering.audit.models import AuditEvent
@@ -26,6 +27,7 @@ from bering.documents.models import Document, DocumentFile
 from bering.documents.tests.factories import doc_type
 from bering.files import processing, samples
 from bering.files.models import StoredFile
+from bering.ops import database
 from bering.signatures import marking
 from bering.signatures.models import Signature
 from conftest import Persona
@@ -257,3 +259,18 @@ def test_the_page_and_the_api_serve_the_copy_and_say_while_it_is_prepared(
     refused = bearer(outsider.user).get(api_url)
     assert refused.status_code == 404 and refused.json()["code"] == "not_found"
     assert bearer(executor.user).get("/api/v1/signatures/999999/marked-copy").status_code == 404
+
+
+def test_a_backup_takes_the_marked_copy_with_the_original(
+    pdf_draft: Document, head: Persona
+) -> None:
+    item = _main(pdf_draft)
+    signature = _qualified(item, head)
+    marking.signature_mark_make(signature.pk)
+    signature.refresh_from_db()
+    with connection.cursor() as cursor:
+        snapshot = database.snapshot_read(
+            database._cursor_query(cursor), database.existing_tables()
+        )
+    [row] = [r for r in snapshot.stored_files if r.id == item.stored.pk]
+    assert (signature.marked_name, "marked") in row.derived()
