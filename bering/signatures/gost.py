@@ -68,6 +68,18 @@ class _KeyParameters(core.Sequence):  # type: ignore[misc]
     ]
 
 
+class _Signature(gostcrypto.gostsignature.GOST34102012):  # type: ignore[misc]
+    """gostcrypto's arithmetic with Python's modular inverse instead of its recursive
+    extended Euclid (the same numbers, several times faster)."""
+
+    @staticmethod
+    def _invert(value: int, n_mod: int) -> int:
+        try:
+            return pow(value, -1, n_mod)
+        except ValueError:  # not invertible: gostcrypto's own answer, 0
+            return 0
+
+
 class GostError(ValueError):
     """A GOST key or signature that cannot be used (unknown curve, wrong length)."""
 
@@ -102,7 +114,7 @@ def _engine(bits: int, paramset: str) -> Any:
         mode = (
             gostcrypto.gostsignature.MODE_256 if bits == 256 else gostcrypto.gostsignature.MODE_512
         )
-        _ENGINES[key] = gostcrypto.gostsignature.new(mode, _CURVES[curve_name])
+        _ENGINES[key] = _Signature(mode, _CURVES[curve_name])
     return _ENGINES[key]
 
 
