@@ -14,8 +14,9 @@ Bytes that differ from the hash recorded at upload, or that are missing, are rep
 per file and per finding: an audit event ``files.integrity_mismatch`` on each document of
 the file, and a notification to the region administrators. The finding is kept on the file
 (``integrity_alert``): the next pass finding the same says nothing new; bytes that match
-again clear it. The last full pass (files checked, mismatches) is shown to staff in the
-admin (``IntegrityState``).
+again clear it. The last full pass (files checked, mismatches) and the files found changed
+are shown to region administrators (``integrity_report``: a page and the API) and to staff
+in the admin (``IntegrityState``).
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bering.accounts.models import User
 from bering.audit import services as audit
 from bering.audit.verbs import AuditVerb
+from bering.core.errors import Forbidden
 from bering.files.models import IntegrityState, StoredFile
+from bering.files.permissions import can_see_integrity
 from bering.notifications.services import notify
 from bering.orgs.models import Employee
 
@@ -45,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MISSING = "missing"
 SEALED_STATUSES = ("signed", "registered")
-STATE_URL = "/admin/files/integritystate/"
+STATE_URL = "/signatures/integrity/"  # the page of bering.signatures.views
 _CHUNK = 1024 * 1024
 
 
@@ -244,3 +248,59 @@ def _report(stored: StoredFile, found: str, now: dt.datetime) -> bool:
             dedupe_key=f"integrity:{stored.pk}:{found}",
         )
     return True
+
+
+# --- What region administrators see ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    file_id: int
+    name: str
+    expected: str
+    found: str
+    checked_at: dt.datetime | None
+    document_ids: list[int]
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    state: IntegrityState
+    in_scope: int
+    days: int
+    per_run: int
+    findings: list[Finding]
+
+
+def integrity_report(user: User) -> IntegrityReport:
+    """The last full pass, the current one, and the files found changed now (403 for others)."""
+    if not can_see_integrity(user):
+        raise Forbidden(_("The integrity check is for region administrators."))
+    state = IntegrityState.objects.filter(pk=1).first() or IntegrityState(pk=1)
+    total = files_in_scope().count()
+    changed = list(
+        StoredFile.objects.exclude(integrity_alert="")
+        .order_by("pk")
+        .values_list("pk", "original_name", "sha256", "integrity_alert", "integrity_checked_at")[
+            :200
+        ]
+    )
+    documents: dict[int, list[int]] = {}
+    for stored_id, document_id in (
+        _document_links()
+        .filter(stored_id__in=[row[0] for row in changed])
+        .order_by("document_id")
+        .values_list("stored_id", "document_id")
+        .distinct()
+    ):
+        documents.setdefault(stored_id, []).append(document_id)
+    return IntegrityReport(
+        state=state,
+        in_scope=total,
+        days=pass_days(),
+        per_run=slice_size(total, days=pass_days(), runs=runs_per_day()),
+        findings=[
+            Finding(pk, name, expected, found, checked_at, documents.get(pk, []))
+            for pk, name, expected, found, checked_at in changed
+        ],
+    )

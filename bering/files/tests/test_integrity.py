@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from bering.accounts.models import User
+from bering.api.tests.conftest import bearer
 from bering.audit.models import AuditEvent
 from bering.documents import services as document_services
 from bering.documents.models import Document, DocumentFile
@@ -187,3 +188,37 @@ def test_the_byte_budget_cuts_a_run_short(sealed: dict[str, Document]) -> None:
     assert not first.pass_finished
     rest = _full_pass(days=1, runs=1, budget=10**12)
     assert sorted(first.checked + rest[0].checked) == sorted(sizes)
+
+
+def test_the_region_admin_sees_the_pass_and_the_finding_on_the_page_and_the_api(
+    sealed: dict[str, Document], region_admin: Persona, executor: Persona
+) -> None:
+    victim = _stored(sealed["signed_draft"])[0]
+    Path(default_storage.path(victim.storage_name)).write_bytes(b"%PDF-1.7 forged")
+    _full_pass(days=1, runs=1)
+    [alert] = Notification.objects.filter(object_type="stored_file")
+    assert alert.url == "/signatures/integrity/"
+
+    page = region_admin.client().get(alert.url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "«файл-0.pdf»" in body and f"/documents/{sealed['signed_draft'].pk}/" in body
+    assert 'data-test="last-pass" data-checked="3" data-mismatches="1"' in body
+
+    answer = bearer(region_admin.user).get("/api/v1/signatures/integrity")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["in_scope"] == 3
+    assert (data["last_pass"]["checked"], data["last_pass"]["mismatches"]) == (3, 1)
+    [finding] = data["findings"]
+    assert finding["file_id"] == victim.pk
+    assert finding["document_ids"] == [sealed["signed_draft"].pk]
+    assert finding["expected"] == victim.sha256 != finding["found"]
+
+    assert executor.client().get(alert.url).status_code == 403
+    assert bearer(executor.user).get("/api/v1/signatures/integrity").status_code == 403
+
+
+def test_before_any_pass_the_api_says_so(region_admin: Persona) -> None:
+    data = bearer(region_admin.user).get("/api/v1/signatures/integrity").json()
+    assert data["last_pass"] is None and data["findings"] == [] and data["in_scope"] == 0
