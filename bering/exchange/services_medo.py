@@ -35,7 +35,7 @@ from bering.documents.models import Document, DocumentFile, DocumentType, Journa
 from bering.exchange import container, permissions
 from bering.exchange.container import ContainerRefused, FileEntry, Party, Passport
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage, RefusalReason
-from bering.exchange.selectors import ANSWERED, EXECUTOR_ASSIGNED, progress_of
+from bering.exchange.selectors import ANSWERED, EXECUTOR_ASSIGNED, REPORT_PREPARED, progress_of
 from bering.exchange.selectors_medo import container_bytes
 from bering.exchange.services import _incoming_type, _registrar_ids
 from bering.files.services import file_open, rendition_open
@@ -48,6 +48,12 @@ from bering.signatures.trust import TrustStore
 
 PROGRESS_NOTICES = (EXECUTOR_ASSIGNED, ANSWERED)
 """The progress steps a sender is notified of, in order (МЭДО has no «report prepared»)."""
+NOTICE_FOR = {
+    EXECUTOR_ASSIGNED: EXECUTOR_ASSIGNED,
+    REPORT_PREPARED: EXECUTOR_ASSIGNED,  # someone works on it: a sweep that came late
+    ANSWERED: ANSWERED,
+}
+"""The notice due for each step of ``selectors._progress``."""
 
 
 def _party(org: Organization) -> Party:
@@ -693,25 +699,30 @@ def medo_refuse(*, actor: Actor, inbound: MedoInbound, reason: str, note: str = 
 # Progress notices: the sweep job
 
 
-def medo_progress_sweep(*, limit: int = 500) -> int:
+def medo_progress_sweep(*, batch: int = 500) -> int:
     """Make the notices «executor assigned» and «answered» for registered received
     documents that reached a further step than their sender was told; returns how many.
 
-    Each notice is made in the transaction that records it as told, so a notice is made
-    once even when two sweeps run at once (the row is locked and checked again)."""
-    candidates = list(
-        MedoInbound.objects.filter(status=MedoInbound.Status.REGISTERED, incoming__isnull=False)
-        .exclude(progress_told=ANSWERED)
-        .values_list("pk", "incoming_id", "progress_told")[:limit]
-    )
-    reached = progress_of([incoming for _pk, incoming, _told in candidates])
-    made = 0
-    for pk, incoming_id, told in candidates:
-        step = reached.get(incoming_id, "")
-        if step not in PROGRESS_NOTICES or _rank(step) <= _rank(told):
-            continue
-        made += _tell_progress(pk, step)
-    return made
+    Read in batches by id; each notice is made in the transaction that records it as
+    told, with the row locked and checked again, so two sweeps at once make it once."""
+    made, after = 0, 0
+    while True:
+        candidates = list(
+            MedoInbound.objects.filter(
+                status=MedoInbound.Status.REGISTERED, incoming__isnull=False, pk__gt=after
+            )
+            .exclude(progress_told=ANSWERED)
+            .order_by("pk")
+            .values_list("pk", "incoming_id", "progress_told")[:batch]
+        )
+        if not candidates:
+            return made
+        after = candidates[-1][0]
+        reached = progress_of([incoming for _pk, incoming, _told in candidates])
+        for pk, incoming_id, told in candidates:
+            step = NOTICE_FOR.get(reached.get(incoming_id, ""), "")
+            if step in PROGRESS_NOTICES and _rank(step) > _rank(told):
+                made += _tell_progress(pk, step)
 
 
 def _rank(step: str) -> int:

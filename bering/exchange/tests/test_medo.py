@@ -9,6 +9,10 @@ import io
 import zipfile
 
 import pytest
+import weasyprint
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 
 from bering.assignments import services as assignment_services
 from bering.assignments.tests.factories import spec
@@ -280,3 +284,45 @@ def test_each_organization_sees_only_its_own(package, container_data, registrar,
     with pytest.raises(NotFound):
         selectors_medo.message_get_for_user(registrar.actor, message.pk)
     assert list(selectors_medo.messages_to_send(registrar.actor)) == []
+
+
+def test_the_sweep_command_makes_the_due_notices(container_data, outsider, education):
+    inbound = services_medo.medo_import(actor=outsider.actor, data=container_data).inbound
+    assert inbound is not None
+    incoming = services_medo.medo_register(
+        actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
+    )
+    worker = EmployeeFactory(user=UserFactory(username="olga"), organization=education)
+    assignment_services.resolution_issue(actor=outsider.actor, document=incoming, spec=spec(worker))
+    out = io.StringIO()
+    call_command("exchange_medo_progress", stdout=out)
+    assert out.getvalue().strip() == "notices: 1"
+    assert MedoMessage.objects.filter(inbound=inbound, event="executor_assigned").count() == 1
+
+
+def test_the_pdf_copy_travels_with_the_original(letter, registrar, outsider, education, pki):
+    """An office file's PDF copy goes in the container beside the signed original, and
+    the addressee's incoming document gets both."""
+    stored = letter.files.get().stored
+    copy = weasyprint.HTML(string="<p>копия письма</p>").write_pdf()
+    name = default_storage.save("renditions/medo-test.pdf", ContentFile(copy))
+    type(stored).objects.filter(pk=stored.pk).update(rendition_name=name, rendition_status="done")
+    sign_qualified(letter, registrar, pki)
+    package = services_medo.medo_export(
+        actor=registrar.actor, document=letter, addressee=education.name, addressee_code="MO"
+    )
+    data = selectors_medo.container_bytes(package.storage_name)
+    parsed = container.read(data)
+    roles = [(f.name, f.role, f.of or f.signs) for f in parsed.passport.files]
+    assert roles == [
+        ("file1.pdf", "document", ""),
+        ("file1.copy.pdf", "rendition", "file1.pdf"),
+        ("file1.pdf.sig1.p7s", "signature", "file1.pdf"),
+    ]
+    inbound = services_medo.medo_import(actor=outsider.actor, data=data).inbound
+    assert inbound is not None
+    incoming = services_medo.medo_register(
+        actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
+    )
+    hashes = [f.stored.sha256 for f in incoming.files.order_by("slot")]
+    assert hashes == [stored.sha256, container.sha256(copy)]
