@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -90,7 +90,6 @@ class _Failed(Exception):
 class _Found:
     certificate: CertificateInfo | None = None
     signed_at: dt.datetime | None = None
-    pool: list[Any] = field(default_factory=list)
 
 
 def verify_detached(
@@ -98,6 +97,8 @@ def verify_detached(
 ) -> Verification:
     """Check a detached CMS (DER, PEM or bare base64) over ``content`` at the trusted time
     ``at``. Never raises on bad input: every problem is a Verification with a failure."""
+    if at.tzinfo is None:
+        raise ValueError("verify_detached needs an aware trusted time")
     found = _Found()
     try:
         _verify(signature, content, trust=trust, at=at, found=found)
@@ -190,9 +191,10 @@ def _signed_data(signature: bytes) -> Any:
         if info["content_type"].native != "signed_data":
             raise ValueError("not SignedData")
         signed = info["content"]
-        signed["digest_algorithms"].native  # noqa: B018 - parse it all now, inside this try
-        signed["encap_content_info"].native  # noqa: B018
-        signed["signer_infos"].native  # noqa: B018
+        signed["encap_content_info"].native  # noqa: B018 - parse it now, inside this try
+        for signer in signed["signer_infos"]:
+            for name in ("sid", "digest_algorithm", "signature_algorithm", "signature"):
+                signer[name].native  # noqa: B018
         for cert in _certificates(signed):
             check_certificate(cert)
     except Exception as exc:
@@ -267,6 +269,8 @@ def _signed_attributes(signed: Any, signer: Any) -> dict[str, Any]:
     if not isinstance(attrs, core.Void):
         for attr in attrs:
             kind = str(attr["type"].dotted)
+            if kind not in (_CONTENT_TYPE, _MESSAGE_DIGEST, _SIGNING_TIME):
+                continue  # CAdES attributes (signingCertificateV2 …) are not needed here
             if kind in values or len(attr["values"]) != 1:
                 raise _Failed(Failure.MALFORMED, _malformed_message())
             values[kind] = attr["values"][0].native

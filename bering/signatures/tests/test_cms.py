@@ -559,3 +559,36 @@ def test_certificate_info_reads_the_signer_without_checks() -> None:
     assert info.owner == "Иванов Иван Иванович"
     assert info.algorithm == "ГОСТ Р 34.10-2012 (512 бит)"
     assert info.issuer == "Тестовый УЦ gost512"
+
+
+def test_an_rsa_pss_signature_verifies() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    made = pki("rsa")
+    key = made.leaf.key
+
+    def pss(signed, *, break_it: bool = False) -> None:  # type: ignore[no-untyped-def]
+        signer = signed["signer_infos"][0]
+        signer["signature_algorithm"] = {
+            "algorithm": "rsassa_pss",
+            "parameters": {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "mask_gen_algorithm": {
+                    "algorithm": "mgf1",
+                    "parameters": {"algorithm": "sha256"},
+                },
+                "salt_length": 32,
+            },
+        }
+        attrs = signer["signed_attrs"].dump()
+        data = b"\x31" + attrs[1:] + (b"!" if break_it else b"")
+        signer["signature"] = key.sign(  # type: ignore[attr-defined]
+            data,
+            padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+            hashes.SHA256(),
+        )
+
+    assert check(_edited(made.signature, pss), made.trust).ok
+    broken = _edited(made.signature, functools.partial(pss, break_it=True))
+    assert check(broken, made.trust).failure is Failure.SIGNATURE_INVALID

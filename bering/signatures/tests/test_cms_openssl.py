@@ -86,7 +86,8 @@ class OpenSslPki:
 
 @pytest.fixture(scope="module", params=[256, 512], ids=["gost256", "gost512"])
 def made_by_openssl(request, engine: None, tmp_path_factory) -> OpenSslPki:  # type: ignore[no-untyped-def]
-    """A CA, a signer, a CRL and a detached signature of CONTENT, all by OpenSSL."""
+    """A CA, a signer, a CRL and a detached CAdES-BES signature of CONTENT (with
+    signingCertificateV2, as CryptoPro makes them), all by OpenSSL."""
     bits = request.param
     folder = tmp_path_factory.mktemp(f"openssl{bits}")
     made = OpenSslPki(folder, bits)
@@ -117,7 +118,7 @@ def made_by_openssl(request, engine: None, tmp_path_factory) -> OpenSslPki:  # t
         "-cert", "ca.pem", "-out", "crl.pem", cwd=folder,
     )  # fmt: skip
     openssl(
-        "cms", "-engine", "gost", "-sign", "-binary", "-in", "content.txt",
+        "cms", "-engine", "gost", "-sign", "-cades", "-binary", "-in", "content.txt",
         "-signer", "signer.pem", "-inkey", "signer.key", "-md", made.md,
         "-outform", "DER", "-out", "content.p7s", cwd=folder,
     )  # fmt: skip
