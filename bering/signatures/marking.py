@@ -181,7 +181,10 @@ def signature_mark_make(signature_id: int) -> bool:
         return False
     shown = (
         Signature.objects.filter(_markable(), document_file=item)
-        .filter(Q(signed_at__lt=signature.signed_at) | Q(pk__lte=signature.pk))
+        .filter(
+            Q(signed_at__lt=signature.signed_at)
+            | Q(signed_at=signature.signed_at, pk__lte=signature.pk)
+        )
         .order_by("signed_at", "pk")
     )
     marks = [MarkText.from_certificate(s.certificate) for s in shown]
@@ -271,6 +274,19 @@ def marked_copy(signature: Signature) -> Representation:
             _("Only a valid qualified signature gets a mark on the PDF copy."), code="no_mark"
         )
     name = signature.marked_name
+    stored = signature.document_file.stored
+    if (
+        not name
+        and stored.kind != StoredFile.Kind.PDF
+        and stored.rendition_status
+        in (
+            StoredFile.Processing.FAILED,
+            StoredFile.Processing.NOT_APPLICABLE,
+        )
+    ):
+        raise NotFound(
+            _("The file has no PDF copy, so the signature mark cannot be drawn."), code="no_mark"
+        )
     if not name:
         raise NotFound(
             _("The copy with the signature mark is still being prepared."), code="no_mark"

@@ -274,3 +274,21 @@ def test_a_backup_takes_the_marked_copy_with_the_original(
         )
     [row] = [r for r in snapshot.stored_files if r.id == item.stored.pk]
     assert (signature.marked_name, "marked") in row.derived()
+
+
+def test_a_file_without_a_pdf_copy_says_the_mark_cannot_be_drawn(
+    executor: Persona, head: Persona
+) -> None:
+    docx = samples.make_docx("О завозе топлива", "Обеспечить завоз топлива.")
+    item = _main(_draft(executor, head, "проект.docx", docx))
+    signature = _qualified(item, head)
+    api_url = f"/api/v1/signatures/{signature.pk}/marked-copy"
+    waiting = bearer(executor.user).get(api_url).json()
+    StoredFile.objects.filter(pk=item.stored.pk).update(
+        rendition_status=StoredFile.Processing.FAILED
+    )
+    assert marking.signature_mark_make(signature.pk) is False
+    assert signature.pk not in [s.pk for s in marking.marks_pending()]
+    never = bearer(executor.user).get(api_url)
+    assert never.status_code == 404 and never.json()["code"] == "no_mark"
+    assert never.json()["detail"] != waiting["detail"]
