@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("visas/<int:pk>/", views.visa_detail, name="visa"),
     path("visas/<int:pk>/sign/", views.visa_sign, name="sign"),
+    path("visas/<int:pk>/sign-qualified/", views.visa_sign_qualified, name="sign-qualified"),
     path("visas/<int:pk>/remark/", views.remark_file, name="remark-file"),
     path("documents/<int:pk>/", views.document_route, name="document"),
     path("documents/<int:pk>/start/", views.approval_start, name="start"),

@@ -18,7 +18,7 @@ from bering.approvals import permissions, selectors, services
 from bering.approvals import sheet as approval_sheet
 from bering.approvals.forms import AddApproversForm, DecideForm, SignForm, StartForm
 from bering.approvals.models import Visa
-from bering.core.errors import DomainError, NotFound
+from bering.core.errors import DomainError, NotFound, ValidationFailed
 from bering.core.paging import page_of, wants_rows
 from bering.documents import permissions as document_permissions
 from bering.documents.models import Document
@@ -28,6 +28,7 @@ from bering.files.services import file_open
 from bering.orgs.actor import Actor
 from bering.orgs.current import require_actor
 from bering.orgs.widgets import PICK
+from bering.signatures.services import MAX_CMS_BYTES
 
 # What the approver is told: the outcome that was recorded, not just "agreed".
 DECIDED_MESSAGES = {
@@ -119,6 +120,38 @@ def visa_sign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("approvals:visa", pk=pk)
     messages.success(request, _("Signed. The registrar can now register the document."))
     return redirect("approvals:document", pk=visa.run.document_id)
+
+
+@login_required
+@require_POST
+def visa_sign_qualified(request: HttpRequest, pk: int) -> HttpResponse:
+    """A qualified signature: one detached signature file (.sig, .p7s) per file of the round."""
+    actor = require_actor(request)
+    visa = selectors.visa_get_for_user(actor, pk)
+    try:
+        signatures = {
+            file_id: _read_signature_upload(request, file_id) for file_id in visa.run.file_ids
+        }
+        services.approval_sign_qualified(actor=actor, visa=visa, signatures=signatures)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("approvals:visa", pk=pk)
+    messages.success(
+        request,
+        _("Signed with a qualified signature. The registrar can now register the document."),
+    )
+    return redirect("approvals:document", pk=visa.run.document_id)
+
+
+def _read_signature_upload(request: HttpRequest, file_id: int) -> bytes:
+    """The uploaded detached signature of one file, or b"" (the service names what is missing)."""
+    upload = request.FILES.get(f"signature-{file_id}")
+    if upload is None:
+        return b""
+    if upload.size is not None and upload.size > MAX_CMS_BYTES:
+        raise ValidationFailed(_("A signature file is too large to be a detached signature."))
+    data: bytes = upload.read()
+    return data
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +59,24 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sha256[:12]}"
+
+    @property
+    def is_qualified(self) -> bool:
+        return self.kind == self.Kind.QUALIFIED
+
+    @property
+    def is_verified(self) -> bool:
+        """A qualified signature that passed every check when it was uploaded."""
+        return self.verification == "valid"
+
+    @property
+    def certificate_valid_from(self) -> dt.datetime | None:
+        return _when(self.certificate.get("valid_from"))
+
+    @property
+    def certificate_valid_to(self) -> dt.datetime | None:
+        return _when(self.certificate.get("valid_to"))
+
+
+def _when(value: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else None

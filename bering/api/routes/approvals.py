@@ -67,6 +67,16 @@ urlpatterns = [
         approvals.VisaSignView.as_view(),
         name="api-approvals-sign",
     ),
+    path(
+        "approvals/visas/<int:pk>/files-to-sign",
+        approvals.VisaFilesToSignView.as_view(),
+        name="api-approvals-files-to-sign",
+    ),
+    path(
+        "approvals/visas/<int:pk>/sign-qualified",
+        approvals.VisaSignQualifiedView.as_view(),
+        name="api-approvals-sign-qualified",
+    ),
     # A document's rounds («круг согласования»): read, start, recall; the approval sheet.
     path(
         "documents/<int:pk>/rounds",

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -15,18 +20,21 @@ from bering.api.deprecated import deprecated
 from bering.api.idempotency import idempotent
 from bering.api.views.approvals_serializers import (
     DecideIn,
+    FileToSignOut,
     InboxItemOut,
     OfferedRouteTemplateOut,
     RecallIn,
     RoundsOut,
     SheetOut,
     SignIn,
+    SignQualifiedIn,
     StartIn,
     TemplateQueryIn,
     VisaOut,
     offered_template_data,
     person_data,
     rounds_data,
+    signature_certificate_data,
     visa_data,
 )
 from bering.api.views.auth import password_first
@@ -34,6 +42,7 @@ from bering.api.views.desk import if_match
 from bering.approvals import selectors, services
 from bering.approvals import sheet as approval_sheet
 from bering.approvals.services import StagePlan
+from bering.core.errors import ValidationFailed
 from bering.documents.selectors import document_get_for_user
 from bering.documents.services import Upload
 from bering.orgs.actor import Actor
@@ -196,6 +205,58 @@ class VisaSignView(ApiView):
         return Response(visa_data(selectors.visa_row(selectors.visa_get_for_user(actor, pk))))
 
 
+class VisaFilesToSignView(ApiView):
+    """The exact bytes a signer signs with a qualified signature: the round's file versions,
+    each with its SHA-256 and where to download it."""
+
+    @extend_schema(responses=FileToSignOut(many=True), operation_id="approvals_files_to_sign")
+    def get(self, request: Request, pk: int) -> Response:
+        actor = api_actor(request)
+        visa = selectors.visa_get_for_user(actor, pk)
+        document_id = visa.run.document_id
+        return Response(
+            [
+                {
+                    "file": f.pk,
+                    "name": f.stored.original_name,
+                    "version": f.version,
+                    "size": f.stored.size,
+                    "sha256": f.stored.sha256,
+                    "download": reverse(
+                        "api-file-download", kwargs={"pk": document_id, "file_id": f.pk}
+                    ),
+                }
+                for f in selectors.run_files(visa.run)
+            ]
+        )
+
+
+class VisaSignQualifiedView(ApiView):
+    """Sign with a qualified electronic signature: one detached CMS (base64) per file of the
+    round, made on the signer's device over the bytes from ``files-to-sign``. Each is
+    verified (bytes, certificate validity, key usage, chain, revocation, owner); a refusal
+    is a 400 naming the file and the reason, and nothing is signed."""
+
+    @extend_schema(
+        request=SignQualifiedIn, responses=VisaOut, operation_id="approvals_sign_qualified"
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        actor = api_actor(request)
+        visa = selectors.visa_get_for_user(actor, pk)
+        data = parse(SignQualifiedIn, request.data)
+        signatures: dict[int, bytes] = {}
+        for item in data["signatures"]:
+            try:
+                signatures[item["file"]] = base64.b64decode(item["cms"], validate=True)
+            except (binascii.Error, ValueError):
+                raise ValidationFailed(
+                    _("A signature is not valid base64: send the DER bytes encoded in base64.")
+                ) from None
+        services.approval_sign_qualified(actor=actor, visa=visa, signatures=signatures)
+        return Response(visa_data(selectors.visa_row(selectors.visa_get_for_user(actor, pk))))
+
+
 class ApprovalSheetView(ApiView):
     """Лист согласования as JSON: every round's visas, dates, remarks, and the signatures."""
 
@@ -221,6 +282,7 @@ class ApprovalSheetView(ApiView):
                         "signed_by": s.user.display_name,
                         "signed_at": s.signed_at,
                         "sha256": s.sha256,
+                        **signature_certificate_data(s),
                     }
                     for s in signatures
                 ],

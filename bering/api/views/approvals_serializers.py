@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from bering.api.serializers import id_field
@@ -13,6 +14,7 @@ from bering.approvals.forms import OUTCOME_CHOICES
 from bering.approvals.models import Mode, RouteTemplate, Visa
 from bering.approvals.selectors import RouteView, VisaRow
 from bering.approvals.services import MAX_REASON, StagePlan
+from bering.signatures.models import Signature
 
 # --- Output -----------------------------------------------------------------------------
 
@@ -198,6 +200,29 @@ def rounds_data(route: RouteView) -> dict[str, Any]:
     }
 
 
+class CertificateOut(serializers.Serializer[Any]):
+    serial = serializers.CharField()
+    owner = serializers.CharField()
+    organization = serializers.CharField()
+    title = serializers.CharField()
+    issuer = serializers.CharField()
+    valid_from = serializers.DateTimeField()
+    valid_to = serializers.DateTimeField()
+    algorithm = serializers.CharField()
+    thumbprint = serializers.CharField()
+
+
+def signature_certificate_data(s: Signature) -> dict[str, Any]:
+    """A signature's certificate, verification result and marked copy, for the API."""
+    return {
+        "certificate": dict(s.certificate) if s.is_qualified else None,
+        "verification": s.verification,
+        "verification_message": s.verification_message,
+        "verified_at": s.verified_at,
+        "marked_copy": reverse("api-signature-marked-copy", args=[s.pk]) if s.marked_name else None,
+    }
+
+
 class SignatureOut(serializers.Serializer[Any]):
     file = serializers.IntegerField()
     file_name = serializers.CharField()
@@ -207,6 +232,18 @@ class SignatureOut(serializers.Serializer[Any]):
     signed_by = serializers.CharField()
     signed_at = serializers.DateTimeField()
     sha256 = serializers.CharField()
+    certificate = CertificateOut(
+        allow_null=True, help_text="A qualified signature's certificate; null for a simple one."
+    )
+    verification = serializers.CharField(
+        help_text='"valid" when every check passed at signing; a failure code otherwise; "" '
+        "for a simple signature."
+    )
+    verification_message = serializers.CharField()
+    verified_at = serializers.DateTimeField(allow_null=True)
+    marked_copy = serializers.CharField(
+        allow_null=True, help_text="The PDF copy with the signature mark, once made."
+    )
 
 
 class SheetOut(RoundsOut):
@@ -291,6 +328,27 @@ class DecideIn(serializers.Serializer[Any]):
 
 class SignIn(serializers.Serializer[Any]):
     password = serializers.CharField(max_length=1024, trim_whitespace=False)
+
+
+class DetachedSignatureIn(serializers.Serializer[Any]):
+    file = serializers.IntegerField(help_text="The file version (id) the signature is of.")
+    cms = serializers.CharField(
+        max_length=400_000,
+        help_text="The detached CMS (PKCS#7) signature of the file's exact bytes, base64 (DER).",
+    )
+
+
+class SignQualifiedIn(serializers.Serializer[Any]):
+    signatures = DetachedSignatureIn(many=True)
+
+
+class FileToSignOut(serializers.Serializer[Any]):
+    file = serializers.IntegerField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    download = serializers.CharField(help_text="Where to fetch the exact bytes to sign.")
 
 
 class RecallIn(serializers.Serializer[Any]):

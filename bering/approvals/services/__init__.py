@@ -24,7 +24,7 @@ from bering.approvals.services.rounds import (
     last_round_refusers,
     regulation_terms,
 )
-from bering.approvals.services.signing import approval_sign
+from bering.approvals.services.signing import approval_sign, approval_sign_qualified
 
 __all__ = [
     "DEFAULT_SIGN_DAYS",
@@ -37,6 +37,7 @@ __all__ = [
     "Terms",
     "approval_recall",
     "approval_sign",
+    "approval_sign_qualified",
     "approval_start",
     "last_round_refusers",
     "regulation_terms",

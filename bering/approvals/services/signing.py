@@ -1,8 +1,11 @@
-"""Signing the approved draft with a simple electronic signature."""
+"""Signing the approved draft: a simple electronic signature (the password re-entered) or a
+qualified one (a detached CMS per file, made on the signer's device and verified here)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +25,15 @@ from bering.notifications.services import notify
 from bering.orgs.actor import Actor
 from bering.orgs.models import Employee
 from bering.orgs.security import password_confirm
-from bering.signatures.services import signatures_create_simple
+from bering.signatures.marking import marks_schedule
+from bering.signatures.models import Signature
+from bering.signatures.services import (
+    qualified_signatures_check,
+    signatures_create_qualified,
+    signatures_create_simple,
+)
+
+MakeSignatures = Callable[..., list[Signature]]
 
 
 def approval_sign(*, actor: Actor, visa: Visa, password: str) -> Visa:
@@ -34,7 +45,32 @@ def approval_sign(*, actor: Actor, visa: Visa, password: str) -> Visa:
     _check_signer(actor=actor, visa=visa)
     # Counted and locked out like a sign-in, each refusal audited (decision 0011).
     password_confirm(user=actor.user, password=password, actor=actor)
-    return _sign(actor=actor, visa=visa)
+    return _sign(actor=actor, visa=visa, make=signatures_create_simple)
+
+
+def approval_sign_qualified(*, actor: Actor, visa: Visa, signatures: Mapping[int, bytes]) -> Visa:
+    """Sign the approved draft with a qualified electronic signature.
+
+    ``signatures`` maps each file version of the round (``DocumentFile`` id) to the
+    detached CMS the signer made of its exact bytes on their own device. Each is
+    verified before the transaction (``qualified_signatures_check``: the bytes, the
+    certificate's validity, usage, chain, revocation and owner); a refusal says which
+    file and why, and nothing is signed. The marked copies are made after the commit.
+    """
+    _check_signer(actor=actor, visa=visa)
+    checks = qualified_signatures_check(
+        document_file_ids=visa.run.file_ids, cms_by_file=signatures, user=actor.user, at=clock.now()
+    )
+
+    def make(*, document_file_ids: list[int], **fields: Any) -> list[Signature]:
+        # The round's files cannot change (its row is locked): they are the ones checked.
+        return signatures_create_qualified(checks=checks, **fields)
+
+    return _sign(actor=actor, visa=visa, make=make)
+
+
+def _qualified_marks(signatures: list[Signature]) -> None:
+    marks_schedule([s.pk for s in signatures if s.kind == Signature.Kind.QUALIFIED])
 
 
 def _check_signer(*, actor: Actor, visa: Visa) -> None:
@@ -46,13 +82,13 @@ def _check_signer(*, actor: Actor, visa: Visa) -> None:
 
 
 @retried_atomic
-def _sign(*, actor: Actor, visa: Visa) -> Visa:
+def _sign(*, actor: Actor, visa: Visa, make: MakeSignatures) -> Visa:
     """The signature in one transaction, under a lock on the round's row."""
     run = _lock_run(visa.run_id)
     now = clock.now()
     _claim_signing(visa, actor=actor, now=now)
     document = _lock_unchanged_document(run)
-    signatures = signatures_create_simple(
+    signatures = make(
         document_file_ids=run.file_ids,
         signer_id=visa.approver_id,
         post_id=actor.post.pk,
@@ -63,9 +99,7 @@ def _sign(*, actor: Actor, visa: Visa) -> Visa:
     _close_as_signed(run, visa, document, now)
     signed = Visa.objects.select_related("stage", "run").get(pk=visa.pk)
     data = _decision_data(signed, actor)
-    data["signatures"] = [
-        {"file": s.document_file_id, "sha256": s.sha256, "kind": s.kind} for s in signatures
-    ]
+    data["signatures"] = [_signature_data(s) for s in signatures]
     record(
         actor=actor,
         verb="approval.signed",
@@ -74,7 +108,16 @@ def _sign(*, actor: Actor, visa: Visa) -> Visa:
         data=data,
     )
     _notify_signed(run, document)
+    _qualified_marks(signatures)
     return signed
+
+
+def _signature_data(s: Signature) -> dict[str, object]:
+    """What the audit event keeps of a signature (a qualified one: its certificate too)."""
+    data: dict[str, object] = {"file": s.document_file_id, "sha256": s.sha256, "kind": s.kind}
+    if s.certificate:
+        data["certificate"] = {k: s.certificate[k] for k in ("serial", "owner", "issuer")}
+    return data
 
 
 def _claim_signing(visa: Visa, *, actor: Actor, now: dt.datetime) -> None:
