@@ -307,9 +307,9 @@ def _find(root: ET.Element, path: str) -> ET.Element | None:
     return root.find("/".join(f"{{{NAMESPACE}}}{p}" for p in path.split("/")))
 
 
-def _party_of(element: ET.Element | None, tag: str) -> Party:
+def _party_of(element: ET.Element | None, missing: str) -> Party:
     if element is None:
-        raise _refuse(_("The passport does not say the %(who)s.") % {"who": tag})
+        raise _refuse(missing)
     return Party(
         name=_attr(element, "name"),
         code=_attr(element, "code", required=False),
@@ -340,16 +340,21 @@ def parse_passport(data: bytes) -> Passport:
         uid = str(uuid.UUID(uid))
     except ValueError as exc:
         raise _refuse(_("The message's identifier is not a UUID.")) from exc
+    stamp = _attr(header, "created")
     try:
-        created = dt.datetime.fromisoformat(_attr(header, "created"))
+        created = dt.datetime.fromisoformat(stamp)
     except ValueError as exc:
-        raise _refuse(_("The passport has a wrong date: %(value)s") % {"value": ""}) from exc
+        raise _refuse(
+            _("The passport has a wrong date: %(value)s") % {"value": stamp[:40]}
+        ) from exc
     passport = Passport(
         uid=uid,
         type=kind,
         created=created,
-        sender=_party_of(_find(header, "sender"), "sender"),
-        recipient=_party_of(_find(header, "recipient"), "recipient"),
+        sender=_party_of(_find(header, "sender"), _("The passport does not name the sender.")),
+        recipient=_party_of(
+            _find(header, "recipient"), _("The passport does not name the recipient.")
+        ),
     )
     document = _find(root, "document")
     if kind == DOCUMENT:
