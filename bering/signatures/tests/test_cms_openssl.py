@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bering.signatures import testpki
+from bering.signatures import gost, testpki
 from bering.signatures.cms import Failure, verify_detached
 from bering.signatures.trust import TrustStore
 
@@ -221,3 +221,25 @@ def _pem_crl(der: bytes) -> bytes:
     from asn1crypto import pem
 
     return bytes(pem.armor("X509 CRL", der))
+
+
+# ГОСТ Р 34.11-2012, appendix A, example 1. The standard writes the message and the hash
+# as numbers, most significant byte first; the bytes hashed and produced are the reverse.
+M1 = b"012345678901234567890123456789012345678901234567890123456789012"
+H256_M1 = "00557be5e584fd52a449b16b0251d05d27f94ab76cbaa6da890b59d8ef1e159d"
+H512_M1 = (
+    "486f64c1917879417fef082b3381a4e211c324f074654c38823a7b76f830ad00"
+    "fa1fbae42b1285c0352f227524bc9ab16254288dd6863dccd5b9f54a1ad0541b"
+)
+
+
+def test_streebog_is_openssls_and_agrees_with_the_standard_and_gostcrypto(engine: None) -> None:
+    assert gost.openssl_streebog(), INSTALL  # else documents take a minute per megabyte
+
+    for digest in (gost.streebog, gost.pure_streebog):
+        assert digest("streebog256", M1)[::-1].hex() == H256_M1
+        assert digest("streebog512", M1)[::-1].hex() == H512_M1
+    for size in (0, 1, 63, 64, 65, 127, 128, 129, 4097):
+        data = bytes((index * 7 + size) % 256 for index in range(size))
+        for name in ("streebog256", "streebog512"):
+            assert gost.streebog(name, data) == gost.pure_streebog(name, data), (name, size)
