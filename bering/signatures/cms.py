@@ -350,7 +350,7 @@ def _chain(leaf: Any, pool: list[Any], trust: TrustStore, at: dt.datetime) -> li
             for cert in [*trust.roots, *pool]
             if _same_name(cert.subject, current.issuer) and cert.dump() != current.dump()
         ]
-        issuer = next((cert for cert in named if _signed_by(current, cert)), None)
+        issuer = next((cert for cert in named if _signed_by(trust, current, cert)), None)
         if issuer is None:
             if named:
                 raise _Failed(
@@ -386,7 +386,16 @@ def _chain(leaf: Any, pool: list[Any], trust: TrustStore, at: dt.datetime) -> li
     return chain
 
 
-def _signed_by(cert: Any, issuer: Any) -> bool:
+def _signed_by(trust: TrustStore, cert: Any, issuer: Any) -> bool:
+    key = ("signed_by", _fingerprint(cert), _fingerprint(issuer))
+    return trust.remember(key, lambda: _verify_certificate(cert, issuer))
+
+
+def _fingerprint(item: Any) -> bytes:
+    return hashlib.sha256(item.dump()).digest()
+
+
+def _verify_certificate(cert: Any, issuer: Any) -> bool:
     try:
         key = pki.load_key(issuer["tbs_certificate"]["subject_public_key_info"].dump())
         return pki.verify(
@@ -404,7 +413,7 @@ def _signed_by(cert: Any, issuer: Any) -> bool:
 def _check_revocation(chain: list[Any], trust: TrustStore, at: dt.datetime) -> None:
     """For every certificate but the root: a current CRL of its issuer, and not revoked."""
     for cert, issuer in itertools.pairwise(chain):
-        lists = [item for item in trust.crls if _crl_answers(item, issuer, at)]
+        lists = [item for item in trust.crls if _crl_answers(trust, item, issuer, at)]
         if not lists:
             raise _Failed(
                 Failure.NO_CRL,
@@ -416,25 +425,23 @@ def _check_revocation(chain: list[Any], trust: TrustStore, at: dt.datetime) -> N
                 % {"issuer": _common_name(issuer.subject)},
             )
         for item in lists:
-            for entry in item["tbs_cert_list"]["revoked_certificates"]:
-                if entry["user_certificate"].native != cert.serial_number:
-                    continue
-                revoked_at = entry["revocation_date"].native
-                if revoked_at <= at:
-                    if cert is chain[0]:
-                        message = _(
-                            "The certificate was revoked on %(date)s: "
-                            "at the time of signing it was no longer valid."
-                        ) % {"date": _date(revoked_at)}
-                    else:
-                        message = _(
-                            "The certificate of the certification authority «%(issuer)s» "
-                            "was revoked on %(date)s."
-                        ) % {"issuer": _common_name(cert.subject), "date": _date(revoked_at)}
-                    raise _Failed(Failure.REVOKED, message)
+            revoked_at = trust.revocations(item).get(cert.serial_number)
+            if revoked_at is None or revoked_at > at:
+                continue
+            if cert is chain[0]:
+                message = _(
+                    "The certificate was revoked on %(date)s: "
+                    "at the time of signing it was no longer valid."
+                ) % {"date": _date(revoked_at)}
+            else:
+                message = _(
+                    "The certificate of the certification authority «%(issuer)s» "
+                    "was revoked on %(date)s."
+                ) % {"issuer": _common_name(cert.subject), "date": _date(revoked_at)}
+            raise _Failed(Failure.REVOKED, message)
 
 
-def _crl_answers(item: Any, issuer: Any, at: dt.datetime) -> bool:
+def _crl_answers(trust: TrustStore, item: Any, issuer: Any, at: dt.datetime) -> bool:
     """Whether a CRL is the issuer's (name and signature) and answers for ``at``.
 
     Its nextUpdate must not be before ``at`` (a stale list proves nothing). A list issued
@@ -447,6 +454,12 @@ def _crl_answers(item: Any, issuer: Any, at: dt.datetime) -> bool:
     next_update = tbs["next_update"].native
     if next_update is None or next_update < at:
         return False
+    key = ("crl_signed_by", id(item), _fingerprint(issuer))
+    return trust.remember(key, lambda: _verify_crl(item, issuer))
+
+
+def _verify_crl(item: Any, issuer: Any) -> bool:
+    tbs = item["tbs_cert_list"]
     try:
         key = pki.load_key(issuer["tbs_certificate"]["subject_public_key_info"].dump())
         return pki.verify(

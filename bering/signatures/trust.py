@@ -10,18 +10,21 @@ lists, kept fresh by whoever runs the server: a cron job that downloads them).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from asn1crypto import crl, pem, x509  # type: ignore[import-untyped]
 from django.conf import settings
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+MEMO_SIZE = 10_000
 CERTIFICATE_SUFFIXES = {".cer", ".crt", ".pem", ".der"}
 CRL_SUFFIXES = {".crl", ".pem", ".der"}
 
@@ -84,6 +87,37 @@ class TrustStore:
     roots: tuple[Any, ...]
     intermediates: tuple[Any, ...] = ()
     crls: tuple[Any, ...] = ()
+    _memo: dict[Any, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, once per key for the life of this store: the results that depend
+        only on its files and the certificates (a CRL's signature, a link of a chain), not
+        on the time. The store is rebuilt when a file changes, which forgets them."""
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            pass
+        value = compute()
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = value
+        return value
+
+    def revocations(self, item: Any) -> dict[int, dt.datetime]:
+        """A CRL of this store as serial -> revocation date, read once (a CA's list may
+        hold a hundred thousand entries)."""
+
+        def read() -> dict[int, dt.datetime]:
+            revoked: dict[int, dt.datetime] = {}
+            for entry in item["tbs_cert_list"]["revoked_certificates"]:
+                serial = int(entry["user_certificate"].native)
+                when = entry["revocation_date"].native
+                revoked[serial] = min(when, revoked.get(serial, when))
+            return revoked
+
+        return self.remember(("revocations", id(item)), read)
 
     @classmethod
     def load(

@@ -592,3 +592,21 @@ def test_an_rsa_pss_signature_verifies() -> None:
     assert check(_edited(made.signature, pss), made.trust).ok
     broken = _edited(made.signature, functools.partial(pss, break_it=True))
     assert check(broken, made.trust).failure is Failure.SIGNATURE_INVALID
+
+
+def test_one_store_checks_many_signatures_each_on_its_own() -> None:
+    """The store remembers verified links and CRLs; that never carries a verdict over."""
+    made = pki("gost256")
+    forger = root_ca("Тестовый УЦ gost256", "gost256")
+    forged = make_cert(forger, not_before=AT - DAY, not_after=AT + 300 * DAY)
+    revoked = make_cert(made.root, not_before=AT - DAY, not_after=AT + 300 * DAY)
+    trust = TrustStore.load(
+        roots=[made.root.certificate],
+        crls=[current_crl(made.root, [(revoked.serial, AT - DAY)])],
+    )
+
+    for _ in range(2):
+        assert check(made.signature, trust).ok
+        assert check(sign_detached(CONTENT, forged), trust).failure is Failure.UNTRUSTED
+        assert check(sign_detached(CONTENT, revoked), trust).failure is Failure.REVOKED
+    assert trust.revocations(trust.crls[0]) == {revoked.serial: AT - DAY}
