@@ -8,10 +8,11 @@ need_test="${1:-}"
 SYSTEM_PKGS="libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core"
 # PDF copies of office files for reading (decision 0013); util-linux gives unshare
 SYSTEM_PKGS="$SYSTEM_PKGS libreoffice-writer-nogui libreoffice-calc-nogui"
+# Streebog (ГОСТ Р 34.11-2012) at OpenSSL's speed for checking qualified signatures (decision
+# 0023); the tests also use its engine to make GOST keys and signatures independently of ours
+SYSTEM_PKGS="$SYSTEM_PKGS libengine-gost-openssl"
 if [ "$need_test" = "--test" ]; then
   SYSTEM_PKGS="$SYSTEM_PKGS chromium poppler-utils zbar-tools"
-  # GOST keys, certificates and signatures made by an implementation other than ours (issue 15)
-  SYSTEM_PKGS="$SYSTEM_PKGS libengine-gost-openssl"
 fi
 
 missing=""
