@@ -211,8 +211,16 @@ def _signed_data(signature: bytes) -> Any:
 
 
 def _der(signature: bytes) -> bytes:
+    """DER (or BER: definite lengths are made of indefinite ones) from DER, PEM or base64."""
+    try:
+        return _definite(_decoded(signature))
+    except (ValueError, IndexError, RecursionError) as exc:
+        raise _Failed(Failure.MALFORMED, _malformed_message()) from exc
+
+
+def _decoded(signature: bytes) -> bytes:
     if signature[:1] == b"\x30":
-        return signature  # DER; never strip it: its last byte may well be 0x20 or 0x0A
+        return signature  # binary; never strip it: its last byte may well be 0x20 or 0x0A
     data = signature.strip()
     if pem.detect(data):
         try:
@@ -472,6 +480,70 @@ def _verify_crl(item: Any, issuer: Any) -> bool:
         )
     except (pki.Unsupported, ValueError):
         return False
+
+
+# --- BER ------------------------------------------------------------------------------------
+
+
+def _definite(data: bytes) -> bytes:
+    """The encoding with every indefinite length (``30 80 … 00 00``, as CryptoPro writes
+    its signature files) replaced by a definite one. Parts without one are copied byte for
+    byte: the signed attributes must keep the exact bytes that were signed."""
+    converted, end = _tlv(data, 0, 0)
+    if data[end:].strip(b"\x00\r\n\t "):  # padding and a final newline are harmless
+        raise ValueError("data after the signature")
+    return converted
+
+
+def _tlv(data: bytes, start: int, depth: int) -> tuple[bytes, int]:
+    if depth > 64:
+        raise ValueError("nested too deeply")
+    pos = start + 1
+    if data[start] & 0x1F == 0x1F:  # a high tag number: base-128 digits follow
+        while data[pos] & 0x80:
+            pos += 1
+        pos += 1
+    tag = data[start:pos]
+    constructed = bool(data[start] & 0x20)
+    first = data[pos]
+    pos += 1
+    if first == 0x80:
+        if not constructed:
+            raise ValueError("indefinite length of a primitive value")
+        parts = []
+        while data[pos : pos + 2] != b"\x00\x00":
+            part, pos = _tlv(data, pos, depth + 1)
+            parts.append(part)
+        content = b"".join(parts)
+        return tag + _length(len(content)) + content, pos + 2
+    if first & 0x80:
+        size = first & 0x7F
+        length = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    else:
+        length = first
+    end = pos + length
+    if end > len(data):
+        raise ValueError("truncated")
+    if not constructed:
+        return data[start:end], end
+    parts, cursor = [], pos
+    while cursor < end:
+        part, cursor = _tlv(data, cursor, depth + 1)
+        parts.append(part)
+    if cursor != end:
+        raise ValueError("a value overruns its parent")
+    content = b"".join(parts)
+    if content == data[pos:end]:
+        return data[start:end], end
+    return tag + _length(len(content)) + content, end
+
+
+def _length(length: int) -> bytes:
+    if length < 0x80:
+        return bytes([length])
+    size = (length.bit_length() + 7) // 8
+    return bytes([0x80 | size]) + length.to_bytes(size, "big")
 
 
 # --- names and messages --------------------------------------------------------------------

@@ -610,3 +610,25 @@ def test_one_store_checks_many_signatures_each_on_its_own() -> None:
         assert check(sign_detached(CONTENT, forged), trust).failure is Failure.UNTRUSTED
         assert check(sign_detached(CONTENT, revoked), trust).failure is Failure.REVOKED
     assert trust.revocations(trust.crls[0]) == {revoked.serial: AT - DAY}
+
+
+def _indefinite(der: bytes) -> bytes:
+    """The CMS as CryptoPro CSP writes it: BER, ContentInfo, [0] and SignedData with
+    indefinite lengths (``30 80 … 00 00``)."""
+    info = asn1_cms.ContentInfo.load(der)
+    oid = info["content_type"].dump()
+    signed = info["content"]
+    return b"\x30\x80" + oid + b"\xa0\x80" + b"\x30\x80" + signed.contents + b"\x00\x00" * 3
+
+
+@pytest.mark.parametrize("algorithm", ["gost256", "rsa"])
+def test_ber_with_indefinite_lengths_is_accepted(algorithm: str) -> None:
+    made = pki(algorithm)
+    ber = _indefinite(made.signature)
+    assert ber[:2] == b"\x30\x80" and ber != made.signature
+
+    assert check(ber, made.trust).ok
+    assert check(base64.encodebytes(ber), made.trust).ok
+    assert check(made.signature + b"\r\n", made.trust).ok
+    assert check(made.signature + b"more", made.trust).failure is Failure.MALFORMED
+    assert check(ber[:-2], made.trust).failure is Failure.MALFORMED
