@@ -243,3 +243,36 @@ def test_streebog_is_openssls_and_agrees_with_the_standard_and_gostcrypto(engine
         data = bytes((index * 7 + size) % 256 for index in range(size))
         for name in ("streebog256", "streebog512"):
             assert gost.streebog(name, data) == gost.pure_streebog(name, data), (name, size)
+
+
+@pytest.mark.parametrize(
+    ("bits", "paramset"),
+    [(256, name) for name in ("B", "C", "XA", "XB", "TCA", "TCB", "TCC", "TCD")]
+    + [(512, name) for name in ("B", "C")],
+)
+def test_every_gost_parameter_set_verifies(
+    bits: int, paramset: str, engine: None, tmp_path: Path
+) -> None:
+    """CryptoPro A–C, Xch A–B and TC26 A–D (256 bits), TC26 B–C (512; A is above): the
+    curves, twisted Edwards ones included, and their OIDs. A self-signed signer as root."""
+    (tmp_path / "content.txt").write_bytes(CONTENT)
+    openssl(
+        "req", "-engine", "gost", "-x509", "-newkey", f"gost2012_{bits}",
+        "-pkeyopt", f"paramset:{paramset}", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
+        "-subj", "/CN=Подписант", "-utf8", "-days", "2", f"-md_gost12_{bits}", cwd=tmp_path,
+    )  # fmt: skip
+    openssl(
+        "cms", "-engine", "gost", "-sign", "-binary", "-in", "content.txt",
+        "-signer", "cert.pem", "-inkey", "key.pem", "-md", f"md_gost12_{bits}",
+        "-outform", "DER", "-out", "content.p7s", cwd=tmp_path,
+    )  # fmt: skip
+    trust = TrustStore.load(roots=[(tmp_path / "cert.pem").read_bytes()])
+    signature = (tmp_path / "content.p7s").read_bytes()
+
+    result = verify_detached(signature, CONTENT, trust=trust, at=now())
+
+    assert result.failure is None, result.message
+    assert result.certificate is not None
+    assert result.certificate.algorithm == f"ГОСТ Р 34.10-2012 ({bits} бит)"
+    other = verify_detached(signature, CONTENT[:-1], trust=trust, at=now())
+    assert other.failure is Failure.CONTENT_MISMATCH
