@@ -337,6 +337,7 @@ def health_objects(
     from bering.documents.services import Upload
     from bering.exchange import services as exchange
     from bering.exchange.tests.factories import outgoing
+    from bering.exchange.tests.medo_kit import medo_objects
     from bering.orgs.tests.factories import OrganizationFactory
     from conftest import _persona
 
@@ -357,6 +358,7 @@ def health_objects(
             actor=fedor.actor, document=letter, addressee_org_ids=[registrar.org.pk]
         )
     template = route_templates.route_template_create(actor=registrar.actor, name=MARKER)
+    medo = medo_objects(registrar, fedor, title=MARKER)
     appeal = appeal_services.appeal_send(
         citizen=make_citizen(),
         organization=registrar.org,
@@ -378,6 +380,7 @@ def health_objects(
         "boris": head,
         "vera": executor,
         "kira": _persona(registrar.org, "kira", "Кириллова", "Кира", MARKER, is_org_admin=True),
+        **medo,
     }
 
 
@@ -411,6 +414,11 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
     "/api/v1/approvals/route-templates/{id}": ("alice", lambda o: {"id": o["template"]}),
     "/api/v1/approvals/routes/{id}": ("alice", lambda o: {"id": o["template"]}),  # deprecated
     "/api/v1/deliveries/{id}": ("alice", lambda o: {"id": o["delivery"]}),
+    "/api/v1/documents/{id}/medo-packages": ("alice", lambda o: {"id": o["medo_document"]}),
+    "/api/v1/medo/packages/{id}": ("alice", lambda o: {"id": o["medo_package"]}),
+    "/api/v1/medo/packages/{id}/container": ("alice", lambda o: {"id": o["medo_package"]}),
+    "/api/v1/medo/inbound/{id}": ("alice", lambda o: {"id": o["medo_inbound"]}),
+    "/api/v1/medo/messages/{id}/container": ("alice", lambda o: {"id": o["medo_message"]}),
     "/api/v1/appeals/{id}": ("alice", lambda o: {"id": o["appeal"]}),
     "/api/v1/publications/documents/{id}": ("alice", lambda o: {"id": o["document"]}),
     "/api/v1/appeals/{id}/files/{file_id}/download": (

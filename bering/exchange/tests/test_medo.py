@@ -23,8 +23,8 @@ from bering.documents.tests.factories import JournalFactory, doc_type
 from bering.exchange import container, selectors_medo, services_medo
 from bering.exchange.container import ContainerRefused
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
-from bering.exchange.tests.conftest import sign_qualified
 from bering.exchange.tests.factories import outgoing
+from bering.exchange.tests.medo_kit import sign_qualified
 from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory, UserFactory
 from conftest import Persona
 
