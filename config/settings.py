@@ -365,6 +365,14 @@ BERING_SIGNATURE_INTERMEDIATES = env_list("BERING_SIGNATURE_INTERMEDIATES")
 # The CAs' revocation lists (.crl files or directories), refreshed by the operator.
 BERING_SIGNATURE_CRLS = env_list("BERING_SIGNATURE_CRLS")
 
+# --- Integrity of signed and registered files (decision 0025) -------------------
+# Every such file is hashed again within this many days, in slices, by the sweep.
+BERING_INTEGRITY_PASS_DAYS = int(env("BERING_INTEGRITY_PASS_DAYS", "7"))
+# How often the sweep runs (scripts/serve.sh: every 5 minutes): sizes the slices.
+BERING_SWEEP_MINUTES = int(env("BERING_SWEEP_MINUTES", "5"))
+# At most this many bytes are read by one run of the integrity check.
+BERING_INTEGRITY_BYTES_PER_RUN = int(env("BERING_INTEGRITY_BYTES_PER_RUN", str(512 * 1024 * 1024)))
+
 # --- Demo -----------------------------------------------------------------------
 BERING_DEMO_PASSWORD = env("BERING_DEMO_PASSWORD", "bering-demo-2026")
 

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 HOST="${1:-127.0.0.1}"; PORT="${2:-8000}"
 .venv/bin/python manage.py db_worker --interval 1 &
 WORKER=$!
-( while sleep 300; do .venv/bin/python manage.py sweep -v0 || true; done ) &
+( while sleep $(( ${BERING_SWEEP_MINUTES:-5} * 60 )); do .venv/bin/python manage.py sweep -v0 || true; done ) &
 SWEEP=$!
 # Acts of the types published automatically reach the public site within a minute (decision 0018).
 ( while sleep 30; do .venv/bin/python manage.py publication_publish_due -v0 || true; done ) &

@@ -54,16 +54,16 @@ _CHUNK = 1024 * 1024
 
 
 def pass_days() -> int:
-    return max(int(getattr(settings, "BERING_INTEGRITY_PASS_DAYS", 7)), 1)
+    return max(int(settings.BERING_INTEGRITY_PASS_DAYS), 1)
 
 
 def runs_per_day() -> int:
-    minutes = max(int(getattr(settings, "BERING_SWEEP_MINUTES", 5)), 1)
+    minutes = max(int(settings.BERING_SWEEP_MINUTES), 1)
     return max(24 * 60 // minutes, 1)
 
 
 def bytes_per_run() -> int:
-    return max(int(getattr(settings, "BERING_INTEGRITY_BYTES_PER_RUN", 512 * 1024 * 1024)), 1)
+    return max(int(settings.BERING_INTEGRITY_BYTES_PER_RUN), 1)
 
 
 def slice_size(total: int, *, days: int, runs: int) -> int:
