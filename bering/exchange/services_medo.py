@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,8 @@ from bering.orgs.models import Employee, Organization
 from bering.signatures.cms import verify_detached
 from bering.signatures.models import Signature
 from bering.signatures.trust import TrustStore
+
+M = TypeVar("M", bound=models.Model)
 
 PROGRESS_NOTICES = (EXECUTOR_ASSIGNED, ANSWERED)
 """The progress steps a sender is notified of, in order (МЭДО has no «report prepared»)."""
@@ -303,14 +305,27 @@ def medo_import(*, actor: Actor, data: bytes) -> ImportResult:
     return _import_answer(actor, parsed, data)
 
 
+def _duplicate(uid: str) -> Conflict:
+    return Conflict(_("This container was already received (duplicate): %(uid)s.") % {"uid": uid})
+
+
+def _create_once(model: type[M], message_uid: str, **fields: object) -> M:
+    """The row of a received message; the same uid received at the same moment by another
+    registrar hits the unique constraint: a duplicate, 409, not a 500."""
+    try:
+        with transaction.atomic():
+            row: M = model._default_manager.create(**fields)
+    except IntegrityError as exc:
+        raise _duplicate(message_uid) from exc
+    return row
+
+
 def _import_document(actor: Actor, parsed: container.Container, data: bytes) -> ImportResult:
     passport = parsed.passport
     doc = passport.document
     assert doc is not None  # container.read checks it
     if MedoInbound.objects.filter(organization_id=actor.organization_id, uid=passport.uid).exists():
-        raise Conflict(
-            _("This container was already received (duplicate): %(uid)s.") % {"uid": passport.uid}
-        )
+        raise _duplicate(passport.uid)
     now = clock.now()
     checks = _verify_signatures(parsed, now)
 
@@ -318,11 +333,10 @@ def _import_document(actor: Actor, parsed: container.Container, data: bytes) -> 
         if MedoInbound.objects.filter(
             organization_id=actor.organization_id, uid=passport.uid
         ).exists():
-            raise Conflict(
-                _("This container was already received (duplicate): %(uid)s.")
-                % {"uid": passport.uid}
-            )
-        inbound = MedoInbound.objects.create(
+            raise _duplicate(passport.uid)
+        inbound = _create_once(
+            MedoInbound,
+            passport.uid,
             uid=passport.uid,
             organization_id=actor.organization_id,
             sender=passport.sender.name[:500],
@@ -436,11 +450,10 @@ def _import_answer(actor: Actor, parsed: container.Container, data: bytes) -> Im
             direction=MedoMessage.Direction.IN,
             uid=passport.uid,
         ).exists():
-            raise Conflict(
-                _("This container was already received (duplicate): %(uid)s.")
-                % {"uid": passport.uid}
-            )
-        message = MedoMessage.objects.create(
+            raise _duplicate(passport.uid)
+        message = _create_once(
+            MedoMessage,
+            passport.uid,
             uid=passport.uid,
             organization_id=actor.organization_id,
             direction=MedoMessage.Direction.IN,
@@ -731,11 +744,7 @@ def _rank(step: str) -> int:
 
 def _tell_progress(pk: int, step: str) -> int:
     with transaction.atomic():
-        inbound = (
-            MedoInbound.objects.select_for_update()
-            .select_related("organization", "incoming")
-            .get(pk=pk)
-        )
+        inbound = MedoInbound.objects.select_for_update().get(pk=pk)
         if _rank(step) <= _rank(inbound.progress_told):
             return 0
         registrar = inbound.registered_by or inbound.received_by
