@@ -119,6 +119,7 @@ def _media_root(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.BERING_DEMO_PKI_DIR = tmp_path / "demo-pki"
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # One process's memory, empty for each test: never another test's report figures.

@@ -375,6 +375,8 @@ BERING_INTEGRITY_BYTES_PER_RUN = int(env("BERING_INTEGRITY_BYTES_PER_RUN", str(5
 
 # --- Demo -----------------------------------------------------------------------
 BERING_DEMO_PASSWORD = env("BERING_DEMO_PASSWORD", "bering-demo-2026")
+# The demo's own certification authority and the demo heads' keys (``manage.py demo_sign``).
+BERING_DEMO_PKI_DIR = Path(env("BERING_DEMO_PKI_DIR", str(DATA_DIR / "demo-pki")))
 
 LOGGING = {
     "version": 1,

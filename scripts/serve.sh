@@ -3,6 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOST="${1:-127.0.0.1}"; PORT="${2:-8000}"
+# The demo's own CA (bering/web/demo/pki.py) is trusted only here, and only while no trust
+# store is configured: qualified signatures made with `manage.py demo_sign` then pass.
+DEMO_PKI="${BERING_DEMO_PKI_DIR:-${BERING_DATA_DIR:-var}/demo-pki}"
+if [ -z "${BERING_SIGNATURE_TRUST_ROOTS:-}" ] && [ -f "$DEMO_PKI/root.cer" ]; then
+  export BERING_SIGNATURE_TRUST_ROOTS="$DEMO_PKI/root.cer" BERING_SIGNATURE_CRLS="$DEMO_PKI/ca.crl"
+fi
 .venv/bin/python manage.py db_worker --interval 1 &
 WORKER=$!
 ( while sleep $(( ${BERING_SWEEP_MINUTES:-5} * 60 )); do .venv/bin/python manage.py sweep -v0 || true; done ) &

@@ -40,3 +40,8 @@ class Command(BaseCommand):
             self.style.SUCCESS("Интернет-приёмная (/reception/): ")
             + f"{demo_appeals.CITIZEN_LOGIN} (одноразовый код печатается в консоли сервера)"
         )
+        self.stdout.write(
+            self.style.SUCCESS("Квалифицированная подпись (демо): ")
+            + "скачайте файл «для подписи», подпишите его демо-ключом — "
+            + ".venv/bin/python manage.py demo_sign ФАЙЛ --login head — и загрузите ФАЙЛ.sig"
+        )
