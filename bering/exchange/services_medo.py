@@ -90,11 +90,15 @@ def _extension(name: str) -> str:
     return suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
 
 
+VALID = "valid"
+"""``Signature.verification`` of a qualified signature that held when it was made."""
+
+
 def _signatures_of(files: list[DocumentFile]) -> dict[int, list[Signature]]:
     found: dict[int, list[Signature]] = {}
     by_id = {f.pk: f for f in files}
     for signature in Signature.objects.filter(
-        document_file_id__in=list(by_id), kind=Signature.Kind.QUALIFIED
+        document_file_id__in=list(by_id), kind=Signature.Kind.QUALIFIED, verification=VALID
     ).order_by("signed_at", "pk"):
         cms = bytes(signature.cms or b"")
         if cms and signature.sha256 == by_id[signature.document_file_id].stored.sha256:

@@ -26,6 +26,7 @@ from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
 from bering.exchange.tests.factories import outgoing
 from bering.exchange.tests.medo_kit import sign_qualified
 from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory, UserFactory
+from bering.signatures.models import Signature
 from conftest import Persona
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +266,11 @@ def test_export_needs_a_qualified_signature_and_a_registrar(registrar, executor,
     letter = outgoing(registrar)
     with pytest.raises(Conflict, match="qualified electronic signature"):
         services_medo.medo_export(actor=registrar.actor, document=letter, addressee=education.name)
-    sign_qualified(letter, registrar, pki)
+    signature = sign_qualified(letter, registrar, pki)
+    Signature.objects.filter(pk=signature.pk).update(verification="revoked")
+    with pytest.raises(Conflict):  # a signature that did not hold does not count
+        services_medo.medo_export(actor=registrar.actor, document=letter, addressee="Минобр")
+    Signature.objects.filter(pk=signature.pk).update(verification="valid")
     with pytest.raises(Forbidden):
         services_medo.medo_export(actor=executor.actor, document=letter, addressee="Минобр")
     with pytest.raises(ValidationFailed):
