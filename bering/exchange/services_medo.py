@@ -277,8 +277,11 @@ def _verify_signatures(parsed: container.Container, at: dt.datetime) -> list[dic
             {
                 "file": item.signs,
                 "signature": item.name,
-                "owner": str(getattr(certificate, "owner", "") or ""),
-                "serial": str(getattr(certificate, "serial", "") or ""),
+                "owner": certificate.owner if certificate else "",
+                "organization": certificate.organization if certificate else "",
+                "serial": certificate.serial if certificate else "",
+                "algorithm": certificate.algorithm if certificate else "",
+                "signed_at": verification.signed_at.isoformat() if verification.signed_at else "",
             }
         )
     return checks

@@ -28,15 +28,16 @@ class Pki:
         return testpki.sign_detached(content, self.signer, signing_time=clock.now())
 
 
-def make_pki(folder: Path) -> tuple[Pki, dict[str, list[str]]]:
-    """A CA and a signer's certificate (ECDSA: fast), and the settings that trust them."""
-    ca = testpki.make_ca("Тестовый УЦ Камчатки", algorithm="ecdsa")
+def make_pki(folder: Path, algorithm: str = "gost256") -> tuple[Pki, dict[str, list[str]]]:
+    """A CA and a signer's certificate (ГОСТ Р 34.10-2012 by default, as МЭДО uses), and the
+    settings that trust them."""
+    ca = testpki.make_ca("Тестовый УЦ Камчатки", algorithm=algorithm)
     signer = testpki.make_cert(
         ca,
         owner="Борисов Борис",
         organization="Министерство здравоохранения Камчатского края",
         title="Министр",
-        algorithm="ecdsa",
+        algorithm=algorithm,
     )
     root = folder / "root.pem"
     root.write_bytes(ca.pem)

@@ -93,6 +93,7 @@ def test_round_trip_between_two_organizations(
     )
     assert inbound.sender == "Министерство здравоохранения Камчатского края"
     assert inbound.signatures[0]["owner"] == "Борисов Борис"
+    assert "34.10-2012" in inbound.signatures[0]["algorithm"], inbound.signatures
 
     # Its receipt lists every received file with its hash; the sender imports it.
     receipt = result.acknowledgement
