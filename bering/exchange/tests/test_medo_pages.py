@@ -56,6 +56,7 @@ def test_round_trip_through_the_pages(signed, registrar, outsider, education):
     assert f'data-medo-inbound="{inbound.pk}"' in queue
     card = outsider.client().get(f"/exchange/medo/inbound/{inbound.pk}/").content.decode()
     assert signed.title in card and 'data-form="medo-register"' in card
+    assert "Борисов Борис" in card  # the signature checked on receipt
     journal = JournalFactory(organization=outsider.org, flow="incoming", index="05")
     registered = outsider.client().post(
         f"/exchange/medo/inbound/{inbound.pk}/register/",
