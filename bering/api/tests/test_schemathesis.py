@@ -359,6 +359,11 @@ def health_objects(
         )
     template = route_templates.route_template_create(actor=registrar.actor, name=MARKER)
     medo = medo_objects(registrar, fedor, title=MARKER)
+    from bering.signatures.marking import signature_mark_make
+    from bering.signatures.models import Signature
+
+    signature = Signature.objects.get(document_file__document_id=medo["medo_document"])
+    assert signature_mark_make(signature.pk)
     appeal = appeal_services.appeal_send(
         citizen=make_citizen(),
         organization=registrar.org,
@@ -371,6 +376,7 @@ def health_objects(
         "file": foreign_document.files.get().pk,
         "draft": draft.pk,
         "visa": Visa.objects.get(approver=registrar.employee).pk,
+        "signature": signature.pk,
         "delivery": letter.deliveries.get().pk,
         "template": template.pk,
         "appeal": appeal.pk,
@@ -411,6 +417,8 @@ OBJECTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, object]]]] = 
     "/api/v1/documents/{id}/approval-sheet": ("vera", lambda o: {"id": o["draft"]}),
     "/api/v1/documents/{id}/approval-sheet.pdf": ("vera", lambda o: {"id": o["draft"]}),
     "/api/v1/approvals/visas/{id}": ("alice", lambda o: {"id": o["visa"]}),
+    "/api/v1/approvals/visas/{id}/files-to-sign": ("alice", lambda o: {"id": o["visa"]}),
+    "/api/v1/signatures/{id}/marked-copy": ("alice", lambda o: {"id": o["signature"]}),
     "/api/v1/approvals/route-templates/{id}": ("alice", lambda o: {"id": o["template"]}),
     "/api/v1/approvals/routes/{id}": ("alice", lambda o: {"id": o["template"]}),  # deprecated
     "/api/v1/deliveries/{id}": ("alice", lambda o: {"id": o["delivery"]}),

@@ -22,6 +22,7 @@ JOBS: list[str] = [
     "files_sweep_orphans",  # bytes of rolled-back uploads, one folder of 256 per run
     "signatures_mark_pending",  # signature marks a lost task or a late PDF copy left undone
     "files_verify_integrity",  # hash a slice of signed and registered files again
+    "exchange_medo_progress",  # МЭДО notices back: executor assigned, answered
     "api_purge_idempotency_keys",  # idempotency keys older than 30 days
     "desk_purge_cursors",  # the tablets' sync cursors older than 14 days
     "reports_rollup",  # facts of what became final, for region-wide reports (before warm)
