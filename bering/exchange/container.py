@@ -35,6 +35,9 @@ MAX_MEMBERS = 200
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_PASSPORT_BYTES = 1024 * 1024
 MAX_RATIO = 100
+MAX_PAGES = 100_000
+_NUMBER = re.compile(r"[0-9]{1,12}")
+"""A count in the passport: ASCII digits only (``str.isdigit`` takes «²»), and small."""
 RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 
 DOCUMENT = "документ"
@@ -325,7 +328,7 @@ def parse_passport(data: bytes) -> Passport:
         raise _refuse(
             _("The passport declares a DTD or entities, which are not allowed: refused unread.")
         ) from exc
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: unknown encoding
         raise _refuse(_("The passport is not well-formed XML.")) from exc
     if root.tag != f"{{{NAMESPACE}}}container":
         raise _refuse(_("The passport is not a МЭДО container passport."))
@@ -347,6 +350,8 @@ def parse_passport(data: bytes) -> Passport:
         raise _refuse(
             _("The passport has a wrong date: %(value)s") % {"value": stamp[:40]}
         ) from exc
+    if created.tzinfo is None:  # a moment without its zone is read as UTC, never stored naive
+        created = created.replace(tzinfo=dt.UTC)
     passport = Passport(
         uid=uid,
         type=kind,
@@ -369,7 +374,7 @@ def parse_passport(data: bytes) -> Passport:
             date=_date(_attr(document, "date")),
             signer_name=_attr(signer, "name", required=False)[:300] if signer is not None else "",
             signer_post=_attr(signer, "post", required=False)[:300] if signer is not None else "",
-            pages=int(pages) if pages.isdigit() else None,
+            pages=int(pages) if _NUMBER.fullmatch(pages) and 0 < int(pages) <= MAX_PAGES else None,
         )
         if not passport.document.title:
             raise _refuse(_("The passport does not give the document's summary."))
@@ -400,7 +405,7 @@ def parse_passport(data: bytes) -> Passport:
         role = _attr(element, "role")
         digest = _attr(element, "sha256").lower()
         size = _attr(element, "size")
-        if role not in ROLES or not _SHA256.match(digest) or not size.isdigit():
+        if role not in ROLES or not _SHA256.match(digest) or not _NUMBER.fullmatch(size):
             raise _refuse(_("The passport lists a file with a wrong role, size or hash."))
         passport.files.append(
             FileEntry(
