@@ -247,8 +247,12 @@ class VisaSignQualifiedView(ApiView):
         data = parse(SignQualifiedIn, request.data)
         signatures: dict[int, bytes] = {}
         for item in data["signatures"]:
+            if item["file"] in signatures:
+                raise ValidationFailed(_("Send one signature per file."))
+            # The CryptoPro plug-in breaks its base64 into lines: whitespace is not data.
+            text = "".join(item["cms"].split())
             try:
-                signatures[item["file"]] = base64.b64decode(item["cms"], validate=True)
+                signatures[item["file"]] = base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
                 raise ValidationFailed(
                     _("A signature is not valid base64: send the DER bytes encoded in base64.")

@@ -208,9 +208,16 @@ def test_api_gives_the_bytes_and_takes_base64_signatures(
     assert wrong.status_code == 400 and "проект.pdf" in str(wrong.json())
 
     cms = testpki.sign_detached(data, trusted["boris"], signing_time=NOW)
+    encoded = base64.encodebytes(cms).decode().replace("\n", "\r\n")  # lines, as plug-ins do
+    twice = api.post(
+        f"/api/v1/approvals/visas/{signing_visa.pk}/sign-qualified",
+        {"signatures": [{"file": item["file"], "cms": encoded}] * 2},
+        format="json",
+    )
+    assert twice.status_code == 400
     done = api.post(
         f"/api/v1/approvals/visas/{signing_visa.pk}/sign-qualified",
-        {"signatures": [{"file": item["file"], "cms": base64.b64encode(cms).decode()}]},
+        {"signatures": [{"file": item["file"], "cms": encoded}]},
         format="json",
     )
     assert done.status_code == 200, done.json()
