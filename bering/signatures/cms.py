@@ -4,8 +4,9 @@ What a qualified electronic signature (63-ФЗ) needs the server to check, in th
 the structure; that the signature covers exactly these bytes (messageDigest); the
 signature value with the certificate's key (ГОСТ Р 34.10-2012 256/512 with Streebog,
 RSA, ECDSA); the certificate's validity and key usage at the trusted time ``at``; a chain
-to a configured root (each link's signature, CA flag and validity); and a current CRL of
-each issuer on the chain, configured and signed by that issuer, not listing the
+to a configured root (each link's signature, CA flag, keyCertSign and validity; every
+candidate issuer tried); and a current, complete (not delta, not scoped) CRL of each
+issuer on the chain, configured and signed by that issuer (cRLSign), not listing the
 certificate as revoked at ``at``. See docs/decisions/0023-qualified-signatures.md.
 """
 
@@ -346,52 +347,107 @@ def _check_usage(cert: Any) -> None:
 
 
 def _chain(leaf: Any, pool: list[Any], trust: TrustStore, at: dt.datetime) -> list[Any]:
-    """leaf → CAs → a trusted root, each link verified; UNTRUSTED otherwise."""
+    """leaf → CAs → a trusted root, each link verified; UNTRUSTED otherwise.
+
+    Every candidate issuer is tried (name match, signature, CA flag, keyCertSign,
+    validity at ``at``), backtracking when a path leads nowhere: a CA that re-issued its
+    certificate for the same key leaves an expired and a current one of the same name,
+    and the verdict must not depend on which file comes first. Each certificate is
+    explored once, so a signature stuffed with look-alike CAs costs little. When no path
+    reaches a root, the failure of the path that got furthest is reported.
+    """
     roots = {root.dump() for root in trust.roots}
-    chain = [leaf]
-    current = leaf
-    while current.dump() not in roots:
+    candidates = [*trust.roots, *pool]
+    explored: set[bytes] = set()
+    failures: list[tuple[int, _Failed]] = []
+
+    def extend(chain: list[Any]) -> list[Any] | None:
+        current = chain[-1]
+        if current.dump() in roots:
+            return chain
         if len(chain) > MAX_CHAIN:
-            raise _Failed(Failure.UNTRUSTED, _untrusted_message(current))
+            failures.append((len(chain), _Failed(Failure.UNTRUSTED, _untrusted_message(current))))
+            return None
+        on_chain = {cert.dump() for cert in chain}
         named = [
             cert
-            for cert in [*trust.roots, *pool]
-            if _same_name(cert.subject, current.issuer) and cert.dump() != current.dump()
+            for cert in candidates
+            if _same_name(cert.subject, current.issuer) and cert.dump() not in on_chain
         ]
-        issuer = next((cert for cert in named if _signed_by(trust, current, cert)), None)
-        if issuer is None:
-            if named:
-                raise _Failed(
-                    Failure.UNTRUSTED,
-                    _(
-                        "The certificate's signature by the certification authority "
-                        "«%(issuer)s» does not verify: the certificate is forged or damaged."
-                    )
-                    % {"issuer": _issuer_name(current)},
-                )
-            raise _Failed(Failure.UNTRUSTED, _untrusted_message(current))
-        basic = issuer.basic_constraints_value
-        if basic is None or not basic["ca"].native:
-            raise _Failed(
-                Failure.UNTRUSTED,
-                _(
-                    "The certificate of «%(issuer)s» is not a certification authority's "
-                    "certificate: it cannot issue certificates."
-                )
-                % {"issuer": _common_name(issuer.subject)},
-            )
-        if not issuer.not_valid_before <= at <= issuer.not_valid_after:
-            raise _Failed(
-                Failure.UNTRUSTED,
-                _(
-                    "The certificate of the certification authority «%(issuer)s» "
-                    "was not valid on %(date)s."
-                )
-                % {"issuer": _common_name(issuer.subject), "date": _date(at)},
-            )
-        chain.append(issuer)
-        current = issuer
+        issuers = [cert for cert in named if _signed_by(trust, current, cert)]
+        if not issuers:
+            failures.append((len(chain), _no_issuer(current, forged=bool(named))))
+            return None
+        for issuer in issuers:
+            if issuer.dump() in explored:
+                continue
+            explored.add(issuer.dump())
+            problem = _issuer_problem(issuer, at)
+            if problem is not None:
+                failures.append((len(chain), problem))
+                continue
+            found = extend([*chain, issuer])
+            if found is not None:
+                return found
+        return None
+
+    chain = extend([leaf])
+    if chain is None:
+        deepest = max(depth for depth, _ in failures)
+        raise next(failed for depth, failed in failures if depth == deepest)
     return chain
+
+
+def _no_issuer(cert: Any, *, forged: bool) -> _Failed:
+    if forged:
+        return _Failed(
+            Failure.UNTRUSTED,
+            _(
+                "The certificate's signature by the certification authority "
+                "«%(issuer)s» does not verify: the certificate is forged or damaged."
+            )
+            % {"issuer": _issuer_name(cert)},
+        )
+    return _Failed(Failure.UNTRUSTED, _untrusted_message(cert))
+
+
+def _issuer_problem(issuer: Any, at: dt.datetime) -> _Failed | None:
+    """Why a certificate whose key signed the link cannot issue it, or None."""
+    basic = issuer.basic_constraints_value
+    if basic is None or not basic["ca"].native:
+        return _Failed(
+            Failure.UNTRUSTED,
+            _(
+                "The certificate of «%(issuer)s» is not a certification authority's "
+                "certificate: it cannot issue certificates."
+            )
+            % {"issuer": _common_name(issuer.subject)},
+        )
+    if not _key_usage_allows(issuer, "key_cert_sign"):
+        return _Failed(
+            Failure.UNTRUSTED,
+            _(
+                "The key usage of the certification authority «%(issuer)s» does not "
+                "allow signing certificates."
+            )
+            % {"issuer": _common_name(issuer.subject)},
+        )
+    if not issuer.not_valid_before <= at <= issuer.not_valid_after:
+        return _Failed(
+            Failure.UNTRUSTED,
+            _(
+                "The certificate of the certification authority «%(issuer)s» "
+                "was not valid on %(date)s."
+            )
+            % {"issuer": _common_name(issuer.subject), "date": _date(at)},
+        )
+    return None
+
+
+def _key_usage_allows(cert: Any, purpose: str) -> bool:
+    """Whether the keyUsage extension allows ``purpose``; no extension allows all."""
+    usage = cert.key_usage_value
+    return usage is None or purpose in set(usage.native)
 
 
 def _signed_by(trust: TrustStore, cert: Any, issuer: Any) -> bool:
@@ -421,8 +477,24 @@ def _verify_certificate(cert: Any, issuer: Any) -> bool:
 def _check_revocation(chain: list[Any], trust: TrustStore, at: dt.datetime) -> None:
     """For every certificate but the root: a current CRL of its issuer, and not revoked."""
     for cert, issuer in itertools.pairwise(chain):
-        lists = [item for item in trust.crls if _crl_answers(trust, item, issuer, at)]
-        if not lists:
+        if not _key_usage_allows(issuer, "crl_sign"):
+            raise _Failed(
+                Failure.NO_CRL,
+                _(
+                    "The key usage of the certification authority «%(issuer)s» does not "
+                    "allow signing revocation lists: the certificate cannot be checked. "
+                    "Contact the administrator."
+                )
+                % {"issuer": _common_name(issuer.subject)},
+            )
+        # Every current list of the issuer may show a revocation (a delta CRL brings the
+        # newest); at least one must be complete for the certificate to show its absence.
+        lists = [
+            item
+            for item in trust.crls
+            if _crl_answers(trust, item, issuer, at) and not _lists_others(item)
+        ]
+        if not any(_complete_for(item, cert) for item in lists):
             raise _Failed(
                 Failure.NO_CRL,
                 _(
@@ -464,6 +536,36 @@ def _crl_answers(trust: TrustStore, item: Any, issuer: Any, at: dt.datetime) -> 
         return False
     key = ("crl_signed_by", id(item), _fingerprint(issuer))
     return trust.remember(key, lambda: _verify_crl(item, issuer))
+
+
+def _complete_for(item: Any, cert: Any) -> bool:
+    """Whether a CRL lists every revocation that may concern ``cert``: not a delta CRL
+    (only the changes since a base list) and not one scoped by its issuingDistributionPoint
+    to some reasons, to other issuers' certificates (indirect) or to another kind of
+    certificate (only end entities, only CAs, only attribute certificates)."""
+    if item.delta_crl_indicator_value is not None:
+        return False
+    scope = item.issuing_distribution_point_value
+    if scope is None:
+        return True
+    basic = cert.basic_constraints_value
+    is_ca = basic is not None and bool(basic["ca"].native)
+    return not (
+        scope["only_some_reasons"].native is not None
+        or scope["indirect_crl"].native
+        or scope["only_contains_attribute_certs"].native
+        or (scope["only_contains_user_certs"].native and is_ca)
+        or (scope["only_contains_ca_certs"].native and not is_ca)
+    )
+
+
+def _lists_others(item: Any) -> bool:
+    """An indirect CRL lists other CAs' certificates, an attribute one attribute
+    certificates: their serials are not those of the issuer's certificates."""
+    scope = item.issuing_distribution_point_value
+    return scope is not None and bool(
+        scope["indirect_crl"].native or scope["only_contains_attribute_certs"].native
+    )
 
 
 def _verify_crl(item: Any, issuer: Any) -> bool:

@@ -212,6 +212,7 @@ def make_ca(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     ca: Issued | None = None,
+    key_usage: Sequence[str] = ("key_cert_sign", "crl_sign", "digital_signature"),
 ) -> Issued:
     """A self-signed root CA, or an intermediate CA issued by ``ca``."""
     key, spki = _new_key(algorithm)
@@ -225,6 +226,30 @@ def make_ca(
         algorithm=algorithm,
         not_before=not_before or _now() - dt.timedelta(days=365),
         not_after=not_after or _now() + dt.timedelta(days=3650),
+        serial=None,
+        ca=True,
+        key_usage=key_usage,
+    )
+
+
+def reissue_ca(
+    old: Issued,
+    *,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+    ca: Issued | None = None,
+) -> Issued:
+    """A new certificate of the CA ``old`` for the same name and key (as a CA does when
+    its certificate nears its end): self-signed, or issued by ``ca``."""
+    parsed = old.parsed
+    return _build(
+        subject=parsed.subject,
+        spki=parsed["tbs_certificate"]["subject_public_key_info"].dump(),
+        issuer=ca,
+        self_key=old.key,
+        algorithm=old.algorithm,
+        not_before=not_before,
+        not_after=not_after,
         serial=None,
         ca=True,
         key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
@@ -275,8 +300,12 @@ def make_crl(
     revoked: Sequence[tuple[int, dt.datetime]] = (),
     this_update: dt.datetime | None = None,
     next_update: dt.datetime | None = None,
+    extensions: Sequence[dict[str, Any]] = (),
+    removed: Sequence[tuple[int, dt.datetime]] = (),
 ) -> bytes:
-    """The DER of a CRL signed by ``ca`` listing ``revoked`` (serial, revocation date)."""
+    """The DER of a CRL signed by ``ca`` listing ``revoked`` (serial, revocation date)
+    and, as a delta CRL does, ``removed`` (reason removeFromCRL: no longer on hold);
+    ``extensions`` are added to its crlExtensions (a delta indicator, a scope …)."""
     this_update = this_update or _now() - dt.timedelta(days=1)
     next_update = next_update or this_update + dt.timedelta(days=7)
     signature_algorithm = x509.SignedDigestAlgorithm({"algorithm": _signature_algorithm(ca)})
@@ -294,12 +323,24 @@ def make_crl(
                 "critical": False,
                 "extn_value": {"key_identifier": _key_identifier(spki)},
             },
+            *extensions,
         ],
     }
-    if revoked:
-        tbs_fields["revoked_certificates"] = [
-            {"user_certificate": serial, "revocation_date": _time(when)} for serial, when in revoked
-        ]
+    entries: list[dict[str, Any]] = [
+        {"user_certificate": serial, "revocation_date": _time(when)} for serial, when in revoked
+    ]
+    entries += [
+        {
+            "user_certificate": serial,
+            "revocation_date": _time(when),
+            "crl_entry_extensions": [
+                {"extn_id": "crl_reason", "critical": False, "extn_value": "remove_from_crl"}
+            ],
+        }
+        for serial, when in removed
+    ]
+    if entries:
+        tbs_fields["revoked_certificates"] = entries
     tbs = crl.TbsCertList(tbs_fields)
     return bytes(
         crl.CertificateList(

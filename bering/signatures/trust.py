@@ -112,6 +112,9 @@ class TrustStore:
         def read() -> dict[int, dt.datetime]:
             revoked: dict[int, dt.datetime] = {}
             for entry in item["tbs_cert_list"]["revoked_certificates"]:
+                reason = entry.crl_reason_value
+                if reason is not None and reason.native == "remove_from_crl":
+                    continue  # a delta CRL's "no longer on hold"
                 serial = int(entry["user_certificate"].native)
                 when = entry["revocation_date"].native
                 revoked[serial] = min(when, revoked.get(serial, when))

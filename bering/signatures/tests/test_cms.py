@@ -18,7 +18,14 @@ from asn1crypto import pem
 
 from bering.signatures import testpki
 from bering.signatures.cms import Failure, Verification, certificate_info, verify_detached
-from bering.signatures.testpki import Issued, make_ca, make_cert, make_crl, sign_detached
+from bering.signatures.testpki import (
+    Issued,
+    make_ca,
+    make_cert,
+    make_crl,
+    reissue_ca,
+    sign_detached,
+)
 from bering.signatures.trust import TrustStore
 
 AT = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -219,10 +226,13 @@ def test_a_forged_ca_of_the_same_name_is_refused() -> None:
     forger = root_ca("Тестовый УЦ gost256", "gost256")
     leaf = make_cert(forger, not_before=AT - DAY, not_after=AT + 300 * DAY)
 
-    result = check(sign_detached(CONTENT, leaf), made.trust)
+    bare = check(sign_detached(CONTENT, leaf), made.trust)
+    # The dangerous case: the forger embeds its self-signed CA of the trusted name.
+    embedded = check(sign_detached(CONTENT, leaf, chain=[forger]), made.trust)
 
-    assert result.failure is Failure.UNTRUSTED
-    assert "Тестовый УЦ gost256" in result.message
+    for result in (bare, embedded):
+        assert result.failure is Failure.UNTRUSTED
+        assert "Тестовый УЦ gost256" in result.message
 
 
 @pytest.fixture(scope="module")
@@ -322,6 +332,207 @@ def test_an_expired_intermediate_is_not_trusted(chain) -> None:
 
     assert result.failure is Failure.UNTRUSTED
     assert "Старый УЦ" in result.message
+
+
+@pytest.fixture(scope="module")
+def reissued() -> tuple[Issued, Issued]:
+    """One root key with two certificates: expired ten days ago, and current."""
+    old = make_ca("Переизданный УЦ", not_before=AT - 2000 * DAY, not_after=AT - 10 * DAY)
+    new = reissue_ca(old, not_before=AT - 20 * DAY, not_after=AT + 3000 * DAY)
+    return old, new
+
+
+@pytest.mark.parametrize("order", ["old-first", "new-first"])
+def test_a_root_reissued_for_the_same_key_is_found_in_either_file_order(
+    reissued: tuple[Issued, Issued], order: str
+) -> None:
+    old, new = reissued
+    roots = [old, new] if order == "old-first" else [new, old]
+    leaf = make_cert(new, not_before=AT - 5 * DAY, not_after=AT + 300 * DAY)
+    trust = TrustStore.load(roots=[item.certificate for item in roots], crls=[current_crl(new)])
+
+    result = check(sign_detached(CONTENT, leaf), trust)
+
+    assert result.failure is None, result.message
+
+
+def test_only_the_expired_certificate_of_a_reissued_root_is_not_trusted(
+    reissued: tuple[Issued, Issued],
+) -> None:
+    old, new = reissued
+    leaf = make_cert(new, not_before=AT - 5 * DAY, not_after=AT + 300 * DAY)
+    trust = TrustStore.load(roots=[old.certificate], crls=[current_crl(new)])
+
+    result = check(sign_detached(CONTENT, leaf), trust)
+
+    assert result.failure is Failure.UNTRUSTED
+    assert "Переизданный УЦ" in result.message
+
+
+@pytest.mark.parametrize("order", ["old-first", "new-first"])
+def test_an_intermediate_reissued_for_the_same_key_is_found_in_either_order(
+    chain: tuple[Issued, Issued, Issued], order: str
+) -> None:
+    """Configured intermediates keep their order (a CMS sorts its certificates: DER)."""
+    root, intermediate, leaf = chain
+    expired = reissue_ca(intermediate, ca=root, not_before=AT - 900 * DAY, not_after=AT - DAY)
+    both = [expired, intermediate] if order == "old-first" else [intermediate, expired]
+    crls = [current_crl(root), current_crl(intermediate)]
+
+    configured = check(
+        sign_detached(CONTENT, leaf),
+        TrustStore.load(
+            roots=[root.certificate], intermediates=[item.pem for item in both], crls=crls
+        ),
+    )
+    in_signature = check(
+        sign_detached(CONTENT, leaf, chain=both),
+        TrustStore.load(roots=[root.certificate], crls=crls),
+    )
+
+    assert configured.failure is None, configured.message
+    assert in_signature.failure is None, in_signature.message
+
+
+@pytest.mark.parametrize("order", ["cross-first", "cross-last"])
+def test_a_path_that_leads_nowhere_is_left_for_the_next_candidate(
+    chain: tuple[Issued, Issued, Issued], order: str
+) -> None:
+    """The same intermediate key also certified by a root the system does not trust:
+    whichever certificate comes first, the chain finds the way to the trusted root."""
+    root, intermediate, leaf = chain
+    stranger = root_ca("Посторонний УЦ", "ecdsa")
+    cross = reissue_ca(intermediate, ca=stranger, not_before=AT - DAY, not_after=AT + 100 * DAY)
+    both = [cross, intermediate] if order == "cross-first" else [intermediate, cross]
+    crls = [current_crl(root), current_crl(intermediate)]
+
+    result = check(
+        sign_detached(CONTENT, leaf),
+        TrustStore.load(
+            roots=[root.certificate], intermediates=[item.pem for item in both], crls=crls
+        ),
+    )
+    alone = check(
+        sign_detached(CONTENT, leaf, chain=[cross]),
+        TrustStore.load(roots=[root.certificate], crls=crls),
+    )
+
+    assert result.failure is None, result.message
+    assert alone.failure is Failure.UNTRUSTED
+    assert "Посторонний УЦ" in alone.message
+
+
+def test_a_ca_whose_key_usage_lacks_certificate_signing_cannot_issue() -> None:
+    root = pki("ecdsa").root
+    intermediate = make_ca(
+        "УЦ без права подписи сертификатов",
+        algorithm="ecdsa",
+        ca=root,
+        not_before=AT - 100 * DAY,
+        not_after=AT + 100 * DAY,
+        key_usage=("crl_sign", "digital_signature"),
+    )
+    leaf = make_cert(intermediate, algorithm="ecdsa", not_before=AT - DAY, not_after=AT + 99 * DAY)
+    trust = TrustStore.load(
+        roots=[root.certificate], crls=[current_crl(root), current_crl(intermediate)]
+    )
+
+    result = check(sign_detached(CONTENT, leaf, chain=[intermediate]), trust)
+
+    assert result.failure is Failure.UNTRUSTED
+    assert "УЦ без права подписи сертификатов" in result.message
+
+
+def test_a_crl_signed_by_a_ca_whose_key_usage_lacks_crl_signing_is_no_crl() -> None:
+    root = pki("ecdsa").root
+    intermediate = make_ca(
+        "УЦ без права подписи СОС",
+        algorithm="ecdsa",
+        ca=root,
+        not_before=AT - 100 * DAY,
+        not_after=AT + 100 * DAY,
+        key_usage=("key_cert_sign", "digital_signature"),
+    )
+    leaf = make_cert(intermediate, algorithm="ecdsa", not_before=AT - DAY, not_after=AT + 99 * DAY)
+    trust = TrustStore.load(
+        roots=[root.certificate], crls=[current_crl(root), current_crl(intermediate)]
+    )
+
+    result = check(sign_detached(CONTENT, leaf, chain=[intermediate]), trust)
+
+    assert result.failure is Failure.NO_CRL
+    assert "УЦ без права подписи СОС" in result.message
+
+
+def scoped_crl(
+    ca: Issued, extension: dict[str, object], revoked: tuple[tuple[int, dt.datetime], ...] = ()
+) -> bytes:
+    return make_crl(
+        ca,
+        revoked=revoked,
+        this_update=AT - DAY,
+        next_update=AT + 6 * DAY,
+        extensions=[extension],
+    )
+
+
+def _scope(**fields: object) -> dict[str, object]:
+    return {"extn_id": "issuing_distribution_point", "critical": True, "extn_value": fields}
+
+
+DELTA = {"extn_id": "delta_crl_indicator", "critical": True, "extn_value": 1}
+PARTIAL = {
+    "delta": DELTA,
+    "some-reasons": _scope(only_some_reasons={"key_compromise"}),
+    "indirect": _scope(indirect_crl=True),
+    "only-ca-certificates": _scope(only_contains_ca_certs=True),
+    "only-attribute-certificates": _scope(only_contains_attribute_certs=True),
+}
+
+
+@pytest.mark.parametrize("kind", PARTIAL)
+def test_a_delta_or_scoped_crl_is_not_a_full_answer(kind: str) -> None:
+    made = pki("ecdsa")
+    partial = scoped_crl(made.root, PARTIAL[kind])
+
+    alone = check(made.signature, TrustStore.load(roots=[made.root.certificate], crls=[partial]))
+    with_full = check(
+        made.signature, TrustStore.load(roots=[made.root.certificate], crls=[partial, made.crl])
+    )
+
+    assert alone.failure is Failure.NO_CRL
+    assert "Тестовый УЦ ecdsa" in alone.message
+    assert with_full.failure is None, with_full.message
+
+
+def test_a_crl_of_end_entity_certificates_answers_for_a_signer() -> None:
+    made = pki("ecdsa")
+    users = scoped_crl(made.root, _scope(only_contains_user_certs=True))
+
+    assert check(made.signature, TrustStore.load(roots=[made.root.certificate], crls=[users])).ok
+
+
+def test_a_revocation_in_a_delta_crl_counts_beside_the_full_list() -> None:
+    made = pki("ecdsa")
+    delta = scoped_crl(made.root, DELTA, revoked=((made.leaf.serial, AT - DAY),))
+    trust = TrustStore.load(roots=[made.root.certificate], crls=[made.crl, delta])
+
+    assert check(made.signature, trust).failure is Failure.REVOKED
+
+
+def test_a_delta_crls_removal_from_hold_is_not_a_revocation() -> None:
+    made = pki("ecdsa")
+    delta = make_crl(
+        made.root,
+        removed=[(made.leaf.serial, AT - DAY)],
+        this_update=AT - DAY,
+        next_update=AT + 6 * DAY,
+        extensions=[DELTA],
+    )
+    trust = TrustStore.load(roots=[made.root.certificate], crls=[made.crl, delta])
+
+    assert trust.revocations(trust.crls[1]) == {}
+    assert check(made.signature, trust).ok
 
 
 @pytest.mark.parametrize("algorithm", ["gost256", "gost512"])
