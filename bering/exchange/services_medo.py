@@ -8,13 +8,19 @@ made by the sweep job ``exchange_medo_progress`` (``medo_progress_sweep``).
 
 A container is checked whole before anything is written: a refused one leaves no
 row and no file. Containers are kept in storage byte for byte (``medo/...``), so a
-package or a message is downloaded again with the same SHA-256.
+package or a message is downloaded again with the same SHA-256. Each is written under a
+generated name before the row that names it, once (before the transaction whenever its
+bytes are known then), and deleted again if the change does not commit (``_Kept``): a
+duplicate lost to another registrar, a refusal, a rolled-back attempt leave nothing in
+``medo/``, which the orphan sweep of ``files/`` never walks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TypeVar
 
@@ -47,6 +53,7 @@ from bering.signatures.models import Signature
 from bering.signatures.trust import TrustStore
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 PROGRESS_NOTICES = (EXECUTOR_ASSIGNED, ANSWERED)
 """The progress steps a sender is notified of, in order (МЭДО has no «report prepared»)."""
@@ -62,8 +69,53 @@ def _party(org: Organization) -> Party:
     return Party(name=org.name, code=org.code or "", inn=org.inn)
 
 
-def _keep(folder: str, uid: str, data: bytes) -> str:
-    return default_storage.save(f"medo/{folder}/{uid}.zip", ContentFile(data))
+class _Kept:
+    """The containers one change writes to storage, deleted again unless it commits.
+
+    ``keep`` writes the bytes under a generated name (never a name another change may
+    want). ``_committed`` runs the change: what an attempt wrote is deleted when the
+    attempt is rolled back (whether ``work`` raised or the commit failed and the change
+    runs again), and everything when the change fails."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        """Written before the transaction, then by the attempt running now."""
+        self.lost: list[str] = []
+        """Written by attempts that were rolled back."""
+        self._before: int | None = None
+
+    def keep(self, folder: str, data: bytes) -> str:
+        token = uuid.uuid4().hex
+        name = default_storage.save(f"medo/{folder}/{token[:2]}/{token}.zip", ContentFile(data))
+        self.names.append(name)
+        return name
+
+    def attempt(self) -> None:
+        """An attempt begins: what an earlier one wrote was rolled back with it."""
+        if self._before is None:
+            self._before = len(self.names)
+        self.lost.extend(self.names[self._before :])
+        del self.names[self._before :]
+
+    def drop(self, names: list[str]) -> None:
+        for name in names:
+            default_storage.delete(name)
+
+
+def _committed(kept: _Kept, work: Callable[[], T]) -> T:
+    """``atomic_with_retry(work)``, and no container left in storage that no row names."""
+
+    def attempt() -> T:
+        kept.attempt()
+        return work()
+
+    try:
+        result = atomic_with_retry(attempt)
+    except BaseException:
+        kept.drop(kept.lost + kept.names)
+        raise
+    kept.drop(kept.lost)
+    return result
 
 
 def _check_registrar(actor: Actor) -> None:
@@ -201,6 +253,8 @@ def medo_export(
         files=[p.entry for p in parts],
     )
     data = container.build(passport, {p.entry.name: p.data for p in parts})
+    kept = _Kept()
+    storage_name = kept.keep("out", data)
 
     def work() -> MedoPackage:
         package = MedoPackage.objects.create(
@@ -209,7 +263,7 @@ def medo_export(
             organization_id=document.organization_id,
             addressee=addressee,
             addressee_code=addressee_code,
-            storage_name=_keep("out", passport.uid, data),
+            storage_name=storage_name,
             sha256=container.sha256(data),
             size=len(data),
             files=[{"name": p.entry.name, "sha256": p.entry.sha256} for p in parts],
@@ -232,7 +286,7 @@ def medo_export(
         )
         return package
 
-    return atomic_with_retry(work)
+    return _committed(kept, work)
 
 
 # Import
@@ -335,6 +389,19 @@ def _import_document(actor: Actor, parsed: container.Container, data: bytes) -> 
         raise _duplicate(passport.uid)
     now = clock.now()
     checks = _verify_signatures(parsed, now)
+    receipt = Passport(
+        uid=container.new_uid(),
+        type=container.ACKNOWLEDGEMENT,
+        created=now,
+        sender=_party(actor.organization),
+        recipient=passport.sender,
+        refers_to=passport.uid,
+        files=list(passport.files),
+    )
+    receipt_data = container.build(receipt, {})
+    kept = _Kept()
+    storage_name = kept.keep("in", data)
+    receipt_name = kept.keep("out", receipt_data)
 
     def work() -> ImportResult:
         if MedoInbound.objects.filter(
@@ -369,21 +436,12 @@ def _import_document(actor: Actor, parsed: container.Container, data: bytes) -> 
                 for f in passport.files
             ],
             signatures=checks,
-            storage_name=_keep("in", f"{actor.organization_id}-{passport.uid}", data),
+            storage_name=storage_name,
             sha256=container.sha256(data),
             received_at=now,
             received_by=actor.employee,
         )
-        receipt = Passport(
-            uid=container.new_uid(),
-            type=container.ACKNOWLEDGEMENT,
-            created=now,
-            sender=_party(actor.organization),
-            recipient=passport.sender,
-            refers_to=passport.uid,
-            files=list(passport.files),
-        )
-        acknowledgement = _produce(actor, inbound, receipt)
+        acknowledgement = _message(inbound, receipt, receipt_data, receipt_name)
         notify(
             recipient_ids=_registrar_ids(actor.organization_id),
             kind="delivery",
@@ -413,12 +471,12 @@ def _import_document(actor: Actor, parsed: container.Container, data: bytes) -> 
             kind=container.DOCUMENT, inbound=inbound, acknowledgement=acknowledgement
         )
 
-    return atomic_with_retry(work)
+    return _committed(kept, work)
 
 
-def _produce(actor: Actor, inbound: MedoInbound, passport: Passport) -> MedoMessage:
-    """Make a message for the sender of a received document and list it for the gateway."""
-    data = container.build(passport, {})
+def _message(inbound: MedoInbound, passport: Passport, data: bytes, name: str) -> MedoMessage:
+    """List a message made for the sender of a received document (its container ``data``
+    kept as ``name``) for the gateway."""
     return MedoMessage.objects.create(
         uid=passport.uid,
         organization_id=inbound.organization_id,
@@ -428,7 +486,7 @@ def _produce(actor: Actor, inbound: MedoInbound, passport: Passport) -> MedoMess
         counterpart=inbound.sender,
         refers_to=inbound.uid,
         inbound=inbound,
-        storage_name=_keep("out", passport.uid, data),
+        storage_name=name,
         sha256=container.sha256(data),
         size=len(data),
         created_at=passport.created,
@@ -439,6 +497,8 @@ def _import_answer(actor: Actor, parsed: container.Container, data: bytes) -> Im
     """A notification or an acknowledgement of one of our packages."""
     passport = parsed.passport
     refers_to = passport.notification.refers_to if passport.notification else passport.refers_to
+    kept = _Kept()
+    storage_name = kept.keep("in", data)
 
     def work() -> ImportResult:
         package = (
@@ -469,7 +529,7 @@ def _import_answer(actor: Actor, parsed: container.Container, data: bytes) -> Im
             counterpart=passport.sender.name[:500],
             refers_to=package.uid,
             package=package,
-            storage_name=_keep("in", f"{actor.organization_id}-{passport.uid}", data),
+            storage_name=storage_name,
             sha256=container.sha256(data),
             size=len(data),
             created_at=clock.now(),
@@ -499,7 +559,7 @@ def _import_answer(actor: Actor, parsed: container.Container, data: bytes) -> Im
         )
         return ImportResult(kind=passport.type, package=package)
 
-    return atomic_with_retry(work)
+    return _committed(kept, work)
 
 
 def _acknowledged(package: MedoPackage, passport: Passport) -> None:
@@ -578,7 +638,10 @@ def _check_inbound(actor: Actor, inbound: MedoInbound) -> None:
         raise Forbidden(_("Only the addressee's registrar registers or refuses a delivery."))
 
 
-def _notice(actor: Actor, inbound: MedoInbound, note: container.NotificationPart) -> MedoMessage:
+def _notification(
+    actor: Actor, inbound: MedoInbound, note: container.NotificationPart
+) -> tuple[Passport, bytes]:
+    """A notification for the sender of a received document: its passport and container."""
     passport = Passport(
         uid=container.new_uid(),
         type=container.NOTIFICATION,
@@ -587,7 +650,15 @@ def _notice(actor: Actor, inbound: MedoInbound, note: container.NotificationPart
         recipient=Party(name=inbound.sender, code=inbound.sender_code, inn=inbound.sender_inn),
         notification=note,
     )
-    return _produce(actor, inbound, passport)
+    return passport, container.build(passport, {})
+
+
+def _notice(
+    actor: Actor, inbound: MedoInbound, note: container.NotificationPart, kept: _Kept
+) -> MedoMessage:
+    """Make and list a notification whose content is known only inside the transaction."""
+    passport, data = _notification(actor, inbound, note)
+    return _message(inbound, passport, data, kept.keep("out", data))
 
 
 def _uploads(inbound: MedoInbound) -> list[document_services.Upload]:
@@ -618,6 +689,7 @@ def medo_register(
     files are the received originals and copies; the sender gets the notice."""
     _check_inbound(actor, inbound)
     kind = _incoming_type(doc_type)
+    kept = _Kept()
 
     def work() -> Document:
         locked = _lock_inbound(inbound)
@@ -655,6 +727,7 @@ def medo_register(
                 number=incoming.reg_number,
                 date=incoming.reg_date,
             ),
+            kept,
         )
         record(
             actor=actor,
@@ -671,7 +744,7 @@ def medo_register(
         )
         return incoming
 
-    result: Document = atomic_with_retry(work)
+    result: Document = _committed(kept, work)
     inbound.refresh_from_db()
     return result
 
@@ -682,6 +755,19 @@ def medo_refuse(*, actor: Actor, inbound: MedoInbound, reason: str, note: str = 
     if reason not in RefusalReason.values:
         raise ValidationFailed(_("Choose a reason from the list."), field="reason")
     note = note.strip()[:1000]
+    notice, notice_data = _notification(
+        actor,
+        inbound,
+        container.NotificationPart(
+            refers_to=inbound.uid,
+            event=container.REFUSED,
+            reason=reason,
+            reason_label=str(RefusalReason(reason).label),
+            note=note,
+        ),
+    )
+    kept = _Kept()
+    notice_name = kept.keep("out", notice_data)
 
     def work() -> MedoInbound:
         locked = _lock_inbound(inbound)
@@ -692,17 +778,7 @@ def medo_refuse(*, actor: Actor, inbound: MedoInbound, reason: str, note: str = 
             refused_at=clock.now(),
             refused_by=actor.employee,
         )
-        message = _notice(
-            actor,
-            locked,
-            container.NotificationPart(
-                refers_to=locked.uid,
-                event=container.REFUSED,
-                reason=reason,
-                reason_label=str(RefusalReason(reason).label),
-                note=note,
-            ),
-        )
+        message = _message(locked, notice, notice_data, notice_name)
         record(
             actor=actor,
             verb="medo.refused",
@@ -713,7 +789,7 @@ def medo_refuse(*, actor: Actor, inbound: MedoInbound, reason: str, note: str = 
         locked.refresh_from_db()
         return locked
 
-    return atomic_with_retry(work)
+    return _committed(kept, work)
 
 
 # Progress notices: the sweep job
@@ -750,6 +826,15 @@ def _rank(step: str) -> int:
 
 
 def _tell_progress(pk: int, step: str) -> int:
+    kept = _Kept()
+    try:
+        return _told(pk, step, kept)
+    except BaseException:
+        kept.drop(kept.names)
+        raise
+
+
+def _told(pk: int, step: str, kept: _Kept) -> int:
     with transaction.atomic():
         inbound = MedoInbound.objects.select_for_update().get(pk=pk)
         if _rank(step) <= _rank(inbound.progress_told):
@@ -757,7 +842,7 @@ def _tell_progress(pk: int, step: str) -> int:
         registrar = inbound.registered_by or inbound.received_by
         actor = Actor(user=registrar.user, post=registrar)
         message = _notice(
-            actor, inbound, container.NotificationPart(refers_to=inbound.uid, event=step)
+            actor, inbound, container.NotificationPart(refers_to=inbound.uid, event=step), kept
         )
         inbound.progress_told = step
         inbound.save(update_fields=["progress_told"])

@@ -7,11 +7,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.test import override_settings
 
 from bering.core import clock
 from bering.documents.models import Document
 from bering.exchange import selectors_medo, services_medo
+from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
 from bering.exchange.tests.factories import outgoing
 from bering.files.services import file_open
 from bering.signatures import testpki
@@ -101,4 +103,24 @@ def medo_objects(owner: Persona, sender: Persona, *, title: str) -> dict[str, in
         "medo_package": package.pk,
         "medo_inbound": result.inbound.pk,
         "medo_message": result.acknowledgement.pk,
+    }
+
+
+def medo_files(folder: str = "medo") -> set[str]:
+    """Every file in storage under ``medo/``, by its storage name."""
+    if not default_storage.exists(folder):
+        return set()
+    folders, files = default_storage.listdir(folder)
+    found = {f"{folder}/{name}" for name in files}
+    for sub in folders:
+        found |= medo_files(f"{folder}/{sub}")
+    return found
+
+
+def medo_named() -> set[str]:
+    """The containers the МЭДО rows name: all that may be in ``medo/``."""
+    return {
+        name
+        for model in (MedoPackage, MedoInbound, MedoMessage)
+        for name in model._default_manager.values_list("storage_name", flat=True)
     }

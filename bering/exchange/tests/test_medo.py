@@ -7,12 +7,14 @@ from __future__ import annotations
 import dataclasses
 import io
 import zipfile
+from collections.abc import Iterator
 
 import pytest
 import weasyprint
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import translation
 
 from bering.assignments import services as assignment_services
 from bering.assignments.tests.factories import spec
@@ -24,12 +26,19 @@ from bering.exchange import container, selectors_medo, services_medo
 from bering.exchange.container import ContainerRefused
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
 from bering.exchange.tests.factories import outgoing
-from bering.exchange.tests.medo_kit import sign_qualified
+from bering.exchange.tests.medo_kit import medo_files, medo_named, sign_qualified
 from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory, UserFactory
 from bering.signatures.models import Signature
 from conftest import Persona
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are compared by their English msgids (the clerk reads them in Russian)."""
+    with translation.override("en"):
+        yield
 
 
 def rebuild(data: bytes, **change: object) -> bytes:
@@ -66,10 +75,12 @@ def incoming_journal(persona: Persona):  # type: ignore[no-untyped-def]
 
 def assert_refused(actor, data: bytes, words: str, error=ContainerRefused) -> None:  # type: ignore[no-untyped-def]
     before = (MedoInbound.objects.count(), MedoMessage.objects.count())
+    kept = medo_files()
     with pytest.raises(error) as caught:
         services_medo.medo_import(actor=actor, data=data)
     assert words in str(caught.value.message)
     assert (MedoInbound.objects.count(), MedoMessage.objects.count()) == before
+    assert medo_files() == kept  # nothing written, or written and deleted again
 
 
 def test_round_trip_between_two_organizations(
@@ -160,6 +171,8 @@ def test_round_trip_between_two_organizations(
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"medo.received", "medo.registered", "medo.answer_received"} <= verbs
     assert "medo.progress_notified" in verbs
+    # Every container kept is named by its row, and nothing else is in storage.
+    assert medo_files() == medo_named() and len(medo_named()) == 10
 
 
 def test_refusal_goes_back_with_its_reason(package, container_data, registrar, outsider):
@@ -170,10 +183,15 @@ def test_refusal_goes_back_with_its_reason(package, container_data, registrar, o
     )
     inbound.refresh_from_db()
     assert inbound.status == MedoInbound.Status.REFUSED
+    kept = medo_files()
+    assert kept == medo_named()
     with pytest.raises(Conflict):
         services_medo.medo_register(
             actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
         )
+    with pytest.raises(Conflict):  # its notice was written before the transaction
+        services_medo.medo_refuse(actor=outsider.actor, inbound=inbound, reason="illegible")
+    assert medo_files() == kept and MedoMessage.objects.filter(inbound=inbound).count() == 2
     notice = MedoMessage.objects.get(inbound=inbound, event=container.REFUSED)
     services_medo.medo_import(
         actor=registrar.actor, data=selectors_medo.container_bytes(notice.storage_name)
@@ -194,6 +212,17 @@ def test_a_receipt_with_other_hashes_is_flagged(package, container_data, registr
     services_medo.medo_import(actor=registrar.actor, data=container.build(forged, {}))
     package.refresh_from_db()
     assert "file1.pdf" in package.receipt_mismatch
+
+
+def test_an_answer_to_a_container_not_sent_keeps_nothing(container_data, registrar, outsider):
+    """Refused inside the transaction, after its container was written: deleted again."""
+    receipt = services_medo.medo_import(actor=outsider.actor, data=container_data).acknowledgement
+    assert receipt is not None
+    parsed = container.read(selectors_medo.container_bytes(receipt.storage_name))
+    forged = dataclasses.replace(
+        parsed.passport, uid=container.new_uid(), refers_to=container.new_uid()
+    )
+    assert_refused(registrar.actor, container.build(forged, {}), "did not send")
 
 
 def test_the_same_container_twice_is_a_duplicate(container_data, outsider):

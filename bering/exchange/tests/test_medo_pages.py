@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bering.documents.tests.factories import JournalFactory, doc_type
 from bering.exchange import services_medo
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
+from bering.exchange.tests.medo_kit import medo_files, medo_named
 from bering.orgs.tests.factories import EmployeeFactory, OrganizationFactory, UserFactory
 from conftest import Persona
 
@@ -80,13 +81,19 @@ def test_round_trip_through_the_pages(signed, registrar, outsider, education):
 
 
 def test_a_refused_container_shows_why_and_keeps_nothing(container_data, outsider):
+    kept = medo_files()
+    assert kept == medo_named() and len(kept) == 1  # the exported package only
     response = upload(outsider, b"PK\x03\x04 not really a zip")
     assert response.status_code == 400
     assert b"data-refusal" in response.content
     assert MedoInbound.objects.count() == 0 and MedoMessage.objects.count() == 0
+    assert medo_files() == kept
     assert upload(outsider, container_data).status_code == 302
+    received = medo_files()
+    assert received == medo_named() and len(received) == len(kept) + 2
     again = upload(outsider, container_data)
     assert again.status_code == 409 and b"data-refusal" in again.content
+    assert medo_files() == received
 
 
 def test_refuse_through_the_page(container_data, outsider):
