@@ -12,7 +12,10 @@ which the orphan sweep walks) and is named by ``Signature.marked_name``. It is m
 task worker after the signing (``marks_schedule``, on commit) and, for whatever a lost task
 or a rendition not ready yet left behind, by the sweep (``signatures_mark_pending``).
 Two workers never leave two copies: the name is set by a conditional UPDATE
-(``marked_name = ""``) and the loser deletes its bytes.
+(``marked_name = ""``) and the loser deletes its bytes. A PDF that cannot be marked (broken,
+encrypted) counts a failed attempt (``Signature.mark_attempts``); the sweep takes the
+least-tried first and gives up after ``ATTEMPTS``, so a few broken files never hold back
+the marks of the signatures after them.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import pypdf
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 ROOT = "marks"
 BATCH = 20
 """Marks the sweep makes in one run at most (each is a WeasyPrint render and a PDF copy)."""
+ATTEMPTS = 3
+"""Failed attempts after which the sweep no longer tries to mark a signature's file."""
 VALID = "valid"
 BLUE = "#1f3f99"
 _CHUNK = 1024 * 1024
@@ -188,9 +193,15 @@ def signature_mark_make(signature_id: int) -> bool:
         .order_by("signed_at", "pk")
     )
     marks = [MarkText.from_certificate(s.certificate) for s in shown]
-    with default_storage.open(source, "rb") as fh:
-        data = fh.read()
-    made = mark_pdf(data, marks)
+    try:
+        with default_storage.open(source, "rb") as fh:
+            data = fh.read()
+        made = mark_pdf(data, marks)
+    except Exception:
+        Signature.objects.filter(pk=signature.pk, marked_name="").update(
+            mark_attempts=F("mark_attempts") + 1
+        )
+        raise
     name = default_storage.save(_new_name(), ContentFile(made))
     try:
         with transaction.atomic():
@@ -218,14 +229,15 @@ def signature_mark_make(signature_id: int) -> bool:
 
 
 def marks_pending(*, limit: int = BATCH) -> QuerySet[Signature]:
-    """Valid qualified signatures still without a mark whose source PDF is ready."""
+    """Valid qualified signatures still without a mark whose source PDF is ready, the
+    least-tried first; those whose file failed ``ATTEMPTS`` times are left out."""
     pdf = Q(document_file__stored__kind=StoredFile.Kind.PDF)
     rendition = Q(document_file__stored__rendition_status=StoredFile.Processing.DONE) & ~Q(
         document_file__stored__rendition_name=""
     )
-    return Signature.objects.filter(_markable(), pdf | rendition, marked_name="").order_by("pk")[
-        :limit
-    ]
+    return Signature.objects.filter(
+        _markable(), pdf | rendition, marked_name="", mark_attempts__lt=ATTEMPTS
+    ).order_by("mark_attempts", "pk")[:limit]
 
 
 def marks_make_pending(*, limit: int = BATCH) -> int:
@@ -234,7 +246,7 @@ def marks_make_pending(*, limit: int = BATCH) -> int:
     for signature_id in list(marks_pending(limit=limit).values_list("pk", flat=True)):
         try:
             made += signature_mark_make(signature_id)
-        except Exception:  # a broken PDF must not stop the sweep; it stays pending
+        except Exception:  # a broken PDF must not stop the sweep; its attempt is counted
             log.exception("cannot make the signature mark of signature %s", signature_id)
     return made
 
@@ -286,6 +298,11 @@ def marked_copy(signature: Signature) -> Representation:
     ):
         raise NotFound(
             _("The file has no PDF copy, so the signature mark cannot be drawn."), code="no_mark"
+        )
+    if not name and signature.mark_attempts >= ATTEMPTS:
+        raise NotFound(
+            _("The PDF copy of the file cannot be read, so the signature mark cannot be drawn."),
+            code="no_mark",
         )
     if not name:
         raise NotFound(

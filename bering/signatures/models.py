@@ -45,6 +45,9 @@ class Signature(models.Model):
     # The rendition with the signature mark (ГОСТ Р 7.0.97-2016) drawn on it: a derived file
     # in storage, never the signed original; made by the worker after the signing.
     marked_name = models.CharField(max_length=200, blank=True)
+    # How many times making that copy failed (a broken or encrypted PDF): the sweep gives
+    # up after ``marking.ATTEMPTS`` and tries the least-tried first, so none starves.
+    mark_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("signature")

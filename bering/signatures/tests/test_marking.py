@@ -19,9 +19,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from bering.api.tests.conftest import bearer
 from bering.audit.models import AuditEvent
+from bering.core.errors import NotFound
 from bering.documents import services as document_services
 from bering.documents.models import Document, DocumentFile
 from bering.documents.tests.factories import doc_type
@@ -292,3 +294,41 @@ def test_a_file_without_a_pdf_copy_says_the_mark_cannot_be_drawn(
     never = bearer(executor.user).get(api_url)
     assert never.status_code == 404 and never.json()["code"] == "no_mark"
     assert never.json()["detail"] != waiting["detail"]
+
+
+def _encrypted(pdf: bytes) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    writer.encrypt("секрет")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_broken_pdfs_do_not_hold_back_the_marks_after_them(
+    pdf_draft: Document, executor: Persona, head: Persona
+) -> None:
+    pdf = samples.make_pdf("Зашифрованный", "Текст, который не прочесть без пароля.")
+    locked = _main(_draft(executor, head, "зашифрован.pdf", pdf))
+    # The file in storage turns out encrypted: mark_pdf cannot read it.
+    Path(default_storage.path(locked.stored.storage_name)).write_bytes(_encrypted(pdf))
+    broken = [_qualified(locked, head) for _ in range(marking.BATCH)]
+    later = _qualified(_main(pdf_draft), head)
+    assert [s.pk for s in marking.marks_pending()] == [s.pk for s in broken]
+
+    assert marking.marks_make_pending() == 0  # each broken one fails once
+    assert marking.marks_make_pending() == 1  # the untried one goes first
+    later.refresh_from_db()
+    assert later.marked_name and _blue_in_bottom(default_storage.open(later.marked_name).read())
+
+    for _run in range(2 * marking.ATTEMPTS):
+        marking.marks_make_pending()
+    attempts = Signature.objects.filter(pk__in=[s.pk for s in broken])
+    assert set(attempts.values_list("mark_attempts", flat=True)) == {marking.ATTEMPTS}
+    assert list(marking.marks_pending()) == []
+    assert set(attempts.values_list("marked_name", flat=True)) == {""}
+
+    with translation.override("en"), pytest.raises(NotFound) as caught:
+        marking.marked_copy(attempts.select_related("document_file__stored").first())
+    assert "cannot be read" in str(caught.value.message)
+    answer = bearer(executor.user).get(f"/api/v1/signatures/{broken[0].pk}/marked-copy")
+    assert answer.status_code == 404 and answer.json()["code"] == "no_mark"
