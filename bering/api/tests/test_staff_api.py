@@ -12,6 +12,8 @@ from bering.core import clock
 from bering.orgs.tests.factories import EmployeeFactory, UserFactory
 from bering.orgs.tests.staff_fixtures import TODAY
 
+pytestmark = pytest.mark.usefixtures("kamchatka_noon")
+
 ROLES = {"is_registrar": False, "is_head": False, "is_controller": True, "is_org_admin": False}
 
 

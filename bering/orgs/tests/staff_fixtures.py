@@ -5,6 +5,7 @@ plugin by the root ``conftest.py``; a test module's own fixture of a name wins."
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 
@@ -13,6 +14,15 @@ from bering.core import clock
 from bering.orgs.models import Substitution
 
 TODAY = clock.local_date(clock.now(), "Asia/Kamchatka")
+NOON = dt.datetime.combine(TODAY, dt.time(12), tzinfo=zoneinfo.ZoneInfo("Asia/Kamchatka"))
+
+
+@pytest.fixture
+def kamchatka_noon(monkeypatch):
+    """The services' clock at noon of ``TODAY`` in Kamchatka: a run that crosses
+    midnight there (12:00 UTC) would otherwise see «today» move under ``TODAY``."""
+    monkeypatch.setattr(clock, "now", lambda: NOON)
+    return NOON
 
 
 @pytest.fixture

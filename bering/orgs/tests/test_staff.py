@@ -17,6 +17,8 @@ from bering.orgs.models import Employee, Substitution
 from bering.orgs.tests.factories import EmployeeFactory, PositionFactory, UserFactory
 from bering.orgs.tests.staff_fixtures import TODAY
 
+pytestmark = pytest.mark.usefixtures("kamchatka_noon")
+
 
 @pytest.fixture(autouse=True)
 def _english():
