@@ -10,7 +10,6 @@ from django.utils import translation
 from bering.accounts.models import User
 from bering.audit.models import AuditEvent
 from bering.audit.selectors import chain_verify
-from bering.core import clock
 from bering.core.errors import Conflict, Forbidden, ValidationFailed
 from bering.documents.models import Journal
 from bering.documents.numbering import format_number
@@ -19,8 +18,9 @@ from bering.orgs import services
 from bering.orgs.models import Employee, Organization, Substitution
 from bering.orgs.services import PersonData
 from bering.orgs.tests.factories import EmployeeFactory, UserFactory
+from bering.orgs.tests.staff_fixtures import TODAY
 
-TODAY = clock.local_date(clock.now(), "Asia/Kamchatka")
+pytestmark = pytest.mark.usefixtures("kamchatka_noon")
 
 
 @pytest.fixture(autouse=True)
