@@ -1,4 +1,5 @@
-"""Every write of the МЭДО containers: export, import, register, refuse, notify progress.
+"""Every write of the МЭДО containers: import here; export in ``services_medo_export``;
+register, refuse and the progress notices of a received document in ``services_medo_answer``.
 
 Keyword-only, one transaction, an audit event each. The messages back to a sender
 (the acknowledgement of a received document, the notifications of its registration
@@ -18,11 +19,10 @@ duplicate lost to another registrar, a refusal, a rolled-back attempt leave noth
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -34,22 +34,16 @@ from django.utils.translation import gettext as _
 from bering.audit.services import record
 from bering.core import clock
 from bering.core.db import atomic_with_retry
-from bering.core.errors import Conflict, Forbidden, ValidationFailed
-from bering.documents import selectors as document_selectors
-from bering.documents import services as document_services
-from bering.documents.models import Document, DocumentFile, DocumentType, Journal
+from bering.core.errors import Conflict, Forbidden
 from bering.exchange import container, permissions
-from bering.exchange.container import ContainerRefused, FileEntry, Party, Passport
+from bering.exchange.container import ContainerRefused, Party, Passport
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage, RefusalReason
-from bering.exchange.selectors import ANSWERED, EXECUTOR_ASSIGNED, REPORT_PREPARED, progress_of
-from bering.exchange.selectors_medo import container_bytes
-from bering.exchange.services import _incoming_type, _registrar_ids
-from bering.files.services import file_open, rendition_open
+from bering.exchange.selectors import ANSWERED, EXECUTOR_ASSIGNED
+from bering.exchange.services import _registrar_ids
 from bering.notifications.services import notify
 from bering.orgs.actor import Actor
-from bering.orgs.models import Employee, Organization
+from bering.orgs.models import Organization
 from bering.signatures.cms import verify_detached
-from bering.signatures.models import Signature
 from bering.signatures.trust import TrustStore
 
 M = TypeVar("M", bound=models.Model)
@@ -57,12 +51,6 @@ T = TypeVar("T")
 
 PROGRESS_NOTICES = (EXECUTOR_ASSIGNED, ANSWERED)
 """The progress steps a sender is notified of, in order (МЭДО has no «report prepared»)."""
-NOTICE_FOR = {
-    EXECUTOR_ASSIGNED: EXECUTOR_ASSIGNED,
-    REPORT_PREPARED: EXECUTOR_ASSIGNED,  # someone works on it: a sweep that came late
-    ANSWERED: ANSWERED,
-}
-"""The notice due for each step of ``selectors._progress``."""
 
 
 def _party(org: Organization) -> Party:
@@ -121,172 +109,6 @@ def _committed(kept: _Kept, work: Callable[[], T]) -> T:
 def _check_registrar(actor: Actor) -> None:
     if not permissions.keeps_medo(actor.employee, actor.organization_id):
         raise Forbidden(_("Only a registrar exchanges МЭДО containers."))
-
-
-# Export
-
-
-@dataclass(frozen=True)
-class _Part:
-    entry: FileEntry
-    data: bytes
-
-
-def _read_all(stream: IO[bytes]) -> bytes:
-    with stream as fh:
-        return fh.read()
-
-
-def _extension(name: str) -> str:
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
-    return suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
-
-
-VALID = "valid"
-"""``Signature.verification`` of a qualified signature that held when it was made."""
-
-
-def _signatures_of(files: list[DocumentFile]) -> dict[int, list[Signature]]:
-    found: dict[int, list[Signature]] = {}
-    by_id = {f.pk: f for f in files}
-    for signature in Signature.objects.filter(
-        document_file_id__in=list(by_id), kind=Signature.Kind.QUALIFIED, verification=VALID
-    ).order_by("signed_at", "pk"):
-        cms = bytes(signature.cms or b"")
-        if cms and signature.sha256 == by_id[signature.document_file_id].stored.sha256:
-            found.setdefault(signature.document_file_id, []).append(signature)
-    return found
-
-
-def _document_parts(document: Document) -> list[_Part]:
-    """The current files, each followed by its PDF copy (if made) and its detached
-    qualified signatures; a main file without one is refused (МЭДО requires it)."""
-    files = document_selectors.current_files(document)
-    signatures = _signatures_of(files)
-    parts: list[_Part] = []
-    for item in files:
-        stored = item.stored
-        main = item.role == DocumentFile.Role.MAIN
-        if main and not signatures.get(item.pk):
-            raise Conflict(
-                _(
-                    "The file «%(name)s» has no qualified electronic signature: МЭДО accepts "
-                    "only a document signed with one. Sign it, then export."
-                )
-                % {"name": stored.original_name}
-            )
-        name = f"file{item.slot}.{_extension(stored.original_name)}"
-        data = _read_all(file_open(stored))
-        role = container.ROLE_DOCUMENT if main else container.ROLE_ATTACHMENT
-        parts.append(
-            _Part(container.entry(name, role, data, original_name=stored.original_name), data)
-        )
-        copy = rendition_open(stored)
-        if copy is not None:
-            pdf = _read_all(copy)
-            parts.append(
-                _Part(
-                    container.entry(
-                        f"file{item.slot}.copy.pdf",
-                        container.ROLE_RENDITION,
-                        pdf,
-                        original_name=f"{stored.original_name}.pdf",
-                        of=name,
-                    ),
-                    pdf,
-                )
-            )
-        for n, signature in enumerate(signatures.get(item.pk, []), start=1):
-            cms = bytes(signature.cms)
-            parts.append(
-                _Part(
-                    container.entry(
-                        f"{name}.sig{n}.p7s", container.ROLE_SIGNATURE, cms, signs=name
-                    ),
-                    cms,
-                )
-            )
-    return parts
-
-
-def _signer(document: Document) -> tuple[str, str]:
-    signer = document.signer
-    if signer is None:
-        return "", ""
-    return signer.user.full_name, signer.position.name if signer.position else ""
-
-
-def medo_export(
-    *, actor: Actor, document: Document, addressee: str, addressee_code: str = ""
-) -> MedoPackage:
-    """Make the container of a registered outgoing document for an outside addressee
-    and keep it; the export is recorded and the ZIP is downloaded from the package."""
-    if not permissions.keeps_medo(actor.employee, actor.organization_id):
-        raise Forbidden(_("Only a registrar exchanges МЭДО containers."))
-    if not permissions.may_send(actor.employee, document):
-        raise Forbidden(_("Only the sender's registrar sends the document."))
-    if not permissions.sendable(document):
-        raise ValidationFailed(_("Only a registered outgoing document is sent."))
-    addressee = addressee.strip()[:500]
-    addressee_code = addressee_code.strip()[:40]
-    if not addressee:
-        raise ValidationFailed(_("Enter the addressee's name."), field="addressee")
-    parts = _document_parts(document)
-    signer_name, signer_post = _signer(document)
-    now = clock.now()
-    assert document.reg_date is not None  # a registered document has a date
-    passport = Passport(
-        uid=container.new_uid(),
-        type=container.DOCUMENT,
-        created=now,
-        sender=_party(document.organization),
-        recipient=Party(name=addressee, code=addressee_code),
-        document=container.DocumentPart(
-            kind=document.doc_type.name,
-            title=document.title,
-            number=document.reg_number,
-            date=document.reg_date,
-            signer_name=signer_name,
-            signer_post=signer_post,
-            pages=document.pages,
-        ),
-        files=[p.entry for p in parts],
-    )
-    data = container.build(passport, {p.entry.name: p.data for p in parts})
-    kept = _Kept()
-    storage_name = kept.keep("out", data)
-
-    def work() -> MedoPackage:
-        package = MedoPackage.objects.create(
-            uid=passport.uid,
-            document=document,
-            organization_id=document.organization_id,
-            addressee=addressee,
-            addressee_code=addressee_code,
-            storage_name=storage_name,
-            sha256=container.sha256(data),
-            size=len(data),
-            files=[{"name": p.entry.name, "sha256": p.entry.sha256} for p in parts],
-            created_by=actor.employee,
-            created_at=now,
-        )
-        record(
-            actor=actor,
-            verb="medo.exported",
-            object_type="document",
-            object_id=document.pk,
-            data={
-                "package": package.pk,
-                "uid": package.uid,
-                "addressee": addressee,
-                "code": addressee_code,
-                "sha256": package.sha256,
-                "files": package.files,
-            },
-        )
-        return package
-
-    return _committed(kept, work)
 
 
 # Import
@@ -616,242 +438,3 @@ def _tell_sender(package: MedoPackage, message: MedoMessage) -> None:
         object_id=package.pk,
         dedupe_key=f"medo-answer-{message.pk}",
     )
-
-
-# Register or refuse a received document
-
-
-def _lock_inbound(inbound: MedoInbound) -> MedoInbound:
-    locked = MedoInbound.objects.select_for_update().get(pk=inbound.pk)
-    if locked.status == MedoInbound.Status.REGISTERED:
-        raise Conflict(
-            _("Already registered as № %(number)s.")
-            % {"number": locked.incoming.reg_number if locked.incoming else ""}
-        )
-    if locked.status == MedoInbound.Status.REFUSED:
-        raise Conflict(_("This delivery was refused."))
-    return locked
-
-
-def _check_inbound(actor: Actor, inbound: MedoInbound) -> None:
-    if not permissions.keeps_medo(actor.employee, inbound.organization_id):
-        raise Forbidden(_("Only the addressee's registrar registers or refuses a delivery."))
-
-
-def _notification(
-    actor: Actor, inbound: MedoInbound, note: container.NotificationPart
-) -> tuple[Passport, bytes]:
-    """A notification for the sender of a received document: its passport and container."""
-    passport = Passport(
-        uid=container.new_uid(),
-        type=container.NOTIFICATION,
-        created=clock.now(),
-        sender=_party(actor.organization),
-        recipient=Party(name=inbound.sender, code=inbound.sender_code, inn=inbound.sender_inn),
-        notification=note,
-    )
-    return passport, container.build(passport, {})
-
-
-def _notice(
-    actor: Actor, inbound: MedoInbound, note: container.NotificationPart, kept: _Kept
-) -> MedoMessage:
-    """Make and list a notification whose content is known only inside the transaction."""
-    passport, data = _notification(actor, inbound, note)
-    return _message(inbound, passport, data, kept.keep("out", data))
-
-
-def _uploads(inbound: MedoInbound) -> list[document_services.Upload]:
-    """The received originals (the document first), then the PDF copies."""
-    parsed = container.read(container_bytes(inbound.storage_name))
-    order = {container.ROLE_DOCUMENT: 0, container.ROLE_ATTACHMENT: 1, container.ROLE_RENDITION: 2}
-    files = sorted(
-        (f for f in parsed.passport.files if f.role in order),
-        key=lambda f: order[f.role],
-    )
-    return [
-        document_services.Upload(
-            name=f.original_name or f.name, stream=io.BytesIO(parsed.members[f.name])
-        )
-        for f in files
-    ]
-
-
-def medo_register(
-    *,
-    actor: Actor,
-    inbound: MedoInbound,
-    journal: Journal,
-    doc_type: DocumentType | None = None,
-    executor: Employee | None = None,
-) -> Document:
-    """Register a received document as incoming with the sender's number and date; the
-    files are the received originals and copies; the sender gets the notice."""
-    _check_inbound(actor, inbound)
-    kind = _incoming_type(doc_type)
-    kept = _Kept()
-
-    def work() -> Document:
-        locked = _lock_inbound(inbound)
-        incoming = document_services.document_register_incoming(
-            actor=actor,
-            card=document_services.Card(
-                doc_type=kind,
-                title=locked.title,
-                pages=locked.pages,
-                correspondent=locked.sender,
-                correspondent_number=locked.number,
-                correspondent_date=locked.date,
-                executor=executor,
-            ),
-            journal=journal,
-            uploads=_uploads(locked),
-            confirm_duplicate=True,
-        )
-        claimed = MedoInbound.objects.filter(
-            pk=locked.pk, status=MedoInbound.Status.DELIVERED
-        ).update(
-            status=MedoInbound.Status.REGISTERED,
-            incoming=incoming,
-            registered_at=clock.now(),
-            registered_by=actor.employee,
-        )
-        if claimed != 1:
-            raise Conflict(_("This delivery was refused."))
-        message = _notice(
-            actor,
-            locked,
-            container.NotificationPart(
-                refers_to=locked.uid,
-                event=container.REGISTERED,
-                number=incoming.reg_number,
-                date=incoming.reg_date,
-            ),
-            kept,
-        )
-        record(
-            actor=actor,
-            verb="medo.registered",
-            object_type="medo_inbound",
-            object_id=locked.pk,
-            data={
-                "uid": locked.uid,
-                "document": incoming.pk,
-                "number": incoming.reg_number,
-                "date": incoming.reg_date,
-                "notification": message.uid,
-            },
-        )
-        return incoming
-
-    result: Document = _committed(kept, work)
-    inbound.refresh_from_db()
-    return result
-
-
-def medo_refuse(*, actor: Actor, inbound: MedoInbound, reason: str, note: str = "") -> MedoInbound:
-    """Refuse a received document with a reason of the МЭДО list; the sender gets the notice."""
-    _check_inbound(actor, inbound)
-    if reason not in RefusalReason.values:
-        raise ValidationFailed(_("Choose a reason from the list."), field="reason")
-    note = note.strip()[:1000]
-    notice, notice_data = _notification(
-        actor,
-        inbound,
-        container.NotificationPart(
-            refers_to=inbound.uid,
-            event=container.REFUSED,
-            reason=reason,
-            reason_label=str(RefusalReason(reason).label),
-            note=note,
-        ),
-    )
-    kept = _Kept()
-    notice_name = kept.keep("out", notice_data)
-
-    def work() -> MedoInbound:
-        locked = _lock_inbound(inbound)
-        MedoInbound.objects.filter(pk=locked.pk).update(
-            status=MedoInbound.Status.REFUSED,
-            refusal_reason=reason,
-            refusal_note=note,
-            refused_at=clock.now(),
-            refused_by=actor.employee,
-        )
-        message = _message(locked, notice, notice_data, notice_name)
-        record(
-            actor=actor,
-            verb="medo.refused",
-            object_type="medo_inbound",
-            object_id=locked.pk,
-            data={"uid": locked.uid, "reason": reason, "note": note, "notification": message.uid},
-        )
-        locked.refresh_from_db()
-        return locked
-
-    return _committed(kept, work)
-
-
-# Progress notices: the sweep job
-
-
-def medo_progress_sweep(*, batch: int = 500) -> int:
-    """Make the notices «executor assigned» and «answered» for registered received
-    documents that reached a further step than their sender was told; returns how many.
-
-    Read in batches by id; each notice is made in the transaction that records it as
-    told, with the row locked and checked again, so two sweeps at once make it once."""
-    made, after = 0, 0
-    while True:
-        candidates = list(
-            MedoInbound.objects.filter(
-                status=MedoInbound.Status.REGISTERED, incoming__isnull=False, pk__gt=after
-            )
-            .exclude(progress_told=ANSWERED)
-            .order_by("pk")
-            .values_list("pk", "incoming_id", "progress_told")[:batch]
-        )
-        if not candidates:
-            return made
-        after = candidates[-1][0]
-        reached = progress_of([incoming for _pk, incoming, _told in candidates])
-        for pk, incoming_id, told in candidates:
-            step = NOTICE_FOR.get(reached.get(incoming_id, ""), "")
-            if step in PROGRESS_NOTICES and _rank(step) > _rank(told):
-                made += _tell_progress(pk, step)
-
-
-def _rank(step: str) -> int:
-    return PROGRESS_NOTICES.index(step) + 1 if step in PROGRESS_NOTICES else 0
-
-
-def _tell_progress(pk: int, step: str) -> int:
-    kept = _Kept()
-    try:
-        return _told(pk, step, kept)
-    except BaseException:
-        kept.drop(kept.names)
-        raise
-
-
-def _told(pk: int, step: str, kept: _Kept) -> int:
-    with transaction.atomic():
-        inbound = MedoInbound.objects.select_for_update().get(pk=pk)
-        if _rank(step) <= _rank(inbound.progress_told):
-            return 0
-        registrar = inbound.registered_by or inbound.received_by
-        actor = Actor(user=registrar.user, post=registrar)
-        message = _notice(
-            actor, inbound, container.NotificationPart(refers_to=inbound.uid, event=step), kept
-        )
-        inbound.progress_told = step
-        inbound.save(update_fields=["progress_told"])
-        record(
-            actor=None,
-            organization_id=inbound.organization_id,
-            verb="medo.progress_notified",
-            object_type="medo_inbound",
-            object_id=inbound.pk,
-            data={"uid": inbound.uid, "event": step, "notification": message.uid},
-        )
-    return 1

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from bering.core.errors import DomainError, Forbidden, NotFound
 from bering.core.paging import page_of
 from bering.documents import selectors as document_selectors
-from bering.exchange import container, permissions, selectors_medo, services_medo
+from bering.exchange import (
+    container,
+    permissions,
+    selectors_medo,
+    services_medo,
+    services_medo_answer,
+    services_medo_export,
+)
 from bering.exchange.forms import MedoExportForm, MedoUploadForm, RefuseForm, RegisterForm
 from bering.orgs.current import require_actor
 
@@ -92,7 +99,7 @@ def inbound_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a journal."))
         return redirect("exchange:medo-inbound", pk=pk)
     try:
-        incoming = services_medo.medo_register(
+        incoming = services_medo_answer.medo_register(
             actor=actor,
             inbound=item,
             journal=form.cleaned_data["journal"],
@@ -117,7 +124,7 @@ def inbound_refuse(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a reason from the list."))
         return redirect("exchange:medo-inbound", pk=pk)
     try:
-        services_medo.medo_refuse(
+        services_medo_answer.medo_refuse(
             actor=actor,
             inbound=item,
             reason=form.cleaned_data["reason"],
@@ -161,7 +168,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Enter the addressee's name."))
         return redirect("exchange:document", pk=pk)
     try:
-        package = services_medo.medo_export(
+        package = services_medo_export.medo_export(
             actor=actor,
             document=doc,
             addressee=form.cleaned_data["addressee"],

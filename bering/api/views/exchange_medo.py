@@ -19,7 +19,12 @@ from bering.api.base import ApiView, parse
 from bering.api.idempotency import idempotent
 from bering.api.lookups import doc_type_get, journal_get
 from bering.documents import selectors as document_selectors
-from bering.exchange import selectors_medo, services_medo
+from bering.exchange import (
+    selectors_medo,
+    services_medo,
+    services_medo_answer,
+    services_medo_export,
+)
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage, RefusalReason
 from bering.exchange.views_medo import zip_response
 
@@ -188,7 +193,7 @@ class DocumentMedoPackagesView(ApiView):
         actor = api_actor(request)
         document = document_selectors.document_get_for_user(actor, pk)
         data = parse(MedoExportIn, request.data)
-        package = services_medo.medo_export(
+        package = services_medo_export.medo_export(
             actor=actor,
             document=document,
             addressee=data["addressee"],
@@ -264,7 +269,7 @@ class MedoInboundRegisterView(ApiView):
         actor = api_actor(request)
         item = selectors_medo.inbound_get_for_user(actor, pk)
         data = parse(MedoRegisterIn, request.data)
-        services_medo.medo_register(
+        services_medo_answer.medo_register(
             actor=actor,
             inbound=item,
             journal=journal_get(actor, data["journal"]),
@@ -282,7 +287,7 @@ class MedoInboundRefuseView(ApiView):
         actor = api_actor(request)
         item = selectors_medo.inbound_get_for_user(actor, pk)
         data = parse(MedoRefuseIn, request.data)
-        refused = services_medo.medo_refuse(
+        refused = services_medo_answer.medo_refuse(
             actor=actor, inbound=item, reason=data["reason"], note=data["note"]
         )
         return Response(inbound_out(refused))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bering.documents.models import Document
-from bering.exchange import selectors_medo, services_medo
+from bering.exchange import selectors_medo, services_medo_export
 from bering.exchange.models import MedoPackage
 from bering.exchange.tests.factories import outgoing
 from bering.exchange.tests.medo_kit import Pki, make_pki, sign_qualified
@@ -37,7 +37,7 @@ def signed(letter: Document, registrar: Persona, pki: Pki) -> Document:
 
 @pytest.fixture
 def package(signed: Document, registrar: Persona, education: Any) -> MedoPackage:
-    return services_medo.medo_export(
+    return services_medo_export.medo_export(
         actor=registrar.actor,
         document=signed,
         addressee=education.name,

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from bering.core import clock
 from bering.documents.models import Document
-from bering.exchange import selectors_medo, services_medo
+from bering.exchange import selectors_medo, services_medo, services_medo_export
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
 from bering.exchange.tests.factories import outgoing
 from bering.files.services import file_open
@@ -81,7 +81,7 @@ def medo_objects(owner: Persona, sender: Persona, *, title: str) -> dict[str, in
     with override_settings(**trust):
         ours = outgoing(owner, title=title)
         sign_qualified(ours, owner, pki)
-        package = services_medo.medo_export(
+        package = services_medo_export.medo_export(
             actor=owner.actor,
             document=ours,
             addressee=sender.org.name,
@@ -89,7 +89,7 @@ def medo_objects(owner: Persona, sender: Persona, *, title: str) -> dict[str, in
         )
         theirs = outgoing(sender, title=title)
         sign_qualified(theirs, sender, pki)
-        sent = services_medo.medo_export(
+        sent = services_medo_export.medo_export(
             actor=sender.actor,
             document=theirs,
             addressee=owner.org.name,

@@ -22,7 +22,13 @@ from bering.audit.models import AuditEvent
 from bering.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bering.documents import services as document_services
 from bering.documents.tests.factories import JournalFactory, doc_type
-from bering.exchange import container, selectors_medo, services_medo
+from bering.exchange import (
+    container,
+    selectors_medo,
+    services_medo,
+    services_medo_answer,
+    services_medo_export,
+)
 from bering.exchange.container import ContainerRefused
 from bering.exchange.models import MedoInbound, MedoMessage, MedoPackage
 from bering.exchange.tests.factories import outgoing
@@ -121,7 +127,7 @@ def test_round_trip_between_two_organizations(
     assert package.status == MedoPackage.Status.ACKNOWLEDGED and package.receipt_mismatch == ""
 
     # The addressee registers it: their number and date, the sender's files, a notice.
-    incoming = services_medo.medo_register(
+    incoming = services_medo_answer.medo_register(
         actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
     )
     assert incoming.correspondent_number == signed.reg_number
@@ -141,8 +147,8 @@ def test_round_trip_between_two_organizations(
     # The head gives a resolution: the sweep makes the notice «executor assigned», once.
     worker = EmployeeFactory(user=UserFactory(username="olga"), organization=education)
     assignment_services.resolution_issue(actor=outsider.actor, document=incoming, spec=spec(worker))
-    assert services_medo.medo_progress_sweep() == 1
-    assert services_medo.medo_progress_sweep() == 0
+    assert services_medo_answer.medo_progress_sweep() == 1
+    assert services_medo_answer.medo_progress_sweep() == 0
     assigned = MedoMessage.objects.get(inbound=inbound, event=container.EXECUTOR_ASSIGNED)
     services_medo.medo_import(
         actor=registrar.actor, data=selectors_medo.container_bytes(assigned.storage_name)
@@ -160,7 +166,7 @@ def test_round_trip_between_two_organizations(
     )
     journal = JournalFactory(organization=education, flow="outgoing", index="02")
     document_services.document_register(actor=outsider.actor, document=reply, journal=journal)
-    assert services_medo.medo_progress_sweep() == 1
+    assert services_medo_answer.medo_progress_sweep() == 1
     answered = MedoMessage.objects.get(inbound=inbound, event=container.ANSWERED)
     services_medo.medo_import(
         actor=registrar.actor, data=selectors_medo.container_bytes(answered.storage_name)
@@ -178,7 +184,7 @@ def test_round_trip_between_two_organizations(
 def test_refusal_goes_back_with_its_reason(package, container_data, registrar, outsider):
     inbound = services_medo.medo_import(actor=outsider.actor, data=container_data).inbound
     assert inbound is not None
-    services_medo.medo_refuse(
+    services_medo_answer.medo_refuse(
         actor=outsider.actor, inbound=inbound, reason="not_competent", note="Это в Минфин"
     )
     inbound.refresh_from_db()
@@ -186,11 +192,11 @@ def test_refusal_goes_back_with_its_reason(package, container_data, registrar, o
     kept = medo_files()
     assert kept == medo_named()
     with pytest.raises(Conflict):
-        services_medo.medo_register(
+        services_medo_answer.medo_register(
             actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
         )
     with pytest.raises(Conflict):  # its notice was written before the transaction
-        services_medo.medo_refuse(actor=outsider.actor, inbound=inbound, reason="illegible")
+        services_medo_answer.medo_refuse(actor=outsider.actor, inbound=inbound, reason="illegible")
     assert medo_files() == kept and MedoMessage.objects.filter(inbound=inbound).count() == 2
     notice = MedoMessage.objects.get(inbound=inbound, event=container.REFUSED)
     services_medo.medo_import(
@@ -295,16 +301,18 @@ def test_a_container_for_another_organization_is_refused(container_data, db):
 def test_export_needs_a_qualified_signature_and_a_registrar(registrar, executor, education, pki):
     letter = outgoing(registrar)
     with pytest.raises(Conflict, match="qualified electronic signature"):
-        services_medo.medo_export(actor=registrar.actor, document=letter, addressee=education.name)
+        services_medo_export.medo_export(
+            actor=registrar.actor, document=letter, addressee=education.name
+        )
     signature = sign_qualified(letter, registrar, pki)
     Signature.objects.filter(pk=signature.pk).update(verification="revoked")
     with pytest.raises(Conflict):  # a signature that did not hold does not count
-        services_medo.medo_export(actor=registrar.actor, document=letter, addressee="Минобр")
+        services_medo_export.medo_export(actor=registrar.actor, document=letter, addressee="Минобр")
     Signature.objects.filter(pk=signature.pk).update(verification="valid")
     with pytest.raises(Forbidden):
-        services_medo.medo_export(actor=executor.actor, document=letter, addressee="Минобр")
+        services_medo_export.medo_export(actor=executor.actor, document=letter, addressee="Минобр")
     with pytest.raises(ValidationFailed):
-        services_medo.medo_export(actor=registrar.actor, document=letter, addressee="  ")
+        services_medo_export.medo_export(actor=registrar.actor, document=letter, addressee="  ")
     assert MedoPackage.objects.count() == 0
 
 
@@ -324,7 +332,7 @@ def test_each_organization_sees_only_its_own(package, container_data, registrar,
 def test_the_sweep_command_makes_the_due_notices(container_data, outsider, education):
     inbound = services_medo.medo_import(actor=outsider.actor, data=container_data).inbound
     assert inbound is not None
-    incoming = services_medo.medo_register(
+    incoming = services_medo_answer.medo_register(
         actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
     )
     worker = EmployeeFactory(user=UserFactory(username="olga"), organization=education)
@@ -343,7 +351,7 @@ def test_the_pdf_copy_travels_with_the_original(letter, registrar, outsider, edu
     name = default_storage.save("renditions/medo-test.pdf", ContentFile(copy))
     type(stored).objects.filter(pk=stored.pk).update(rendition_name=name, rendition_status="done")
     sign_qualified(letter, registrar, pki)
-    package = services_medo.medo_export(
+    package = services_medo_export.medo_export(
         actor=registrar.actor, document=letter, addressee=education.name, addressee_code="MO"
     )
     data = selectors_medo.container_bytes(package.storage_name)
@@ -356,7 +364,7 @@ def test_the_pdf_copy_travels_with_the_original(letter, registrar, outsider, edu
     ]
     inbound = services_medo.medo_import(actor=outsider.actor, data=data).inbound
     assert inbound is not None
-    incoming = services_medo.medo_register(
+    incoming = services_medo_answer.medo_register(
         actor=outsider.actor, inbound=inbound, journal=incoming_journal(outsider)
     )
     hashes = [f.stored.sha256 for f in incoming.files.order_by("slot")]

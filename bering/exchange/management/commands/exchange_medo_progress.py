@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from bering.exchange.services_medo import medo_progress_sweep
+from bering.exchange.services_medo_answer import medo_progress_sweep
 
 
 class Command(BaseCommand):
