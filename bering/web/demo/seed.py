@@ -104,9 +104,6 @@ def run(*, documents_count: int, say: Callable[[str], None]) -> list[Login]:
 
     with transaction.atomic():
         publication.run()  # acts on the public site (/acts/), decision 0018
-    from bering.web.demo import pki
-
-    pki.ensure()  # the demo CA and the heads' keys, for a qualified signature (decision 0023)
     return logins()
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from bering.web.demo import appeals as demo_appeals
-from bering.web.demo import seed
+from bering.web.demo import pki, seed
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         count = options["documents"]
         assert isinstance(count, int)
         logins = seed.run(documents_count=max(count, 0), say=self.stdout.write)
+        pki.ensure()  # the demo CA and the heads' keys, for a qualified signature (decision 0023)
         password = settings.BERING_DEMO_PASSWORD
         rows = [("Логин", "Пароль", "Кто", "Роль", "Организация")]
         rows += [(x.username, password, x.who, x.role, x.organization) for x in logins]
