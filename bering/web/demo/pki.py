@@ -1,7 +1,8 @@
 """The demo's own certification authority, so a demo user can try the qualified signature.
 
 ``ensure()`` (run by ``manage.py seed_demo``) makes, once, in ``BERING_DEMO_PKI_DIR``:
-a root «Демонстрационный УЦ» (``root.cer``), its revocation list (``ca.crl``, valid a year; made again when stale) and,
+a root «Демонстрационный УЦ» (``root.cer``), its revocation list (``ca.crl``, valid a
+year; made again when stale) and,
 for the demo heads (``head``, ``deputy``), a ГОСТ Р 34.10-2012 certificate in their names
 with its private key (``<login>.cer``, ``<login>.key``). ``scripts/serve.sh`` trusts this
 root when no trust store is configured, so only ``make run`` trusts it. ``sign()`` makes a
