@@ -9,12 +9,14 @@ added by ``bering.assignments`` as parts of the same entry.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bering.documents import selectors
-from bering.documents.models import Document
+from bering.documents.models import Document, DocumentFile
 from bering.files.models import StoredFile
 from bering.orgs.models import Employee
 from bering.search import services as search
+from bering.search.models import SearchEntry
 from bering.search.selectors import sources_without_text
 
 KIND = "document"
@@ -55,17 +57,22 @@ def number_text(document: Document) -> str:
     return "\n".join(part for part in (document.reg_number, _date(document.reg_date)) if part)
 
 
-def document_index(document: Document) -> None:
+def document_index(
+    document: Document, *, fresh: Sequence[DocumentFile] | None = None
+) -> SearchEntry:
     """Index the card and the current files of ``document`` (in the caller's transaction).
 
     The registration number is a part of its own (``number``), so that registering
     re-indexes only it: the services index the rest before they take the journal's
-    counter, and hold that lock for a few statements only.
+    counter, and hold that lock for a few statements only. ``fresh``: the files of a
+    document made in this transaction (it has no entry yet, these are all its files).
+    Returns the entry, locked (``document_index_number`` takes it).
     """
-    search.parts_set(
+    return search.parts_set(
         kind=KIND,
         object_id=document.pk,
         organization_id=document.organization_id,
+        fresh=fresh is not None,
         put={
             "card": (search.CARD, card_text(document, with_number=False)),
             "number": (search.CARD, number_text(document)),
@@ -79,22 +86,24 @@ def document_index(document: Document) -> None:
                     else "",
                     source=item.stored.text_source,
                 )
-                for item in selectors.current_files(document)
+                for item in (selectors.current_files(document) if fresh is None else fresh)
             },
             search.BODY,
         ),
     )
 
 
-def document_index_number(document: Document) -> None:
+def document_index_number(document: Document, entry: SearchEntry | None = None) -> None:
     """Index the registration number and date (weighted as the card) of a document
-    being registered: it had no number, so its entry has no such part yet."""
+    being registered: it had no number, so its entry has no such part yet. ``entry``:
+    what ``document_index`` returned in this transaction."""
     search.part_add(
         kind=KIND,
         object_id=document.pk,
         organization_id=document.organization_id,
         name="number",
         text=number_text(document),
+        entry=entry,
     )
 
 

@@ -91,7 +91,7 @@ def _check_card(actor: Actor, card: Card) -> None:
 
 def _new_document(actor: Actor, card: Card, flow: str) -> Document:
     document = Document.objects.create(
-        organization_id=actor.organization_id,
+        organization=actor.organization,
         doc_type=card.doc_type,
         flow=flow,
         title=card.title.strip(),
@@ -112,11 +112,15 @@ def _new_document(actor: Actor, card: Card, flow: str) -> Document:
     return document
 
 
-def _attach(actor: Actor, document: Document, uploads: Sequence[Upload]) -> list[DocumentFile]:
+def _attach(
+    actor: Actor, document: Document, uploads: Sequence[Upload], *, fresh: bool = False
+) -> list[DocumentFile]:
+    """Add ``uploads`` to the next free slots (from the first, if the document is
+    ``fresh``: made in this transaction)."""
     added: list[DocumentFile] = []
     if not uploads:
         return added
-    next_slot = (document.files.aggregate(m=Max("slot"))["m"] or 0) + 1
+    next_slot = 1 if fresh else (document.files.aggregate(m=Max("slot"))["m"] or 0) + 1
     for upload in uploads:
         stored = file_store(stream=upload.stream, name=upload.name, uploaded_by_id=actor.user.pk)
         role = DocumentFile.Role.MAIN if next_slot == 1 else DocumentFile.Role.ATTACHMENT
@@ -212,10 +216,10 @@ def document_register_incoming(
         for upload in uploads:
             upload.stream.seek(0)
         document = _new_document(actor, card, Flow.INCOMING)
-        files = _attach(actor, document, uploads)
-        document_index(document)  # before the journal's counter is locked
+        files = _attach(actor, document, uploads, fresh=True)
+        entry = document_index(document, fresh=files)  # before the counter is locked
         _assign_number(actor, document, journal)
-        document_index_number(document)
+        document_index_number(document, entry)
         record(
             actor=actor,
             verb="document.registered",
@@ -244,8 +248,8 @@ def document_create(
         for upload in uploads:
             upload.stream.seek(0)
         document = _new_document(actor, card, flow)
-        files = _attach(actor, document, uploads)
-        document_index(document)  # before the audit chain's lock
+        files = _attach(actor, document, uploads, fresh=True)
+        document_index(document, fresh=files)  # before the audit chain's lock
         record(
             actor=actor,
             verb="document.created",
