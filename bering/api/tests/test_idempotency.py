@@ -295,13 +295,13 @@ def test_the_registration_answer_is_built_after_the_commit(registrar, journal, a
     from bering.api.views import documents as views
 
     seen: list[bool] = []
-    real = views.document_body
+    real = views.document_out
 
-    def body(actor, document_id):
+    def body(document):
         seen.append(connection.in_atomic_block)
-        return real(actor, document_id)
+        return real(document)
 
-    monkeypatch.setattr(views, "document_body", body)
+    monkeypatch.setattr(views, "document_out", body)
     key = str(uuid.uuid4())
     data = {**incoming_card(), "journal": journal.pk, "files": [pdf_upload()]}
     first = api(registrar).post(URL, data, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
@@ -320,10 +320,10 @@ def test_a_registration_whose_answer_was_lost_replays_its_reference(
     stands and a retry with the key learns which document it made."""
     from bering.api.views import documents as views
 
-    def dies(actor, document_id):
+    def dies(document):
         raise RuntimeError("the worker was killed")
 
-    monkeypatch.setattr(views, "document_body", dies)
+    monkeypatch.setattr(views, "document_out", dies)
     client = api(registrar)
     client.raise_request_exception = False
     key = str(uuid.uuid4())

@@ -33,7 +33,12 @@ from bering.orgs.models import Employee
 
 def document_body(actor: Actor, document_id: int) -> Any:
     """The detail of a document as the actor sees it: card, people, files."""
-    document = selectors.document_get_for_user(actor, document_id)
+    return document_out(selectors.document_get_for_user(actor, document_id))
+
+
+def document_out(document: Document) -> Any:
+    """The detail of a document already read with the actor's permission (or just made
+    by the actor: the answer to a registration is built from the rows in hand)."""
     prefetch_related_objects(
         [document], Prefetch("allowed", queryset=Employee.objects.select_related("user"))
     )
@@ -121,9 +126,7 @@ class RegisterIncomingView(ApiView):
             uploads=uploads_from(data["files"]),
             confirm_duplicate=data["confirm_duplicate"],
         )
-        return AfterCommit(
-            lambda: document_body(actor, document.pk), status=201, ref={"id": document.pk}
-        )
+        return AfterCommit(lambda: document_out(document), status=201, ref={"id": document.pk})
 
 
 class DocumentView(ApiView):
