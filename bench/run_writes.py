@@ -45,6 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run_replay import _free_port, _wait_up, scratch_instance  # noqa: E402
 
+NICE = ["nice", "-n", os.environ.get("BERING_BACKGROUND_NICE", "10")]
+"""The task worker's priority, as ``scripts/serve.sh`` sets it (decision 0026)."""
+
 
 def _pct(values: list[float], q: float) -> float:
     if not values:
@@ -394,7 +397,7 @@ def main() -> None:
     )
     worker = subprocess.Popen(
         # niced as scripts/serve.sh runs it (decision 0026)
-        ["nice", "-n", "10", py, "manage.py", "db_worker", "--interval", "0.2"],
+        [*NICE, py, "manage.py", "db_worker", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=(scratch / "worker.log").open("wb"),
