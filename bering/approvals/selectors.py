@@ -44,13 +44,15 @@ def visa_get_for_user(actor: Actor, visa_id: int) -> Visa:
     """The one getter of a visa: 404 unless the actor may see its document."""
     visa = (
         Visa.objects.select_related(
-            "run__document__organization",
-            "run__document__doc_type",
-            "run__document__author__user",
-            "run__document__signer__user",
-            "stage",
-            "approver__user",
-            "approver__position",
+            "run__document__organization", "run__document__doc_type", "stage"
+        )
+        # The people and the remark apart: joined, the 15 tables cost PostgreSQL ~12 ms to
+        # plan for a 0.4 ms read (decision 0026). Empty ones (a pending visa's decider
+        # and remark) cost no query.
+        .prefetch_related(
+            Prefetch("approver", queryset=Employee.objects.select_related("user", "position")),
+            Prefetch("run__document__author", queryset=Employee.objects.select_related("user")),
+            Prefetch("run__document__signer", queryset=Employee.objects.select_related("user")),
             "decided_by_user",
             "remark_file",
         )
