@@ -29,6 +29,7 @@ from bering.documents.models import Document, DocumentFile, DocumentType
 from bering.documents.selectors import document_get_for_user
 from bering.orgs.actor import Actor
 from bering.orgs.models import Department, Employee, Position
+from bering.orgs.selectors import person_prefetch
 from bering.signatures.models import Signature
 from bering.signatures.selectors import signatures_for_files
 
@@ -50,9 +51,9 @@ def visa_get_for_user(actor: Actor, visa_id: int) -> Visa:
         # plan for a 0.4 ms read (decision 0026). Empty ones (a pending visa's decider
         # and remark) cost no query.
         .prefetch_related(
-            Prefetch("approver", queryset=Employee.objects.select_related("user", "position")),
-            Prefetch("run__document__author", queryset=Employee.objects.select_related("user")),
-            Prefetch("run__document__signer", queryset=Employee.objects.select_related("user")),
+            person_prefetch("approver", position=True),
+            person_prefetch("run__document__author"),
+            person_prefetch("run__document__signer"),
             "decided_by_user",
             "remark_file",
         )
